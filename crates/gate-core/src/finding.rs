@@ -1,0 +1,124 @@
+//! One result of one check: [`Finding`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::{Location, Rule, Severity, Verdict, waiver::Waived};
+
+/// One result of one check, with everything a renderer needs to show it.
+///
+/// Build it with [`Finding::new`] and the `with_*` methods:
+///
+/// ```
+/// use gate_core::{Finding, Location, Rule, Verdict};
+///
+/// static TOTAL: Rule = Rule { id: "coverage/total", summary: "Total coverage", help: "Add tests." };
+/// let finding = Finding::new(&TOTAL, Verdict::Fail, "total 61.00% < 80%")
+///     .with_target("api")
+///     .with_location(Location::file("api/coverage.xml"))
+///     .with_detail("total", 61.0);
+/// assert_eq!(finding.effective_verdict(), Verdict::Fail);
+/// ```
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The rule that produced it.
+    pub rule: &'static Rule,
+    /// Pass, warn or fail, before waivers.
+    pub verdict: Verdict,
+    /// Impact, where the rule has a notion of it (vulnerabilities).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// A numeric score (CVSS base score, `0.0..=10.0`) behind `severity`, where one exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// What a person reads: one line, figures included.
+    pub message: String,
+    /// What the finding is about — a package, a path, an advisory id, a commit. Waivers match it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Where it is in the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Structured facts for machines (figures, versions, ids).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, serde_json::Value>,
+    /// The waiver that suppresses it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_by: Option<Waived>,
+}
+
+impl Finding {
+    /// A finding with only a rule, a verdict and a message.
+    pub fn new(rule: &'static Rule, verdict: Verdict, message: impl Into<String>) -> Finding {
+        Finding {
+            rule,
+            verdict,
+            severity: None,
+            score: None,
+            message: message.into(),
+            target: None,
+            location: None,
+            details: BTreeMap::new(),
+            waived_by: None,
+        }
+    }
+
+    /// Sets the severity.
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// Sets a CVSS base score and the severity band it falls in.
+    #[must_use]
+    pub fn with_score(mut self, score: f64) -> Finding {
+        self.score = Some(score);
+        self.severity = Some(Severity::from_cvss_score(score));
+        self
+    }
+
+    /// Sets what the finding is about (what waivers match).
+    #[must_use]
+    pub fn with_target(mut self, target: impl Into<String>) -> Finding {
+        self.target = Some(target.into());
+        self
+    }
+
+    /// Sets where the finding is.
+    #[must_use]
+    pub fn with_location(mut self, location: Location) -> Finding {
+        self.location = Some(location);
+        self
+    }
+
+    /// Adds one structured detail.
+    #[must_use]
+    pub fn with_detail(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Finding {
+        self.details.insert(key.into(), value.into());
+        self
+    }
+
+    /// The verdict that counts: a waived finding counts as a pass.
+    pub fn effective_verdict(&self) -> Verdict {
+        if self.waived_by.is_some() {
+            Verdict::Pass
+        } else {
+            self.verdict
+        }
+    }
+
+    /// What waivers match: the target, else the location's path.
+    pub fn waiver_subject(&self) -> Option<&str> {
+        self.target.as_deref().or_else(|| {
+            self.location
+                .as_ref()
+                .map(|location| location.path.as_str())
+        })
+    }
+}

@@ -1,0 +1,43 @@
+//! The shared vocabulary of gate: what every gate returns and every renderer prints.
+//!
+//! A gate turns typed inputs into a [`GateReport`]: [`Finding`]s (each with a stable [`Rule`] id,
+//! a [`Verdict`], a message and an optional [`Location`]) and named [`Metric`]s. A run collects
+//! gate reports into a [`Report`], applies [`Waiver`]s with [`apply_waivers`], and hands the
+//! report to a renderer in [`render`]. The [`Outcome`] of the report gives the exit code.
+//!
+//! ```
+//! use gate_core::{apply_waivers, render, Date, Finding, GateReport, Report, Rule, Verdict};
+//!
+//! static TOTAL: Rule = Rule {
+//!     id: "coverage/total",
+//!     summary: "Total coverage meets fail-under.",
+//!     help: "Add tests, or lower fail-under in a reviewed change.",
+//! };
+//!
+//! let mut gate = GateReport::new("coverage");
+//! gate.push(Finding::new(&TOTAL, Verdict::Fail, "total 61.00% < 80%"));
+//! let mut report = Report::new(vec![gate]);
+//! apply_waivers(&mut report, &[], Date::new(2026, 11, 28).unwrap());
+//!
+//! assert_eq!(report.outcome().exit_code(), 1);
+//! let json = render::json(&report);
+//! assert!(json.contains("\"verdict\": \"fail\""));
+//! ```
+
+mod date;
+mod finding;
+mod location;
+pub mod render;
+mod report;
+mod rule;
+pub mod rules;
+mod verdict;
+mod waiver;
+
+pub use date::{Date, DateError};
+pub use finding::Finding;
+pub use location::Location;
+pub use report::{Counts, GateError, GateReport, Metric, Report};
+pub use rule::Rule;
+pub use verdict::{Outcome, Severity, Verdict};
+pub use waiver::{Target, TargetError, Waived, Waiver, apply_waivers};

@@ -1,0 +1,23 @@
+//! The rules gate-core itself raises: the waiver bookkeeping every gate shares.
+
+use crate::Rule;
+
+/// A waiver whose `expires` date has passed: it suppresses nothing until renewed or removed.
+pub static WAIVER_EXPIRED: Rule = Rule {
+    id: "waiver/expired",
+    summary: "A waiver in gate.toml has passed its expiry date.",
+    help: "The waiver no longer suppresses anything, so the findings it covered fail again. \
+           Fix the underlying findings and delete the [[waiver]] entry, or, if the exception is \
+           still justified, set a new `expires` date and update the `reason`.",
+};
+
+/// A waiver that matched no finding: usually the problem was fixed and the waiver can go.
+pub static WAIVER_UNUSED: Rule = Rule {
+    id: "waiver/unused",
+    summary: "A waiver in gate.toml matched no finding of its gate.",
+    help: "The finding it was written for is gone (or the gate, rule or target is misspelt). \
+           Delete the [[waiver]] entry, or correct its `gate`, `rule` and `target` so it matches.",
+};
+
+/// Every rule gate-core declares.
+pub static ALL: &[&Rule] = &[&WAIVER_EXPIRED, &WAIVER_UNUSED];
