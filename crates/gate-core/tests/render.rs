@@ -1,0 +1,389 @@
+//! Every renderer on the same rich sample report: snapshots, plus the properties consumers rely on.
+
+use gate_core::render::{self, Format, RenderOptions};
+use gate_core::{
+    Date, Finding, GateError, GateReport, Location, Metric, Report, Rule, Target, Verdict, Waiver,
+    apply_waivers,
+};
+use serde_json::Value;
+
+static DENY: Rule = Rule {
+    id: "policy/deny",
+    summary: "A `deny` rule of the policy matched a document.",
+    help: "Change the manifest so the rule no longer matches, or waive it with a reason.",
+};
+static WARN: Rule = Rule {
+    id: "policy/warn",
+    summary: "A `warn` rule of the policy matched a document.",
+    help: "Consider changing the manifest.",
+};
+static TOTAL: Rule = Rule {
+    id: "coverage/total",
+    summary: "Total coverage meets fail-under.",
+    help: "Add tests for the uncovered lines.",
+};
+static VULNERABILITY: Rule = Rule {
+    id: "supply/vulnerability",
+    summary: "A locked dependency has a known vulnerability.",
+    help: "Upgrade to a fixed version.",
+};
+static COMMIT_FORMAT: Rule = Rule {
+    id: "release/commit-format",
+    summary: "Commit messages follow Conventional Commits.",
+    help: "Reword the commit: `type(scope): subject`.",
+};
+
+fn today() -> Date {
+    Date::new(2026, 11, 28).unwrap()
+}
+
+fn waiver(gate: &str, rule: &str, target: Option<&str>, expires: &str, line: u32) -> Waiver {
+    Waiver {
+        gate: gate.into(),
+        rule: rule.into(),
+        target: target.map(|pattern| Target::new(pattern).unwrap()),
+        reason: "tracked in PLAT-42 \"until the base image moves\"".into(),
+        expires: expires.parse().unwrap(),
+        owner: Some("@platform".into()),
+        source: Some(Location::line("gate.toml", line)),
+    }
+}
+
+/// Several gates; pass, warn, fail, error; waived; with and without locations; unicode; long
+/// messages; characters every format must escape.
+fn sample() -> Report {
+    let mut policy = GateReport::new("policy");
+    policy.push(
+        Finding::new(&DENY, Verdict::Fail, "container \"api\" uses image \"python:latest\": pin a version & registry <ghcr.io/beacon>")
+            .with_target("deploy/api.yaml")
+            .with_location(Location::line("deploy/api.yaml", 12).with_column(9))
+            .with_detail("namespace", "main"),
+    );
+    policy.push(
+        Finding::new(
+            &WARN,
+            Verdict::Warn,
+            "Deployment \"worker\" has no readiness probe",
+        )
+        .with_location(Location::file("deploy/worker.yaml")),
+    );
+    policy.push(
+        Finding::new(
+            &DENY,
+            Verdict::Fail,
+            "memory limit missing on container \"legacy\"",
+        )
+        .with_target("deploy/legacy, old:v1.yaml")
+        .with_location(Location::line("deploy/legacy, old:v1.yaml", 3)),
+    );
+    policy.set_metric("documents", Metric::Count(14));
+
+    let mut coverage = GateReport::new("coverage");
+    coverage.push(
+        Finding::new(
+            &TOTAL,
+            Verdict::Fail,
+            "Coverage failure: total of 61% is less than fail-under=80%",
+        )
+        .with_detail("total", 61.0)
+        .with_detail("fail_under", "80"),
+    );
+    coverage.set_metric("total.percent", Metric::Percent(61.0));
+    coverage.set_metric("total.statements", Metric::Count(1200));
+
+    let mut supply = GateReport::new("supply");
+    supply.push(
+        Finding::new(
+            &VULNERABILITY,
+            Verdict::Fail,
+            "naïve-ünïcode 1.0 is affected by PYSEC-2024-1 (critical 9.8); fixed in 1.0.1",
+        )
+        .with_score(9.8)
+        .with_target("naïve-ünïcode")
+        .with_location(Location::line("requirements.txt", 4)),
+    );
+    supply.push(
+        Finding::new(
+            &VULNERABILITY,
+            Verdict::Fail,
+            format!(
+                "urllib3 1.26.4 is affected by GHSA-v845-jxx5-vc9f: {}",
+                "a very long advisory summary that goes on and on "
+                    .repeat(6)
+                    .trim_end()
+            ),
+        )
+        .with_score(5.9)
+        .with_target("urllib3")
+        .with_location(Location::line("requirements.txt", 9)),
+    );
+
+    let mut release = GateReport::new("release");
+    for index in 1..=11 {
+        release.push(
+            Finding::new(
+                &COMMIT_FORMAT,
+                Verdict::Fail,
+                format!("subject-case: commit {index:02} \"Fixed stuff.\"\nbody line"),
+            )
+            .with_target(format!("abc{index:04}")),
+        );
+    }
+    for index in 1..=11 {
+        release.push(
+            Finding::new(
+                &COMMIT_FORMAT,
+                Verdict::Warn,
+                format!("body-leading-blank: commit {index:02}"),
+            )
+            .with_target(format!("def{index:04}")),
+        );
+    }
+    release.set_metric("next_version", Metric::Text("1.4.0".into()));
+
+    let passing = GateReport::new("protect");
+
+    let errored = GateReport::errored(
+        "licenses",
+        GateError::new("could not read site-packages/x.dist-info/METADATA: line 3: invalid header")
+            .with_location(Location::line("site-packages/x.dist-info/METADATA", 3)),
+    );
+
+    let mut report = Report::new(vec![policy, coverage, supply, release, passing, errored]);
+    let waivers = [
+        waiver(
+            "supply",
+            "supply/vulnerability",
+            Some("urllib3"),
+            "2026-12-31",
+            20,
+        ),
+        waiver(
+            "policy",
+            "policy/deny",
+            Some("deploy/legacy*"),
+            "2026-11-01",
+            27,
+        ),
+        waiver(
+            "coverage",
+            "coverage/total",
+            Some("worker/**"),
+            "2027-01-31",
+            34,
+        ),
+    ];
+    apply_waivers(&mut report, &waivers, today());
+    report
+}
+
+fn options() -> RenderOptions {
+    RenderOptions {
+        color: false,
+        config_path: "gate.toml".into(),
+        tool_version: "0.1.0".into(),
+    }
+}
+
+#[test]
+fn human_snapshot() {
+    insta::assert_snapshot!("human", render::human(&sample(), false));
+}
+
+#[test]
+fn human_colour_is_only_added_when_asked() {
+    let plain = render::human(&sample(), false);
+    let coloured = render::human(&sample(), true);
+    assert!(!plain.contains('\u{1b}'));
+    assert!(coloured.contains("\u{1b}[31mFAIL\u{1b}[0m"));
+    insta::assert_snapshot!("human_colour", coloured);
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!("json", render::json(&sample()));
+}
+
+#[test]
+fn json_validates_against_the_committed_schema() {
+    let schema: Value = serde_json::from_str(include_str!("../schema/report.v1.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema itself is valid");
+    for report in [sample(), Report::default()] {
+        let document: Value = serde_json::from_str(&render::json(&report)).unwrap();
+        let problems: Vec<String> = validator
+            .iter_errors(&document)
+            .map(|error| format!("{} at {}", error, error.instance_path()))
+            .collect();
+        assert!(problems.is_empty(), "schema violations: {problems:#?}");
+    }
+}
+
+#[test]
+fn json_schema_rejects_a_document_that_breaks_it() {
+    let schema: Value = serde_json::from_str(include_str!("../schema/report.v1.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut document: Value = serde_json::from_str(&render::json(&sample())).unwrap();
+    document["gates"][0]["findings"][0]["location"]["line"] = Value::from(0);
+    assert!(!validator.is_valid(&document));
+}
+
+#[test]
+fn json_carries_the_outcome_and_version() {
+    let document: Value = serde_json::from_str(&render::json(&sample())).unwrap();
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["verdict"], "error");
+    assert_eq!(document["gates"][4]["verdict"], "pass");
+}
+
+#[test]
+fn sarif_snapshot() {
+    insta::assert_snapshot!("sarif", render::sarif(&sample(), &options()));
+}
+
+#[test]
+fn sarif_has_one_based_lines_relative_uris_and_a_run_per_gate() {
+    let log: Value = serde_json::from_str(&render::sarif(&sample(), &options())).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 6);
+    let mut ids = Vec::new();
+    for run in runs {
+        ids.push(run["automationDetails"]["id"].as_str().unwrap().to_owned());
+        for result in run["results"].as_array().unwrap() {
+            let location = &result["locations"][0]["physicalLocation"];
+            let line = location["region"]["startLine"].as_u64().unwrap();
+            assert!(line >= 1, "startLine must be 1-based: {result}");
+            let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+            assert!(
+                !uri.starts_with('/') && !uri.contains("://"),
+                "uri must be relative: {uri}"
+            );
+            assert!(
+                result["partialFingerprints"]
+                    .as_object()
+                    .is_some_and(|map| !map.is_empty())
+            );
+            let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
+            assert_eq!(
+                run["tool"]["driver"]["rules"][index]["id"],
+                result["ruleId"]
+            );
+        }
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 6, "automation ids must be distinct: {ids:?}");
+
+    let policy = &runs[0]["results"];
+    assert_eq!(
+        policy[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        12
+    );
+    // A whole-file finding points at line 1 of its file.
+    assert_eq!(
+        policy[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
+    assert_eq!(
+        policy[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "deploy/legacy%2C%20old%3Av1.yaml"
+    );
+    // A finding without a file points at line 1 of gate.toml.
+    let coverage = &runs[1]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(coverage["artifactLocation"]["uri"], "gate.toml");
+    assert_eq!(coverage["region"]["startLine"], 1);
+    // Vulnerability rules carry security-severity; the waived one is suppressed.
+    let supply = &runs[2];
+    assert_eq!(
+        supply["tool"]["driver"]["rules"][0]["properties"]["security-severity"],
+        "9.8"
+    );
+    assert_eq!(supply["results"][1]["suppressions"][0]["kind"], "external");
+    // A gate that could not run is reported as an unsuccessful invocation.
+    assert_eq!(runs[5]["invocations"][0]["executionSuccessful"], false);
+}
+
+#[test]
+fn junit_snapshot() {
+    insta::assert_snapshot!("junit", render::junit(&sample()));
+}
+
+#[test]
+fn junit_marks_failures_skips_and_errors() {
+    let xml = render::junit(&sample());
+    assert!(xml.contains(
+        "<testsuite name=\"supply\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\">"
+    ));
+    assert!(xml.contains(
+        "<testsuite name=\"licenses\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">"
+    ));
+    assert!(xml.contains("&quot;python:latest&quot;"));
+    assert!(!xml.contains("\"python:latest\""));
+}
+
+#[test]
+fn github_snapshot() {
+    insta::assert_snapshot!("github", render::github(&sample()));
+}
+
+#[test]
+fn github_annotates_at_most_ten_per_level_and_counts_the_rest() {
+    let text = render::github(&sample());
+    let errors = text
+        .lines()
+        .filter(|line| line.starts_with("::error "))
+        .count();
+    let warnings = text
+        .lines()
+        .filter(|line| line.starts_with("::warning "))
+        .count();
+    assert_eq!(errors, 10);
+    assert_eq!(warnings, 10);
+    // 2 policy + 1 coverage + 1 supply + 11 release + 1 gate error + 1 expired waiver = 17 errors;
+    // 1 policy + 11 release + 1 unused waiver = 13 warnings.
+    assert!(
+        text.contains("::notice title=gate::7 more errors and 3 more warnings were not annotated"),
+        "{text}"
+    );
+    assert!(text.contains("file=deploy/legacy%2C old%3Av1.yaml,line=3"));
+    assert!(!text.lines().any(|line| line.contains('\r')));
+    assert_eq!(text.lines().count(), 21, "every message stays on one line");
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!("markdown", render::markdown(&sample()));
+}
+
+#[test]
+fn gitlab_snapshot() {
+    insta::assert_snapshot!("gitlab", render::gitlab(&sample(), "gate.toml"));
+}
+
+#[test]
+fn gitlab_issues_have_paths_lines_and_unique_fingerprints() {
+    let issues: Value = serde_json::from_str(&render::gitlab(&sample(), "gate.toml")).unwrap();
+    let issues = issues.as_array().unwrap();
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|issue| issue["fingerprint"].as_str().unwrap())
+        .collect();
+    let count = fingerprints.len();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), count);
+    for issue in issues {
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(!issue["location"]["path"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(issues[0]["severity"], "major");
+}
+
+#[test]
+fn every_format_renders_by_name() {
+    for format in Format::ALL {
+        let parsed: Format = format.name().parse().unwrap();
+        assert_eq!(parsed, format);
+        assert!(!format.render(&sample(), &options()).is_empty());
+    }
+    assert!("yaml".parse::<Format>().is_err());
+}
