@@ -52,6 +52,42 @@ fn waiver(gate: &str, rule: &str, target: Option<&str>, expires: &str, line: u32
 /// Several gates; pass, warn, fail, error; waived; with and without locations; unicode; long
 /// messages; characters every format must escape.
 fn sample() -> Report {
+    let passing = GateReport::new("protect");
+    let errored = GateReport::errored(
+        "licenses",
+        GateError::new("could not read site-packages/x.dist-info/METADATA: line 3: invalid header")
+            .with_location(Location::line("site-packages/x.dist-info/METADATA", 3)),
+    );
+    let gates = vec![policy(), coverage(), supply(), release(), passing, errored];
+    let mut report = Report::new(gates);
+    let waivers = [
+        waiver(
+            "supply",
+            "supply/vulnerability",
+            Some("urllib3"),
+            "2026-12-31",
+            20,
+        ),
+        waiver(
+            "policy",
+            "policy/deny",
+            Some("deploy/legacy*"),
+            "2026-11-01",
+            27,
+        ),
+        waiver(
+            "coverage",
+            "coverage/total",
+            Some("worker/**"),
+            "2027-01-31",
+            34,
+        ),
+    ];
+    apply_waivers(&mut report, &waivers, today());
+    report
+}
+
+fn policy() -> GateReport {
     let mut policy = GateReport::new("policy");
     policy.push(
         Finding::new(&DENY, Verdict::Fail, "container \"api\" uses image \"python:latest\": pin a version & registry <ghcr.io/beacon>")
@@ -77,7 +113,10 @@ fn sample() -> Report {
         .with_location(Location::line("deploy/legacy, old:v1.yaml", 3)),
     );
     policy.set_metric("documents", Metric::Count(14));
+    policy
+}
 
+fn coverage() -> GateReport {
     let mut coverage = GateReport::new("coverage");
     coverage.push(
         Finding::new(
@@ -90,7 +129,10 @@ fn sample() -> Report {
     );
     coverage.set_metric("total.percent", Metric::Percent(61.0));
     coverage.set_metric("total.statements", Metric::Count(1200));
+    coverage
+}
 
+fn supply() -> GateReport {
     let mut supply = GateReport::new("supply");
     supply.push(
         Finding::new(
@@ -118,6 +160,10 @@ fn sample() -> Report {
         .with_location(Location::line("requirements.txt", 9)),
     );
 
+    supply
+}
+
+fn release() -> GateReport {
     let mut release = GateReport::new("release");
     for index in 1..=11 {
         release.push(
@@ -140,41 +186,7 @@ fn sample() -> Report {
         );
     }
     release.set_metric("next_version", Metric::Text("1.4.0".into()));
-
-    let passing = GateReport::new("protect");
-
-    let errored = GateReport::errored(
-        "licenses",
-        GateError::new("could not read site-packages/x.dist-info/METADATA: line 3: invalid header")
-            .with_location(Location::line("site-packages/x.dist-info/METADATA", 3)),
-    );
-
-    let mut report = Report::new(vec![policy, coverage, supply, release, passing, errored]);
-    let waivers = [
-        waiver(
-            "supply",
-            "supply/vulnerability",
-            Some("urllib3"),
-            "2026-12-31",
-            20,
-        ),
-        waiver(
-            "policy",
-            "policy/deny",
-            Some("deploy/legacy*"),
-            "2026-11-01",
-            27,
-        ),
-        waiver(
-            "coverage",
-            "coverage/total",
-            Some("worker/**"),
-            "2027-01-31",
-            34,
-        ),
-    ];
-    apply_waivers(&mut report, &waivers, today());
-    report
+    release
 }
 
 fn options() -> RenderOptions {

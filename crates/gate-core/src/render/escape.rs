@@ -15,7 +15,7 @@ pub(crate) fn xml(text: &str) -> String {
             '\t' => escaped.push_str("&#9;"),
             // Control characters other than the three above are not allowed in XML 1.0 at all.
             c if u32::from(c) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                escaped.push('\u{FFFD}')
+                escaped.push('\u{FFFD}');
             }
             c => escaped.push(c),
         }
