@@ -1,0 +1,379 @@
+//! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use gate_core::{Date, Location, Target, Waiver};
+use serde::Deserialize;
+use serde_spanned::Spanned;
+
+/// The file name `gate check` looks for in the current directory and its parents.
+pub const FILE_NAME: &str = "gate.toml";
+
+/// The gates gate knows about, in the order they run and report.
+pub const GATES: [&str; 5] = ["policy", "coverage", "supply", "release", "protect"];
+
+/// A problem with the configuration file, naming the file, line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    /// The file, as the user named it or as found.
+    pub path: String,
+    /// 1-based line and column, where known.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.path, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// A gate section that is present in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The gate's name (`coverage`).
+    pub gate: &'static str,
+    /// 1-based line of the section's first key, for messages.
+    pub line: usize,
+}
+
+/// The parsed configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file as found or given (used in messages).
+    pub path: PathBuf,
+    /// The directory every relative path in the file is resolved against.
+    pub root: PathBuf,
+    /// The file's path relative to `root`, for reports (`gate.toml`).
+    pub report_path: String,
+    /// Waivers, each with its line in the file.
+    pub waivers: Vec<Waiver>,
+    /// The gate sections present, in [`GATES`] order.
+    pub sections: Vec<Section>,
+}
+
+impl Config {
+    /// Whether a gate has a section.
+    pub fn configures(&self, gate: &str) -> bool {
+        self.sections.iter().any(|section| section.gate == gate)
+    }
+}
+
+/// Looks for `gate.toml` in `start` and then each parent directory.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|directory| directory.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads and parses a configuration file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+        path: shown.clone(),
+        position: None,
+        message: format!("cannot read the configuration: {error}"),
+    })?;
+    let root = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let report_path = path.file_name().map_or_else(
+        || FILE_NAME.to_owned(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    parse(&text, &shown, &report_path).map(|(waivers, sections)| Config {
+        path: path.to_path_buf(),
+        root,
+        report_path,
+        waivers,
+        sections,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    waiver: Vec<Spanned<RawWaiver>>,
+    policy: Option<Spanned<toml::Table>>,
+    coverage: Option<Spanned<toml::Table>>,
+    supply: Option<Spanned<toml::Table>>,
+    release: Option<Spanned<toml::Table>>,
+    protect: Option<Spanned<toml::Table>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    gate: Option<Spanned<String>>,
+    rule: Spanned<String>,
+    target: Option<Spanned<String>>,
+    reason: Spanned<String>,
+    expires: Spanned<toml::Value>,
+    owner: Option<String>,
+}
+
+/// Parses the text of a configuration file; `shown` names it in errors, `report_path` in reports.
+pub fn parse(
+    text: &str,
+    shown: &str,
+    report_path: &str,
+) -> Result<(Vec<Waiver>, Vec<Section>), ConfigError> {
+    let error_at = |span: Option<Range<usize>>, message: String| ConfigError {
+        path: shown.to_owned(),
+        position: span.map(|span| line_and_column(text, span.start)),
+        message,
+    };
+    let raw: RawConfig = toml::from_str(text)
+        .map_err(|error| error_at(error.span(), error.message().trim().to_owned()))?;
+
+    let mut sections = Vec::new();
+    let present = [
+        ("policy", &raw.policy),
+        ("coverage", &raw.coverage),
+        ("supply", &raw.supply),
+        ("release", &raw.release),
+        ("protect", &raw.protect),
+    ];
+    for (gate, table) in present {
+        if let Some(table) = table {
+            sections.push(Section {
+                gate,
+                line: line_and_column(text, table.span().start).0,
+            });
+        }
+    }
+
+    let mut waivers = Vec::new();
+    for spanned in raw.waiver {
+        let span = spanned.span();
+        let raw = spanned.into_inner();
+        let line = line_and_column(text, span.start).0;
+        waivers.push(waiver(raw, line, report_path, &error_at)?);
+    }
+    Ok((waivers, sections))
+}
+
+fn waiver(
+    raw: RawWaiver,
+    line: usize,
+    report_path: &str,
+    error_at: &dyn Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<Waiver, ConfigError> {
+    let rule = raw.rule.get_ref().trim().to_owned();
+    let Some((rule_gate, check)) = rule.split_once('/') else {
+        return Err(error_at(
+            Some(raw.rule.span()),
+            format!(
+                "waiver rule `{rule}` is not a rule id like `coverage/total` (see `gate explain --list`)"
+            ),
+        ));
+    };
+    if check.is_empty() {
+        return Err(error_at(
+            Some(raw.rule.span()),
+            format!("waiver rule `{rule}` names no check"),
+        ));
+    }
+    let gate = match &raw.gate {
+        Some(gate) => gate.get_ref().trim().to_owned(),
+        None => rule_gate.to_owned(),
+    };
+    let gate_span = raw
+        .gate
+        .as_ref()
+        .map_or_else(|| raw.rule.span(), Spanned::span);
+    if !GATES.contains(&gate.as_str()) {
+        return Err(error_at(
+            Some(gate_span),
+            format!("waiver gate `{gate}` is not one of: {}", GATES.join(", ")),
+        ));
+    }
+    // waiver/* rules are raised on every gate, so they may be waived on any gate.
+    if rule_gate != gate && rule_gate != "waiver" {
+        return Err(error_at(
+            Some(gate_span),
+            format!("waiver rule `{rule}` belongs to the `{rule_gate}` gate, not `{gate}`"),
+        ));
+    }
+    if raw.reason.get_ref().trim().is_empty() {
+        return Err(error_at(
+            Some(raw.reason.span()),
+            "waiver reason is empty: say why the exception is acceptable".to_owned(),
+        ));
+    }
+    let target = match &raw.target {
+        Some(pattern) => Some(Target::new(pattern.get_ref()).map_err(|error| {
+            error_at(
+                Some(pattern.span()),
+                format!("{error}: {}", error_source(&error)),
+            )
+        })?),
+        None => None,
+    };
+    let expires =
+        expiry(&raw.expires).map_err(|message| error_at(Some(raw.expires.span()), message))?;
+    Ok(Waiver {
+        gate,
+        rule,
+        target,
+        reason: raw.reason.into_inner().trim().to_owned(),
+        expires,
+        owner: raw.owner,
+        source: Some(Location::line(
+            report_path,
+            u32::try_from(line).unwrap_or(u32::MAX),
+        )),
+    })
+}
+
+fn error_source(error: &dyn std::error::Error) -> String {
+    error.source().map(ToString::to_string).unwrap_or_default()
+}
+
+/// `expires` may be a TOML date (`2026-12-31`) or a string (`"2026-12-31"`).
+fn expiry(value: &Spanned<toml::Value>) -> Result<Date, String> {
+    let text = match value.get_ref() {
+        toml::Value::Datetime(datetime) if datetime.time.is_none() && datetime.offset.is_none() => {
+            datetime.to_string()
+        }
+        toml::Value::String(text) => text.clone(),
+        other => {
+            return Err(format!(
+                "waiver expires must be a date like 2026-12-31, not `{other}`"
+            ));
+        }
+    };
+    text.parse::<Date>()
+        .map_err(|error| format!("waiver expires: {error}"))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> (Vec<Waiver>, Vec<Section>) {
+        parse(text, "gate.toml", "gate.toml").unwrap()
+    }
+
+    fn parse_err(text: &str) -> String {
+        parse(text, "gate.toml", "gate.toml")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn reads_waivers_with_dates_and_lines() {
+        let (waivers, sections) = parse_ok(
+            "# comment\n\n[[waiver]]\nrule = \"supply/vulnerability\"\ntarget = \"urllib3\"\nreason = \"no fix yet\"\nexpires = 2026-12-31\nowner = \"@platform\"\n",
+        );
+        assert!(sections.is_empty());
+        let waiver = &waivers[0];
+        assert_eq!(waiver.gate, "supply");
+        assert_eq!(waiver.expires.to_string(), "2026-12-31");
+        assert_eq!(
+            waiver.source,
+            Some(Location::line("gate.toml", 3)),
+            "the `[[waiver]]` header line"
+        );
+        assert_eq!(waiver.target.as_ref().map(Target::as_str), Some("urllib3"));
+    }
+
+    #[test]
+    fn accepts_an_expiry_written_as_a_string() {
+        let (waivers, _) = parse_ok(
+            "[[waiver]]\nrule = \"coverage/total\"\nreason = \"r\"\nexpires = \"2027-01-31\"\n",
+        );
+        assert_eq!(waivers[0].expires.to_string(), "2027-01-31");
+    }
+
+    #[test]
+    fn unknown_keys_name_line_column_and_key() {
+        let message = parse_err(
+            "[[waiver]]\nrule = \"coverage/total\"\nreason = \"r\"\nexpires = 2027-01-31\nexpire = 1\n",
+        );
+        assert!(
+            message.starts_with("gate.toml:5:1: unknown field `expire`"),
+            "{message}"
+        );
+        let message = parse_err("\n[coverge]\nfail-under = 80\n");
+        assert!(message.starts_with("gate.toml:2:"), "{message}");
+        assert!(message.contains("unknown field `coverge`"), "{message}");
+    }
+
+    #[test]
+    fn wrong_types_and_bad_values_name_the_line() {
+        let message = parse_err(
+            "[[waiver]]\nrule = \"coverage/total\"\nreason = \"r\"\nexpires = 20270131\n",
+        );
+        assert!(
+            message.starts_with("gate.toml:4:11: waiver expires must be a date"),
+            "{message}"
+        );
+        let message = parse_err(
+            "[[waiver]]\nrule = \"coverage/total\"\nreason = \"r\"\nexpires = 2027-02-30\n",
+        );
+        assert!(message.starts_with("gate.toml:4:"), "{message}");
+        let message =
+            parse_err("[[waiver]]\nrule = \"total\"\nreason = \"r\"\nexpires = 2027-01-31\n");
+        assert!(
+            message.starts_with("gate.toml:2:8: waiver rule `total`"),
+            "{message}"
+        );
+        let message = parse_err(
+            "[[waiver]]\nrule = \"coverage/total\"\nreason = \"  \"\nexpires = 2027-01-31\n",
+        );
+        assert!(message.contains("waiver reason is empty"), "{message}");
+        let message = parse_err(
+            "[[waiver]]\ngate = \"supply\"\nrule = \"coverage/total\"\nreason = \"r\"\nexpires = 2027-01-31\n",
+        );
+        assert!(
+            message.contains("belongs to the `coverage` gate"),
+            "{message}"
+        );
+        let message =
+            parse_err("[[waiver]]\nrule = \"lint/x\"\nreason = \"r\"\nexpires = 2027-01-31\n");
+        assert!(
+            message.contains("waiver gate `lint` is not one of"),
+            "{message}"
+        );
+        let message = parse_err(
+            "[[waiver]]\nrule = \"coverage/total\"\ntarget = \"api/[\"\nreason = \"r\"\nexpires = 2027-01-31\n",
+        );
+        assert!(
+            message.starts_with("gate.toml:3:10: invalid waiver target `api/[`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let message = parse_err("[[waiver]\nrule = 1\n");
+        assert!(message.starts_with("gate.toml:1:"), "{message}");
+    }
+
+    #[test]
+    fn records_gate_sections_with_their_lines() {
+        let (_, sections) =
+            parse_ok("[release]\ntag-format = \"v{version}\"\n\n[coverage]\nfail-under = 80\n");
+        let gates: Vec<&str> = sections.iter().map(|section| section.gate).collect();
+        assert_eq!(gates, ["coverage", "release"]);
+    }
+}

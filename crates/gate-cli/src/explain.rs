@@ -1,0 +1,38 @@
+//! `gate explain`: what a rule checks and how to fix or waive it.
+
+use anyhow::bail;
+use gate_core::Rule;
+
+use crate::EXIT_PASS;
+use crate::cli::ExplainArgs;
+
+/// Every rule id any gate in this build can raise.
+pub fn catalog() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = Vec::new();
+    rules.extend(gate_core::rules::ALL);
+    rules.sort_by_key(|rule| rule.id);
+    rules
+}
+
+/// Runs `gate explain`.
+pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
+    let rules = catalog();
+    if args.list {
+        let width = rules.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
+        for rule in &rules {
+            println!("{:width$}  {}", rule.id, rule.summary);
+        }
+        return Ok(EXIT_PASS);
+    }
+    let wanted = args.rule.as_deref().unwrap_or_default();
+    let Some(rule) = rules.iter().find(|rule| rule.id == wanted) else {
+        let ids: Vec<&str> = rules.iter().map(|rule| rule.id).collect();
+        bail!("unknown rule `{wanted}`; known rules: {}", ids.join(", "));
+    };
+    println!("{}\n\n{}\n\n{}", rule.id, rule.summary, rule.help);
+    println!(
+        "\nTo waive it, add to gate.toml:\n\n[[waiver]]\nrule = \"{}\"\ntarget = \"<package, path or id glob>\"\nreason = \"<why this is acceptable for now>\"\nexpires = <YYYY-MM-DD>\nowner = \"<team or person>\"",
+        rule.id
+    );
+    Ok(EXIT_PASS)
+}

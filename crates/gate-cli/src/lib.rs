@@ -1,0 +1,59 @@
+//! The `gate` command line: maps `gate.toml` and flags to the gate libraries, renders, and sets
+//! the exit code (0 pass, 1 a gate failed, 2 usage, configuration or input error).
+//!
+//! `main.rs` only calls [`main`]; everything else is here so it can be tested.
+
+// The one crate that talks to the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod environment;
+pub mod explain;
+pub mod init;
+pub mod output;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command};
+use crate::environment::Environment;
+
+/// Exit code: every gate passed (warnings allowed).
+pub const EXIT_PASS: u8 = 0;
+/// Exit code: at least one gate failed.
+pub const EXIT_FAIL: u8 = 1;
+/// Exit code: usage, configuration or input error, or a gate could not run.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Parses the process's arguments, runs the command, and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let environment = Environment::from_process();
+    ExitCode::from(run(cli, &environment))
+}
+
+/// Runs a parsed command line. Errors are printed to standard error and become exit code 2.
+pub fn run(cli: Cli, environment: &Environment) -> u8 {
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, environment),
+        Command::Init(args) => init::run(&args).map(|()| EXIT_PASS),
+        Command::Explain(args) => explain::run(&args),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            let mut stdout = std::io::stdout().lock();
+            clap_complete::generate(args.shell, &mut command, "gate", &mut stdout);
+            stdout
+                .flush()
+                .map(|()| EXIT_PASS)
+                .map_err(anyhow::Error::from)
+        }
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        EXIT_ERROR
+    })
+}

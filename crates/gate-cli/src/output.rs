@@ -1,0 +1,212 @@
+//! Where reports go: `--format FMT[=FILE]`, `--output`, GitHub Actions defaults, atomic writes.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use gate_core::Report;
+use gate_core::render::{Format, RenderOptions};
+
+use crate::cli::ColorChoice;
+use crate::environment::Environment;
+
+/// One requested output: a format and its destination (`None` is standard output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The format.
+    pub format: Format,
+    /// The file to write, or standard output.
+    pub file: Option<PathBuf>,
+}
+
+/// Turns `--format` values and `--output` into outputs.
+///
+/// With no `--format`: human output on standard output, plus GitHub annotations when running
+/// in GitHub Actions. At most one format may go to standard output.
+pub fn plan(
+    formats: &[String],
+    output: Option<&Path>,
+    environment: &Environment,
+) -> anyhow::Result<Vec<Output>> {
+    let mut outputs = Vec::new();
+    for spec in formats {
+        let (name, file) = match spec.split_once('=') {
+            Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+            Some((name, _)) => bail!(
+                "--format {spec}: the file after `=` is empty (use `{name}` for standard output)"
+            ),
+            None => (spec.as_str(), None),
+        };
+        let format: Format = name.parse().with_context(|| format!("--format {spec}"))?;
+        outputs.push(Output { format, file });
+    }
+    if outputs.is_empty() {
+        outputs.push(Output {
+            format: Format::Human,
+            file: None,
+        });
+        if environment.github_actions {
+            outputs.push(Output {
+                format: Format::Github,
+                file: None,
+            });
+        }
+    } else {
+        let to_stdout = outputs
+            .iter()
+            .filter(|output| output.file.is_none())
+            .count();
+        if to_stdout > 1 {
+            bail!(
+                "more than one --format writes to standard output: give all but one a file (`--format sarif=gate.sarif`)"
+            );
+        }
+    }
+    if let Some(path) = output {
+        match outputs
+            .iter_mut()
+            .find(|output| output.file.is_none() && output.format != Format::Github)
+        {
+            Some(stdout_output) => stdout_output.file = Some(path.to_path_buf()),
+            None => bail!("--output has nothing to write: every --format already names its file"),
+        }
+    }
+    Ok(outputs)
+}
+
+/// Renders and writes every output; appends the Markdown job summary in GitHub Actions when a
+/// `github` output was produced.
+pub fn write_all(
+    report: &Report,
+    outputs: &[Output],
+    color: ColorChoice,
+    config_path: &str,
+    environment: &Environment,
+) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    for output in outputs {
+        let use_color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                output.file.is_none() && !environment.no_color && std::io::stdout().is_terminal()
+            }
+        };
+        let options = RenderOptions {
+            color: use_color,
+            config_path: config_path.to_owned(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        let text = output.format.render(report, &options);
+        match &output.file {
+            Some(path) => write_atomically(path, text.as_bytes())?,
+            None => stdout
+                .write_all(text.as_bytes())
+                .context("cannot write to standard output")?,
+        }
+    }
+    stdout.flush().context("cannot write to standard output")?;
+    let wrote_annotations = outputs.iter().any(|output| output.format == Format::Github);
+    if let (true, Some(summary)) = (wrote_annotations, &environment.github_step_summary) {
+        append(summary, gate_core::render::markdown(report).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Writes a whole file or nothing: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file path", path.display()))?;
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(file_name);
+    temporary_name.push(format!(".{}.tmp", std::process::id()));
+    let temporary = directory.join(temporary_name);
+    std::fs::write(&temporary, contents)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("cannot write {}", path.display())
+    })
+}
+
+fn append(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open the job summary {}", path.display()))?;
+    file.write_all(contents)
+        .with_context(|| format!("cannot write the job summary {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn specs(values: &[&str]) -> Vec<String> {
+        values.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn defaults_to_human_and_adds_annotations_in_github_actions() {
+        let plain = plan(&[], None, &Environment::default()).unwrap();
+        assert_eq!(
+            plain,
+            [Output {
+                format: Format::Human,
+                file: None
+            }]
+        );
+        let actions = Environment {
+            github_actions: true,
+            ..Environment::default()
+        };
+        let formats: Vec<Format> = plan(&[], None, &actions)
+            .unwrap()
+            .iter()
+            .map(|output| output.format)
+            .collect();
+        assert_eq!(formats, [Format::Human, Format::Github]);
+    }
+
+    #[test]
+    fn splits_format_and_file() {
+        let outputs = plan(
+            &specs(&["human", "sarif=out/gate.sarif"]),
+            None,
+            &Environment::default(),
+        )
+        .unwrap();
+        assert_eq!(outputs[1].format, Format::Sarif);
+        assert_eq!(
+            outputs[1].file.as_deref(),
+            Some(Path::new("out/gate.sarif"))
+        );
+    }
+
+    #[test]
+    fn output_redirects_the_stdout_format() {
+        let outputs = plan(
+            &specs(&["json"]),
+            Some(Path::new("r.json")),
+            &Environment::default(),
+        )
+        .unwrap();
+        assert_eq!(outputs[0].file.as_deref(), Some(Path::new("r.json")));
+    }
+
+    #[test]
+    fn rejects_two_formats_on_stdout_and_unknown_names() {
+        let error = plan(&specs(&["human", "json"]), None, &Environment::default()).unwrap_err();
+        assert!(error.to_string().contains("more than one --format"));
+        let error = plan(&specs(&["yaml"]), None, &Environment::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("unknown format `yaml`"));
+        let error = plan(&specs(&["json="]), None, &Environment::default()).unwrap_err();
+        assert!(error.to_string().contains("is empty"));
+    }
+}
