@@ -1,0 +1,1 @@
+"""Beacon's worker: delivers queued notifications, retrying transient failures."""
