@@ -26,7 +26,7 @@ pub struct BranchCounts {
 }
 
 impl BranchCounts {
-    /// Some but not all branches ran (coverage.py's "partial" line).
+    /// Not every branch was taken.
     pub fn is_partial(self) -> bool {
         self.covered < self.total
     }
@@ -148,9 +148,13 @@ impl FileCoverage {
             .map(|index| self.branches[index])
     }
 
-    /// Lines with branches where some but not all branches ran.
+    /// Lines that ran but did not take all their branches (coverage.py's `BrPart`: a line that
+    /// never ran is missing, not partial).
     pub fn partial_lines(&self) -> usize {
-        self.branches.iter().filter(|b| b.is_partial()).count()
+        self.branches
+            .iter()
+            .filter(|b| b.is_partial() && self.hits(b.line).is_some_and(|hits| hits > 0))
+            .count()
     }
 
     /// Line numbers that never ran.
