@@ -1,0 +1,521 @@
+//! The single entry point: every configured rule over one coverage model, as a [`GateReport`].
+
+use gate_core::{Finding, GateReport, Location, Metric, Verdict};
+use globset::{GlobBuilder, GlobMatcher};
+
+use crate::diff::{AddedLines, DiffCoverage};
+use crate::ratchet::Baseline;
+use crate::rules;
+use crate::{Coverage, CoverageError, Threshold, Totals, display_covered};
+
+/// The gate's name in reports.
+pub const GATE: &str = "coverage";
+
+/// A path glob with its own minimum (`api/**` ≥ 85).
+#[derive(Debug, Clone)]
+pub struct PathRule {
+    glob: String,
+    matcher: GlobMatcher,
+    /// The minimum for the files the glob matches.
+    pub fail_under: Threshold,
+}
+
+impl PathRule {
+    /// A rule for a glob; `*` stays within a path segment, `**` crosses them, and a pattern
+    /// ending in `/` means everything below (`api/` is `api/**`).
+    pub fn new(glob: &str, fail_under: Threshold) -> Result<PathRule, CoverageError> {
+        Ok(PathRule {
+            matcher: compile_glob(glob)?,
+            glob: glob.to_owned(),
+            fail_under,
+        })
+    }
+
+    /// The glob as written.
+    pub fn glob(&self) -> &str {
+        &self.glob
+    }
+}
+
+pub(crate) fn compile_glob(glob: &str) -> Result<GlobMatcher, CoverageError> {
+    let pattern = if glob.ends_with('/') {
+        format!("{glob}**")
+    } else {
+        glob.to_owned()
+    };
+    GlobBuilder::new(&pattern)
+        .literal_separator(true)
+        .build()
+        .map(|glob| glob.compile_matcher())
+        .map_err(|source| CoverageError::Glob {
+            pattern: glob.to_owned(),
+            source,
+        })
+}
+
+/// Diff (patch) coverage settings.
+#[derive(Debug, Clone, Default)]
+pub struct DiffRule {
+    /// The lines the change adds.
+    pub added: AddedLines,
+    /// diff-cover's `--fail-under`: compared with its truncated integer figure.
+    pub fail_under: Option<Threshold>,
+    /// Count a line with a branch not taken as uncovered (diff-cover's `--branch-coverage`... in
+    /// spirit: partial lines are not "covered").
+    pub branch_aware: bool,
+}
+
+/// Ratchet settings.
+#[derive(Debug, Clone)]
+pub struct RatchetRule {
+    /// The committed figures.
+    pub baseline: Baseline,
+    /// How many percentage points a figure may drop before failing.
+    pub tolerance: f64,
+}
+
+/// Everything `check` can enforce; each rule is off until set.
+#[derive(Debug, Clone, Default)]
+pub struct CheckConfig {
+    /// coverage.py's `fail_under` for the combined total.
+    pub fail_under: Option<Threshold>,
+    /// coverage.py's `precision`: decimals for comparison and display.
+    pub precision: u32,
+    /// Ignore branch data (coverage.py without `--branch`): totals are line coverage.
+    pub line_only: bool,
+    /// Minimum line coverage alone.
+    pub line_fail_under: Option<Threshold>,
+    /// Minimum branch coverage alone.
+    pub branch_fail_under: Option<Threshold>,
+    /// Per-path minimums.
+    pub paths: Vec<PathRule>,
+    /// Minimum for every single file.
+    pub file_fail_under: Option<Threshold>,
+    /// Most statements allowed to be uncovered in total.
+    pub max_uncovered_lines: Option<u64>,
+    /// Diff coverage.
+    pub diff: Option<DiffRule>,
+    /// Ratchet against a baseline.
+    pub ratchet: Option<RatchetRule>,
+}
+
+/// Runs every configured rule and records the metrics (raw counts and unrounded percentages,
+/// total and per path). Findings name the path and the figures.
+pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
+    let mut report = GateReport::new(GATE);
+    let mode = |totals: Totals| {
+        if config.line_only {
+            totals.without_branches()
+        } else {
+            totals
+        }
+    };
+    let total = mode(coverage.totals());
+    report.set_metric("files", Metric::Count(coverage.len() as u64));
+    record_totals(&mut report, "total", total, config.precision);
+
+    if let Some(threshold) = &config.fail_under {
+        report.push(total_finding(total.percent(), threshold, config.precision));
+    }
+    if let Some(threshold) = &config.line_fail_under {
+        let figure = total.line_percent();
+        report.push(threshold_finding(
+            &rules::LINE,
+            "line coverage",
+            "total",
+            figure,
+            threshold,
+            config.precision,
+        ));
+    }
+    if let Some(threshold) = &config.branch_fail_under {
+        let figure = total.branch_percent();
+        report.push(threshold_finding(
+            &rules::BRANCH,
+            "branch coverage",
+            "total",
+            figure,
+            threshold,
+            config.precision,
+        ));
+    }
+    for rule in &config.paths {
+        let totals = mode(coverage.totals_matching(&rule.matcher));
+        record_totals(
+            &mut report,
+            &format!("path.{}", rule.glob),
+            totals,
+            config.precision,
+        );
+        let finding = threshold_finding(
+            &rules::PATH,
+            &rule.glob,
+            &rule.glob,
+            totals.percent(),
+            &rule.fail_under,
+            config.precision,
+        );
+        report.push(finding.with_detail("statements", totals.statements));
+    }
+    if let Some(threshold) = &config.file_fail_under {
+        for (path, file) in coverage.files() {
+            let figure = mode(file.totals()).percent();
+            if threshold.fails(figure, config.precision) {
+                let finding = threshold_finding(
+                    &rules::FILE,
+                    path,
+                    path,
+                    figure,
+                    threshold,
+                    config.precision,
+                );
+                report.push(finding.with_location(Location::file(path)));
+            }
+        }
+    }
+    if let Some(limit) = config.max_uncovered_lines {
+        let missing = total.missing_statements();
+        let (verdict, relation) = if missing > limit {
+            (Verdict::Fail, ">")
+        } else {
+            (Verdict::Pass, "<=")
+        };
+        report.push(
+            Finding::new(
+                &rules::UNCOVERED_LINES,
+                verdict,
+                format!("{missing} uncovered lines {relation} max-uncovered-lines={limit}"),
+            )
+            .with_target("total")
+            .with_detail("uncovered", missing)
+            .with_detail("max", limit),
+        );
+    }
+    if let Some(diff) = &config.diff {
+        check_diff(&mut report, coverage, diff);
+    }
+    if let Some(ratchet) = &config.ratchet {
+        check_ratchet(&mut report, coverage, ratchet, config.line_only);
+    }
+    report
+}
+
+fn record_totals(report: &mut GateReport, prefix: &str, totals: Totals, precision: u32) {
+    report.set_metric(
+        format!("{prefix}.statements"),
+        Metric::Count(totals.statements),
+    );
+    report.set_metric(
+        format!("{prefix}.covered_statements"),
+        Metric::Count(totals.covered_statements),
+    );
+    report.set_metric(format!("{prefix}.branches"), Metric::Count(totals.branches));
+    report.set_metric(
+        format!("{prefix}.covered_branches"),
+        Metric::Count(totals.covered_branches),
+    );
+    report.set_metric(
+        format!("{prefix}.percent"),
+        Metric::Percent(totals.percent()),
+    );
+    report.set_metric(
+        format!("{prefix}.line_percent"),
+        Metric::Percent(totals.line_percent()),
+    );
+    report.set_metric(
+        format!("{prefix}.branch_percent"),
+        Metric::Percent(totals.branch_percent()),
+    );
+    report.set_metric(
+        format!("{prefix}.display"),
+        Metric::Text(display_covered(totals.percent(), precision as usize)),
+    );
+}
+
+/// coverage.py's own wording: `total of 61 is less than fail-under=80`.
+fn total_finding(total: f64, threshold: &Threshold, precision: u32) -> Finding {
+    let fails = threshold.fails(total, precision);
+    let p = threshold.effective_precision(precision);
+    let message = if fails {
+        threshold.failure_message(total, precision)
+    } else {
+        format!(
+            "total of {} meets fail-under={:.p$}",
+            display_covered(total, p),
+            threshold.value()
+        )
+    };
+    Finding::new(
+        &rules::TOTAL,
+        if fails { Verdict::Fail } else { Verdict::Pass },
+        message,
+    )
+    .with_target("total")
+    .with_detail("percent", total)
+    .with_detail("fail_under", threshold.as_str())
+    .with_detail("precision", precision)
+}
+
+/// `api/** 83.41% < 85%`: figures shown with at least two decimals, never rounded to 100.
+fn threshold_finding(
+    rule: &'static gate_core::Rule,
+    subject: &str,
+    target: &str,
+    figure: f64,
+    threshold: &Threshold,
+    precision: u32,
+) -> Finding {
+    let fails = threshold.fails(figure, precision);
+    let shown = display_covered(figure, threshold.effective_precision(precision).max(2));
+    let (verdict, relation) = if fails {
+        (Verdict::Fail, "<")
+    } else {
+        (Verdict::Pass, ">=")
+    };
+    Finding::new(
+        rule,
+        verdict,
+        format!("{subject} {shown}% {relation} {threshold}%"),
+    )
+    .with_target(target)
+    .with_detail("percent", figure)
+    .with_detail("fail_under", threshold.as_str())
+}
+
+fn check_diff(report: &mut GateReport, coverage: &Coverage, rule: &DiffRule) {
+    let result = DiffCoverage::compute(coverage, &rule.added, rule.branch_aware);
+    let exact = result.percent();
+    let truncated = result.diff_cover_percent();
+    report.set_metric("diff.added", Metric::Count(result.added));
+    report.set_metric("diff.measured", Metric::Count(result.measured));
+    report.set_metric("diff.covered", Metric::Count(result.covered));
+    report.set_metric("diff.percent", Metric::Percent(exact));
+    report.set_metric("diff.percent_int", Metric::Count(truncated));
+    if let Some(threshold) = &rule.fail_under {
+        // diff-cover passes when its integer figure is >= --fail-under.
+        #[allow(clippy::cast_precision_loss)]
+        let fails = (truncated as f64) < threshold.value();
+        let (verdict, relation) = if fails {
+            (Verdict::Fail, "<")
+        } else {
+            (Verdict::Pass, ">=")
+        };
+        let message = format!(
+            "diff coverage {truncated}% {relation} {threshold}% ({exact:.2}%: {} of {} measured added lines covered)",
+            result.covered, result.measured
+        );
+        report.push(
+            Finding::new(&rules::DIFF, verdict, message)
+                .with_target("diff")
+                .with_detail("percent", exact)
+                .with_detail("percent_int", truncated)
+                .with_detail("measured", result.measured)
+                .with_detail("covered", result.covered)
+                .with_detail("fail_under", threshold.as_str()),
+        );
+    }
+    let what = if rule.branch_aware {
+        "not fully covered (lines or branches)"
+    } else {
+        "not covered"
+    };
+    for (path, start, end) in result.uncovered_runs(coverage) {
+        let lines = if start == end {
+            format!("line {start}")
+        } else {
+            format!("lines {start}-{end}")
+        };
+        report.push(
+            Finding::new(
+                &rules::DIFF_UNCOVERED,
+                Verdict::Warn,
+                format!("added {lines} of {path} {what}"),
+            )
+            .with_target(path.as_str())
+            .with_location(Location::line(path.as_str(), start))
+            .with_detail("start_line", start)
+            .with_detail("end_line", end),
+        );
+    }
+}
+
+fn check_ratchet(
+    report: &mut GateReport,
+    coverage: &Coverage,
+    rule: &RatchetRule,
+    line_only: bool,
+) {
+    let mode = |totals: Totals| {
+        if line_only {
+            totals.without_branches()
+        } else {
+            totals
+        }
+    };
+    let mut tracked = vec![(
+        "total".to_owned(),
+        mode(rule.baseline.total),
+        mode(coverage.totals()),
+    )];
+    for (glob, before) in &rule.baseline.paths {
+        if let Ok(matcher) = compile_glob(glob) {
+            tracked.push((
+                glob.clone(),
+                mode(*before),
+                mode(coverage.totals_matching(&matcher)),
+            ));
+        }
+    }
+    for (target, before, now) in tracked {
+        let (was, is) = (before.percent(), now.percent());
+        // A drop of exactly the tolerance passes; the slack absorbs binary noise in the subtraction.
+        let fails = was - is > rule.tolerance + 1e-9;
+        let verdict = if fails { Verdict::Fail } else { Verdict::Pass };
+        let message = if fails {
+            format!(
+                "{target} dropped from {was:.2}% to {is:.2}% (more than the {:.2} point tolerance)",
+                rule.tolerance
+            )
+        } else {
+            format!(
+                "{target} {is:.2}% (baseline {was:.2}%, tolerance {:.2})",
+                rule.tolerance
+            )
+        };
+        report.push(
+            Finding::new(&rules::RATCHET, verdict, message)
+                .with_target(target.as_str())
+                .with_detail("baseline", was)
+                .with_detail("percent", is)
+                .with_detail("tolerance", rule.tolerance),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BranchCounts, FileCoverage, LineHits};
+
+    fn model() -> Coverage {
+        let mut coverage = Coverage::new();
+        let file = |covered: u32, total: u32| {
+            let lines = (1..=total).map(|line| LineHits {
+                line,
+                hits: u32::from(line <= covered),
+            });
+            FileCoverage::new(
+                lines.collect(),
+                vec![BranchCounts {
+                    line: 1,
+                    covered: 1,
+                    total: 2,
+                }],
+            )
+        };
+        coverage.insert("api/app.py", file(8, 10));
+        coverage.insert("worker/job.py", file(2, 10));
+        coverage
+    }
+
+    fn threshold(text: &str) -> Threshold {
+        Threshold::parse(text).unwrap()
+    }
+
+    #[test]
+    fn total_uses_coverage_py_wording() {
+        let config = CheckConfig {
+            fail_under: Some(threshold("80")),
+            ..CheckConfig::default()
+        };
+        let report = check(&model(), &config);
+        assert_eq!(report.verdict(), Verdict::Fail);
+        // (10 + 2) / (20 + 4) = 50%
+        assert_eq!(
+            report.findings[0].message,
+            "total of 50 is less than fail-under=80"
+        );
+        assert_eq!(report.metrics["total.statements"], Metric::Count(20));
+        assert_eq!(report.metrics["total.percent"], Metric::Percent(50.0));
+    }
+
+    #[test]
+    fn path_and_file_rules_name_their_figures() {
+        let config = CheckConfig {
+            paths: vec![PathRule::new("api/", threshold("85")).unwrap()],
+            file_fail_under: Some(threshold("50")),
+            ..CheckConfig::default()
+        };
+        let report = check(&model(), &config);
+        let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+        // api: (8 + 1) / (10 + 2) = 75%
+        assert_eq!(
+            messages,
+            ["api/ 75.00% < 85%", "worker/job.py 25.00% < 50%"]
+        );
+        assert_eq!(report.findings[1].target.as_deref(), Some("worker/job.py"));
+        assert_eq!(report.metrics["path.api/.statements"], Metric::Count(10));
+    }
+
+    #[test]
+    fn line_only_mode_drops_branches() {
+        let config = CheckConfig {
+            line_only: true,
+            fail_under: Some(threshold("50")),
+            ..CheckConfig::default()
+        };
+        let report = check(&model(), &config);
+        assert_eq!(report.verdict(), Verdict::Pass);
+        assert_eq!(report.metrics["total.branches"], Metric::Count(0));
+    }
+
+    #[test]
+    fn ratchet_fails_only_beyond_the_tolerance() {
+        let before = model();
+        let baseline = Baseline::from_coverage(&before, &["worker/**"]).unwrap();
+        let mut after = before.clone();
+        after.insert(
+            "worker/new.py",
+            FileCoverage::new(vec![LineHits { line: 1, hits: 0 }], vec![]),
+        );
+        let config = |tolerance| CheckConfig {
+            ratchet: Some(RatchetRule {
+                baseline: baseline.clone(),
+                tolerance,
+            }),
+            ..CheckConfig::default()
+        };
+        let strict = check(&after, &config(0.5));
+        assert_eq!(strict.verdict(), Verdict::Fail);
+        assert!(
+            strict.findings[0]
+                .message
+                .starts_with("total dropped from 50.00% to 48.00%"),
+            "{}",
+            strict.findings[0].message
+        );
+        assert_eq!(check(&after, &config(10.0)).verdict(), Verdict::Pass);
+        assert_eq!(check(&before, &config(0.0)).verdict(), Verdict::Pass);
+    }
+
+    #[test]
+    fn diff_findings_locate_uncovered_blocks() {
+        let diff =
+            "+++ b/api/app.py\n@@ -8,0 +9,2 @@\n+a\n+b\n+++ b/docs/x.md\n@@ -0,0 +1 @@\n+text\n";
+        let config = CheckConfig {
+            diff: Some(DiffRule {
+                added: AddedLines::parse(diff, "pr.diff").unwrap(),
+                fail_under: Some(threshold("80")),
+                branch_aware: false,
+            }),
+            ..CheckConfig::default()
+        };
+        let report = check(&model(), &config);
+        assert_eq!(report.verdict(), Verdict::Fail);
+        assert_eq!(report.metrics["diff.measured"], Metric::Count(2));
+        assert_eq!(report.metrics["diff.percent_int"], Metric::Count(0));
+        let block = &report.findings[1];
+        assert_eq!(block.location, Some(Location::line("api/app.py", 9)));
+        assert_eq!(block.message, "added lines 9-10 of api/app.py not covered");
+    }
+}

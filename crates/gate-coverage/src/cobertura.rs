@@ -1,0 +1,272 @@
+//! Cobertura XML, in the flavours of coverage.py, gcovr, istanbul/nyc, cargo-llvm-cov and
+//! JaCoCo-converted reports.
+//!
+//! Only `class/lines/line` is counted: gcovr and istanbul repeat the same lines under
+//! `class/methods/method/lines/line`, and counting both inflates the totals. Classes naming the
+//! same file are merged. Totals come from the lines, never from the rounded `line-rate`.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use quick_xml::events::BytesStart;
+
+use crate::model::FileCoverage;
+use crate::read::{Input, ReadOptions};
+use crate::xml::{Node, Xml, saturate};
+use crate::{Coverage, CoverageError};
+
+/// Where the reader is inside the current `<class>`.
+struct Class {
+    /// The raw `filename`, as the report wrote it.
+    filename: String,
+    file: FileCoverage,
+    depth: usize,
+    /// Depth of the `<lines>` directly under the class, while inside it.
+    lines_depth: Option<usize>,
+}
+
+pub(crate) fn read<R: BufRead>(
+    input: Input<R>,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<Coverage, CoverageError> {
+    let mut xml = Xml::new(input, name, options.limits.max_depth);
+    let mut sources: Vec<String> = Vec::new();
+    let mut source_text: Option<(usize, String)> = None;
+    let mut files: HashMap<String, FileCoverage> = HashMap::new();
+    let mut class: Option<Class> = None;
+    let mut seen_root = false;
+    let mut buffer = Vec::with_capacity(1024);
+
+    loop {
+        match xml.next(&mut buffer)? {
+            Node::Open {
+                element,
+                depth,
+                empty,
+            } => {
+                let local = element.local_name();
+                let local = local.as_ref();
+                if depth == 1 {
+                    if local != "coverage" {
+                        return Err(CoverageError::UnexpectedRoot {
+                            file: name.to_owned(),
+                            line: xml.line(),
+                            expected: "coverage",
+                            found: element.name().as_ref().to_owned(),
+                        });
+                    }
+                    seen_root = true;
+                    continue;
+                }
+                match (local, &mut class) {
+                    ("line", Some(current))
+                        if current.lines_depth.is_some_and(|lines| depth == lines + 1) =>
+                    {
+                        let (line, hits, branches) = line_attributes(&xml, &element)?;
+                        current.file.push_line(line, hits);
+                        if let Some((covered, total)) = branches {
+                            current.file.push_branch(line, covered, total);
+                        }
+                    }
+                    ("lines", Some(current)) if depth == current.depth + 1 && !empty => {
+                        current.lines_depth = Some(depth);
+                    }
+                    ("class", None) => {
+                        let filename = filename(&xml, &element)?;
+                        let file = files.remove(&filename).unwrap_or_default();
+                        if empty {
+                            files.insert(filename, file);
+                        } else {
+                            class = Some(Class {
+                                filename,
+                                file,
+                                depth,
+                                lines_depth: None,
+                            });
+                        }
+                    }
+                    ("source", None) if !empty => source_text = Some((depth, String::new())),
+                    _ => {}
+                }
+            }
+            Node::Close { depth } => {
+                if let Some(current) = &mut class {
+                    if current.lines_depth == Some(depth) {
+                        current.lines_depth = None;
+                    } else if current.depth == depth {
+                        let Class {
+                            filename, mut file, ..
+                        } = class.take().unwrap_or_else(|| unreachable!());
+                        file.normalise();
+                        files.insert(filename, file);
+                    }
+                } else if source_text.as_ref().is_some_and(|(at, _)| *at == depth)
+                    && let Some((_, text)) = source_text.take()
+                {
+                    sources.push(text.trim().to_owned());
+                }
+            }
+            Node::Text(text) => {
+                if let Some((_, source)) = &mut source_text {
+                    source.push_str(&text);
+                }
+            }
+            Node::Skip => {}
+            Node::End => break,
+        }
+    }
+    if !seen_root {
+        return Err(CoverageError::Truncated {
+            file: name.to_owned(),
+            line: xml.line(),
+            element: "coverage".to_owned(),
+        });
+    }
+
+    let mut coverage = Coverage::new();
+    for (filename, file) in files {
+        coverage.insert(options.paths.resolve(&filename, &sources), file);
+    }
+    Ok(coverage)
+}
+
+fn filename<R: BufRead>(
+    xml: &Xml<'_, R>,
+    element: &BytesStart<'_>,
+) -> Result<String, CoverageError> {
+    for attribute in element.attributes().with_checks(false) {
+        let attribute = attribute.map_err(|e| xml.attribute_error(e))?;
+        if attribute.key.as_ref() == "filename" {
+            return Ok(xml.value(&attribute)?.into_owned());
+        }
+    }
+    Err(xml.missing("class", "filename"))
+}
+
+type LineRecord = (u32, u32, Option<(u32, u32)>);
+
+fn line_attributes<R: BufRead>(
+    xml: &Xml<'_, R>,
+    element: &BytesStart<'_>,
+) -> Result<LineRecord, CoverageError> {
+    let mut number = None;
+    let mut hits = None;
+    let mut branch = false;
+    let mut condition = None;
+    for attribute in element.attributes().with_checks(false) {
+        let attribute = attribute.map_err(|e| xml.attribute_error(e))?;
+        match attribute.key.as_ref() {
+            "number" => number = Some(xml.line_number(&attribute.value)?),
+            "hits" => hits = Some(saturate(xml.count("hit count", &attribute.value)?)),
+            "branch" => branch = attribute.value.trim().eq_ignore_ascii_case("true"),
+            "condition-coverage" => condition = Some(attribute.value),
+            _ => {}
+        }
+    }
+    let number = number.ok_or_else(|| xml.missing("line", "number"))?;
+    let hits = hits.ok_or_else(|| xml.missing("line", "hits"))?;
+    let branches = match condition {
+        Some(text) if branch => {
+            let (covered, total) =
+                condition_counts(&text).ok_or_else(|| xml.invalid("condition-coverage", &text))?;
+            (total > 0).then_some((covered, total))
+        }
+        _ => None,
+    };
+    Ok((number, hits, branches))
+}
+
+/// `(1/2)` out of `condition-coverage="50% (1/2)"`.
+fn condition_counts(text: &str) -> Option<(u32, u32)> {
+    let inside = text.split_once('(')?.1.split_once(')')?.0;
+    let (covered, total) = inside.split_once('/')?;
+    let covered: u32 = covered.trim().parse().ok()?;
+    let total: u32 = total.trim().parse().ok()?;
+    (covered <= total).then_some((covered, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Format, PathMap, parse_report};
+
+    fn parse(xml: &str, paths: PathMap) -> Result<Coverage, CoverageError> {
+        let options = ReadOptions {
+            format: Some(Format::Cobertura),
+            paths,
+            ..ReadOptions::default()
+        };
+        parse_report(xml.as_bytes(), "coverage.xml", &options)
+    }
+
+    #[test]
+    fn parses_condition_coverage() {
+        assert_eq!(condition_counts("50% (1/2)"), Some((1, 2)));
+        assert_eq!(condition_counts("100% (4/4)"), Some((4, 4)));
+        assert_eq!(condition_counts("50%"), None);
+        assert_eq!(condition_counts("(3/2)"), None);
+    }
+
+    #[test]
+    fn counts_only_class_lines_and_merges_classes() {
+        let xml = r#"<?xml version="1.0"?>
+<coverage line-rate="0.9999">
+  <sources><source>
+     /ci/repo/src
+  </source></sources>
+  <packages><package name="p"><classes>
+    <class name="A" filename="p/a.py">
+      <methods><method name="f"><lines><line number="1" hits="1"/></lines></method></methods>
+      <lines>
+        <line number="1" hits="1"/>
+        <line number="2" hits="0" branch="true" condition-coverage="0% (0/2)"/>
+      </lines>
+    </class>
+    <class name="B" filename="p/a.py"><lines>
+        <line number="3" hits="5" branch="true" condition-coverage="50% (1/2)"><conditions><condition number="0" type="jump" coverage="50%"/></conditions></line>
+    </lines></class>
+    <class name="C" filename="p/empty.py"/>
+  </classes></package></packages>
+</coverage>"#;
+        let coverage = parse(xml, PathMap::new().with_root("/ci/repo")).unwrap();
+        assert_eq!(coverage.len(), 2);
+        let a = coverage.file("src/p/a.py").unwrap();
+        let t = a.totals();
+        assert_eq!(
+            (
+                t.statements,
+                t.covered_statements,
+                t.branches,
+                t.covered_branches
+            ),
+            (3, 2, 4, 1)
+        );
+        assert_eq!(
+            coverage.file("src/p/empty.py").unwrap().totals().statements,
+            0
+        );
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let bad = "<coverage>\n<packages>\n<package><classes><class filename=\"a.py\"><lines>\n<line number=\"x\" hits=\"1\"/>";
+        let error = parse(bad, PathMap::new()).unwrap_err().to_string();
+        assert!(error.starts_with("coverage.xml:4:"), "{error}");
+        let truncated = "<coverage>\n<packages>\n";
+        let error = parse(truncated, PathMap::new()).unwrap_err().to_string();
+        assert!(error.contains("ends before </packages>"), "{error}");
+        let wrong = parse("<report/>", PathMap::new()).unwrap_err().to_string();
+        assert!(wrong.contains("expected a <coverage>"), "{wrong}");
+        assert!(parse("", PathMap::new()).is_err());
+        let missing = parse("<coverage><class/></coverage>", PathMap::new()).unwrap_err();
+        assert!(missing.to_string().contains("`filename`"), "{missing}");
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let deep = "<coverage>".to_owned() + &"<a>".repeat(100);
+        let error = parse(&deep, PathMap::new()).unwrap_err();
+        assert!(matches!(error, CoverageError::TooDeep { .. }), "{error}");
+    }
+}

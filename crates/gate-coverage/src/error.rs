@@ -1,0 +1,162 @@
+//! Why a report, setting, diff or baseline could not be read.
+
+/// Everything that can go wrong in this crate. Messages name the file and, where known, the line.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoverageError {
+    /// A file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input is larger than [`crate::Limits::max_bytes`].
+    #[error("{file}: larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// XML elements nest deeper than [`crate::Limits::max_depth`].
+    #[error("{file}:{line}: XML nested deeper than {limit} elements")]
+    TooDeep {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// The depth limit.
+        limit: usize,
+    },
+    /// The XML is not well formed.
+    #[error("{file}:{line}: malformed XML: {source}")]
+    Xml {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// What quick-xml reported.
+        #[source]
+        source: quick_xml::Error,
+    },
+    /// The document ends before its root element is closed.
+    #[error("{file}:{line}: the report ends before </{element}> (truncated?)")]
+    Truncated {
+        /// The file.
+        file: String,
+        /// 1-based line of the end of input.
+        line: u64,
+        /// The innermost element left open, or the expected root.
+        element: String,
+    },
+    /// The root element is not the one the format requires.
+    #[error("{file}:{line}: expected a <{expected}> root element, found <{found}>")]
+    UnexpectedRoot {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// The root element the format needs.
+        expected: &'static str,
+        /// The root element found.
+        found: String,
+    },
+    /// An element lacks an attribute the format requires.
+    #[error("{file}:{line}: <{element}> has no `{attribute}` attribute")]
+    MissingAttribute {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// The element.
+        element: &'static str,
+        /// The attribute.
+        attribute: &'static str,
+    },
+    /// A field holds text that is not what the format allows there.
+    #[error("{file}:{line}: `{value}` is not a valid {what}")]
+    InvalidValue {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// What was expected (`line number`, `hit count`, `LCOV record`…).
+        what: &'static str,
+        /// The offending text (truncated to 80 characters).
+        value: String,
+    },
+    /// The content is none of the supported formats.
+    #[error(
+        "{file}: not a coverage report this tool reads (Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON)"
+    )]
+    UnknownFormat {
+        /// The file.
+        file: String,
+    },
+    /// coverage.py JSON that does not parse or lacks required fields.
+    #[error("{file}: invalid coverage.py JSON: {source}")]
+    Json {
+        /// The file.
+        file: String,
+        /// `serde_json`'s error, which carries the line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A `pyproject.toml` that does not parse.
+    #[error("{file}: invalid TOML: {source}")]
+    Toml {
+        /// The file.
+        file: String,
+        /// The TOML error, which carries the line and column.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A threshold that is not a number between 0 and 100.
+    #[error("{setting}: `{value}` is not a percentage between 0 and 100")]
+    InvalidThreshold {
+        /// Where the threshold came from (`fail-under`, `pyproject.toml: fail_under`…).
+        setting: String,
+        /// The text given.
+        value: String,
+    },
+    /// A path pattern that is not a valid glob.
+    #[error("invalid path glob `{pattern}`: {source}")]
+    Glob {
+        /// The pattern.
+        pattern: String,
+        /// What globset reported.
+        #[source]
+        source: globset::Error,
+    },
+    /// A baseline file that is not valid baseline JSON.
+    #[error("{file}: invalid coverage baseline: {source}")]
+    Baseline {
+        /// The file.
+        file: String,
+        /// `serde_json`'s error, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A baseline written by a newer, incompatible version.
+    #[error("{file}: coverage baseline version {found} is not supported (expected {expected})")]
+    BaselineVersion {
+        /// The file.
+        file: String,
+        /// The version in the file.
+        found: u64,
+        /// The version this crate writes.
+        expected: u64,
+    },
+}
+
+/// Keeps error messages one readable line even when the offending text is huge.
+pub(crate) fn excerpt(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,201 @@
+//! LCOV tracefiles: `SF`, `DA`, `BRDA`, `BRF`/`BRH`, `end_of_record`.
+//!
+//! Per-file `BRF`/`BRH` totals win over sums of `BRDA` records: coverage.py writes them from
+//! the same numbers its own report uses, and other producers drop `BRDA` lines they exclude.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+use crate::model::FileCoverage;
+use crate::read::{Input, ReadOptions};
+use crate::xml::saturate;
+use crate::{Coverage, CoverageError};
+
+struct Record {
+    path: String,
+    file: FileCoverage,
+    branches: BTreeMap<u32, (u32, u32)>,
+    found: Option<u64>,
+    hit: Option<u64>,
+}
+
+pub(crate) fn read<R: BufRead>(
+    mut input: Input<R>,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<Coverage, CoverageError> {
+    let mut coverage = Coverage::new();
+    let mut record: Option<Record> = None;
+    let mut raw = Vec::with_capacity(256);
+    loop {
+        raw.clear();
+        let line_number = input.line();
+        let read = input
+            .read_until(b'\n', &mut raw)
+            .map_err(|source| input.io_error(name, source))?;
+        if read == 0 {
+            break;
+        }
+        let invalid = |what: &'static str, value: &str| CoverageError::InvalidValue {
+            file: name.to_owned(),
+            line: line_number,
+            what,
+            value: crate::error::excerpt(value),
+        };
+        let text = std::str::from_utf8(&raw)
+            .map_err(|_| invalid("UTF-8 LCOV line", &String::from_utf8_lossy(&raw)))?;
+        let text = text.trim_end_matches(['\n', '\r']).trim_start();
+        if text.is_empty() {
+            continue;
+        }
+        if text == "end_of_record" {
+            let Some(done) = record.take() else {
+                return Err(invalid(
+                    "LCOV record outside a file (no SF before it)",
+                    text,
+                ));
+            };
+            finish(&mut coverage, done, options);
+            continue;
+        }
+        let Some((key, value)) = text.split_once(':') else {
+            return Err(invalid("LCOV record", text));
+        };
+        if key == "SF" {
+            if record.is_some() {
+                return Err(invalid("LCOV record (SF before end_of_record)", text));
+            }
+            record = Some(Record {
+                path: value.to_owned(),
+                file: FileCoverage::default(),
+                branches: BTreeMap::new(),
+                found: None,
+                hit: None,
+            });
+            continue;
+        }
+        let needs_file = matches!(key, "DA" | "BRDA" | "BRF" | "BRH");
+        let Some(current) = record.as_mut().filter(|_| needs_file) else {
+            if needs_file {
+                return Err(invalid(
+                    "LCOV record outside a file (no SF before it)",
+                    text,
+                ));
+            }
+            // TN, VER, FN, FNDA, FNF, FNH, LF, LH: nothing the totals need.
+            continue;
+        };
+        record_field(current, key, value).ok_or_else(|| invalid("LCOV record", text))?;
+    }
+    if let Some(open) = record {
+        return Err(CoverageError::Truncated {
+            file: name.to_owned(),
+            line: input.line(),
+            element: format!("end_of_record of SF:{}", crate::error::excerpt(&open.path)),
+        });
+    }
+    Ok(coverage)
+}
+
+/// Applies one `DA`, `BRDA`, `BRF` or `BRH` record; `None` when its fields are malformed.
+fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
+    let number = |field: &str| field.trim().parse::<u64>().ok();
+    let line_number = |field: &str| {
+        number(field)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|&n| n > 0)
+    };
+    let mut fields = value.split(',');
+    match key {
+        "DA" => {
+            let line = line_number(fields.next()?)?;
+            let hits = fields.next()?.trim();
+            // gcov can print negative counts after an overflow and some tools write floats;
+            // either way only "ran or not" is needed.
+            let hits = match hits.strip_prefix('-') {
+                Some(digits)
+                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    0
+                }
+                _ => number(hits).or_else(|| {
+                    let value: f64 = hits.parse().ok()?;
+                    (value.is_finite() && value >= 0.0).then_some(u64::from(value > 0.0))
+                })?,
+            };
+            current.file.push_line(line, saturate(hits));
+        }
+        "BRDA" => {
+            let line = line_number(fields.next()?)?;
+            let taken = fields.nth(2)?.trim();
+            let ran = taken != "-" && number(taken)? > 0;
+            let entry = current.branches.entry(line).or_insert((0, 0));
+            entry.0 += u32::from(ran);
+            entry.1 = entry.1.saturating_add(1);
+        }
+        "BRF" => current.found = Some(number(value)?),
+        "BRH" => current.hit = Some(number(value)?),
+        _ => {}
+    }
+    Some(())
+}
+
+fn finish(coverage: &mut Coverage, record: Record, options: &ReadOptions) {
+    let Record {
+        path,
+        mut file,
+        branches,
+        found,
+        hit,
+    } = record;
+    for (line, (covered, total)) in branches {
+        file.push_branch(line, covered, total);
+    }
+    file.normalise();
+    if let Some(found) = found {
+        file.declare_branches(hit.unwrap_or(0), found);
+    }
+    coverage.insert(options.paths.normalise(&path), file);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CoverageError, Format, PathMap, ReadOptions, parse_report};
+
+    fn parse(text: &str) -> Result<crate::Coverage, CoverageError> {
+        let options = ReadOptions {
+            format: Some(Format::Lcov),
+            paths: PathMap::new().with_root("/repo"),
+            ..ReadOptions::default()
+        };
+        parse_report(text.as_bytes(), "lcov.info", &options)
+    }
+
+    #[test]
+    fn reads_records_and_prefers_brf_brh() {
+        let text = "TN:\nSF:/repo/src/a.c\nFN:1,main\nDA:1,3\nDA:2,0\nDA:3,1,abc\nBRDA:3,0,0,1\nBRDA:3,0,1,-\nBRDA:3,0,2,0\nBRF:4\nBRH:2\nLF:3\nLH:2\nend_of_record\n";
+        let coverage = parse(text).unwrap();
+        let file = coverage.file("src/a.c").unwrap();
+        assert_eq!(file.branch(3).map(|b| (b.covered, b.total)), Some((1, 3)));
+        let t = file.totals();
+        assert_eq!(
+            (
+                t.statements,
+                t.covered_statements,
+                t.branches,
+                t.covered_branches
+            ),
+            (3, 2, 4, 2)
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let error = parse("SF:a.c\nDA:1,1\nDA:x\n").unwrap_err().to_string();
+        assert!(error.starts_with("lcov.info:3:"), "{error}");
+        let truncated = parse("SF:a.c\nDA:1,1\n").unwrap_err().to_string();
+        assert!(truncated.contains("end_of_record"), "{truncated}");
+        assert!(parse("DA:1,1\n").is_err());
+        assert!(parse("garbage\n").is_err());
+    }
+}

@@ -1,0 +1,182 @@
+//! Turning the paths a report names into repository-relative paths.
+
+/// How report paths become repository-relative: an optional root to strip and prefix mappings for
+/// reports written elsewhere (`/app/src` inside a container is `api/src` in the repository).
+///
+/// ```
+/// use gate_coverage::PathMap;
+///
+/// let map = PathMap::new().with_root("/work/repo").with_prefix("/app/src", "api/src");
+/// assert_eq!(map.normalise("/work/repo/worker/main.py"), "worker/main.py");
+/// assert_eq!(map.normalise("/app/src/handlers.py"), "api/src/handlers.py");
+/// assert_eq!(map.normalise(r".\lib\util.py"), "lib/util.py");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathMap {
+    root: Option<String>,
+    prefixes: Vec<(String, String)>,
+}
+
+impl PathMap {
+    /// No root and no mappings: relative paths are kept (cleaned), absolute ones too.
+    pub fn new() -> PathMap {
+        PathMap::default()
+    }
+
+    /// Strips this directory (the repository root, usually absolute) from paths inside it.
+    #[must_use]
+    pub fn with_root(mut self, root: impl AsRef<str>) -> PathMap {
+        let root = clean(root.as_ref());
+        self.root = (!root.is_empty() && root != ".").then_some(root);
+        self
+    }
+
+    /// Rewrites paths starting with `from` (whole segments) to start with `to` instead.
+    /// The longest matching `from` wins. Applies before the root is stripped.
+    #[must_use]
+    pub fn with_prefix(mut self, from: impl AsRef<str>, to: impl AsRef<str>) -> PathMap {
+        self.prefixes
+            .push((clean(from.as_ref()), clean(to.as_ref())));
+        self.prefixes
+            .sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+        self
+    }
+
+    /// The repository-relative form of a path; a path outside the root stays as it is (cleaned).
+    pub fn normalise(&self, path: &str) -> String {
+        self.relative(path).unwrap_or_else(|| clean(path))
+    }
+
+    /// The repository-relative form of `path`, or `None` when it is absolute and outside the root
+    /// and no mapping applies.
+    pub fn relative(&self, path: &str) -> Option<String> {
+        let mut path = clean(path);
+        if let Some((from, to)) = self
+            .prefixes
+            .iter()
+            .find(|(from, _)| strip_segments(&path, from).is_some())
+        {
+            let rest = strip_segments(&path, from).unwrap_or_default();
+            path = clean(&format!("{to}/{rest}"));
+        }
+        if let Some(root) = &self.root
+            && let Some(rest) = strip_segments(&path, root)
+        {
+            return Some(rest.to_owned());
+        }
+        (!is_absolute(&path)).then_some(path)
+    }
+
+    /// Resolves a Cobertura `filename` against its `<source>` directories: the first source that
+    /// yields a repository-relative path wins; otherwise the file name itself is used.
+    pub fn resolve(&self, filename: &str, sources: &[String]) -> String {
+        if !is_absolute(&clean(filename)) {
+            for source in sources {
+                let source = source.trim();
+                if source.is_empty() {
+                    continue;
+                }
+                if let Some(found) = self.relative(&format!("{source}/{filename}"))
+                    && !found.starts_with("../")
+                {
+                    return found;
+                }
+            }
+        }
+        self.normalise(filename)
+    }
+}
+
+/// `rest` when `path` is `prefix` followed by a `/` (or equal to it).
+fn strip_segments<'p>(path: &'p str, prefix: &str) -> Option<&'p str> {
+    if prefix.is_empty() || prefix == "." {
+        return Some(path);
+    }
+    let rest = path.strip_prefix(prefix)?;
+    if rest.is_empty() {
+        Some("")
+    } else if prefix.ends_with('/') {
+        Some(rest)
+    } else {
+        rest.strip_prefix('/')
+    }
+}
+
+fn is_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with('/')
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+}
+
+/// `/` separators, no `.` segments, `..` resolved where possible, no doubled or trailing slashes.
+pub(crate) fn clean(path: &str) -> String {
+    let path = path.trim().replace('\\', "/");
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(last) if *last != ".." => {
+                    parts.pop();
+                }
+                _ if absolute => {}
+                _ => parts.push(".."),
+            },
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_separators_and_dots() {
+        assert_eq!(clean("./a//b/../c.py"), "a/c.py");
+        assert_eq!(clean("a\\b.py"), "a/b.py");
+        assert_eq!(clean("/x/./y/"), "/x/y");
+        assert_eq!(clean("../up.py"), "../up.py");
+    }
+
+    #[test]
+    fn root_is_stripped_on_segment_boundaries_only() {
+        let map = PathMap::new().with_root("/repo");
+        assert_eq!(map.normalise("/repo/a.py"), "a.py");
+        assert_eq!(map.normalise("/repository/a.py"), "/repository/a.py");
+        assert_eq!(map.relative("/elsewhere/a.py"), None);
+    }
+
+    #[test]
+    fn longest_prefix_mapping_wins() {
+        let map = PathMap::new()
+            .with_prefix("/app", "svc")
+            .with_prefix("/app/src", "api/src");
+        assert_eq!(map.normalise("/app/src/x.py"), "api/src/x.py");
+        assert_eq!(map.normalise("/app/other/x.py"), "svc/other/x.py");
+    }
+
+    #[test]
+    fn cobertura_filenames_resolve_against_sources() {
+        let map = PathMap::new().with_root("/home/ci/repo");
+        let sources = vec![
+            " /somewhere/else ".to_owned(),
+            "\n  /home/ci/repo/src  ".to_owned(),
+        ];
+        // The first source is outside the root, so the second one decides.
+        assert_eq!(map.resolve("pkg/mod.py", &sources), "src/pkg/mod.py");
+        // Without a root, coverage.py's relative file names are already repository-relative.
+        assert_eq!(
+            PathMap::new().resolve("pkg/mod.py", &["/abs".into()]),
+            "pkg/mod.py"
+        );
+        assert_eq!(map.resolve("/home/ci/repo/a.py", &sources), "a.py");
+    }
+}

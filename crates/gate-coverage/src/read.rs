@@ -1,0 +1,266 @@
+//! Reading a report of any supported format: detection, limits and the one file loader.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use crate::{Coverage, CoverageError, PathMap};
+
+/// The report formats this crate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// Cobertura XML (coverage.py, gcovr, istanbul/nyc, cargo-llvm-cov, JaCoCo-converted).
+    Cobertura,
+    /// `JaCoCo` XML.
+    Jacoco,
+    /// LCOV tracefiles (`lcov.info`).
+    Lcov,
+    /// coverage.py's `coverage json` output.
+    CoveragePyJson,
+}
+
+impl Format {
+    /// Tells the format from the first bytes of a report, then from its file name.
+    pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
+        let text = String::from_utf8_lossy(head);
+        let text = text.trim_start_matches('\u{feff}').trim_start();
+        if text.starts_with('{') {
+            return Some(Format::CoveragePyJson);
+        }
+        if text.starts_with('<') {
+            if text.contains("<coverage") {
+                return Some(Format::Cobertura);
+            }
+            if text.contains("<report") || text.contains("JACOCO") {
+                return Some(Format::Jacoco);
+            }
+        }
+        let lcov_record = ["TN:", "SF:"];
+        if text
+            .lines()
+            .take(5)
+            .any(|line| lcov_record.iter().any(|r| line.trim_start().starts_with(r)))
+        {
+            return Some(Format::Lcov);
+        }
+        let extension = Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if extension == "info" || extension == "lcov" {
+            Some(Format::Lcov)
+        } else if extension == "json" {
+            Some(Format::CoveragePyJson)
+        } else if extension == "xml" && text.is_empty() {
+            // An empty .xml file: let the Cobertura parser say what is wrong with it.
+            Some(Format::Cobertura)
+        } else {
+            None
+        }
+    }
+}
+
+/// Resource bounds for untrusted reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input read, in bytes.
+    pub max_bytes: u64,
+    /// Deepest XML nesting accepted.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    /// 4 GiB and 64 levels: far beyond real reports, small enough to stop runaway input.
+    fn default() -> Limits {
+        Limits {
+            max_bytes: 4 << 30,
+            max_depth: 64,
+        }
+    }
+}
+
+/// How to read a report.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The format; `None` detects it from the content and name.
+    pub format: Option<Format>,
+    /// How report paths become repository-relative.
+    pub paths: PathMap,
+    /// Resource bounds.
+    pub limits: Limits,
+}
+
+/// Reads a report from any buffered reader. `name` is used for detection and in errors.
+pub fn read_report<R: BufRead>(
+    reader: R,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<Coverage, CoverageError> {
+    let mut input = Input::new(reader, options.limits.max_bytes);
+    let format = if let Some(format) = options.format {
+        format
+    } else {
+        let detected = match input.peek(512) {
+            Ok(head) => Format::detect(name, head),
+            Err(source) => return Err(input.io_error(name, source)),
+        };
+        detected.ok_or_else(|| CoverageError::UnknownFormat {
+            file: name.to_owned(),
+        })?
+    };
+    match format {
+        Format::Cobertura => crate::cobertura::read(input, name, options),
+        Format::Jacoco => crate::jacoco::read(input, name, options),
+        Format::Lcov => crate::lcov::read(input, name, options),
+        Format::CoveragePyJson => crate::coveragepy_json::read(input, name, options),
+    }
+}
+
+/// Reads a report held in memory.
+pub fn parse_report(
+    bytes: &[u8],
+    name: &str,
+    options: &ReadOptions,
+) -> Result<Coverage, CoverageError> {
+    read_report(bytes, name, options)
+}
+
+/// Reads the report at `path` (the crate's only file access besides the other `load_*`).
+pub fn load_report(path: &Path, options: &ReadOptions) -> Result<Coverage, CoverageError> {
+    let name = path.display().to_string();
+    let io = |source| CoverageError::Io {
+        file: name.clone(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > options.limits.max_bytes {
+        return Err(CoverageError::TooLarge {
+            file: name,
+            limit: options.limits.max_bytes,
+        });
+    }
+    read_report(BufReader::with_capacity(1 << 16, file), &name, options)
+}
+
+/// A buffered reader that counts the lines it has handed out (for error positions) and refuses
+/// to go past the size limit.
+pub(crate) struct Input<R> {
+    inner: R,
+    newlines: u64,
+    consumed: u64,
+    limit: u64,
+    pub(crate) exceeded: bool,
+}
+
+impl<R: BufRead> Input<R> {
+    fn new(inner: R, limit: u64) -> Input<R> {
+        Input {
+            inner,
+            newlines: 0,
+            consumed: 0,
+            limit,
+            exceeded: false,
+        }
+    }
+
+    /// The 1-based line of the next unread byte.
+    pub(crate) fn line(&self) -> u64 {
+        self.newlines + 1
+    }
+
+    /// Up to `n` bytes ahead without consuming them.
+    fn peek(&mut self, n: usize) -> std::io::Result<&[u8]> {
+        let buffer = self.inner.fill_buf()?;
+        Ok(&buffer[..buffer.len().min(n)])
+    }
+
+    /// The error for a failed read: the size limit if that is what stopped it.
+    pub(crate) fn io_error(&self, file: &str, source: std::io::Error) -> CoverageError {
+        if self.exceeded {
+            CoverageError::TooLarge {
+                file: file.to_owned(),
+                limit: self.limit,
+            }
+        } else {
+            CoverageError::Io {
+                file: file.to_owned(),
+                source,
+            }
+        }
+    }
+}
+
+impl<R: BufRead> std::io::Read for Input<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Input<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.consumed > self.limit {
+            self.exceeded = true;
+            return Err(std::io::Error::other("input larger than the size limit"));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Ok(buffer) = self.inner.fill_buf() {
+            let taken = &buffer[..amount.min(buffer.len())];
+            self.newlines += bytecount(taken);
+        }
+        self.consumed += amount as u64;
+        self.inner.consume(amount);
+    }
+}
+
+fn bytecount(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats_from_content_then_name() {
+        let d = |name, head: &str| Format::detect(name, head.as_bytes());
+        assert_eq!(
+            d("x", "<?xml version=\"1.0\" ?>\n<coverage version=\"7\">"),
+            Some(Format::Cobertura)
+        );
+        assert_eq!(
+            d(
+                "x",
+                "<?xml version=\"1.0\"?><!DOCTYPE report PUBLIC \"-//JACOCO//DTD Report 1.1//EN\" \"report.dtd\"><report name=\"x\">"
+            ),
+            Some(Format::Jacoco)
+        );
+        assert_eq!(d("x", "TN:\nSF:/a.c\n"), Some(Format::Lcov));
+        assert_eq!(
+            d("x", "\u{feff} {\"meta\":{}}"),
+            Some(Format::CoveragePyJson)
+        );
+        assert_eq!(d("lcov.info", ""), Some(Format::Lcov));
+        assert_eq!(d("notes.txt", "hello"), None);
+    }
+
+    #[test]
+    fn counts_lines_and_enforces_the_size_limit() {
+        let mut input = Input::new(&b"a\nb\nc"[..], 3);
+        let mut line = Vec::new();
+        input.read_until(b'\n', &mut line).unwrap();
+        assert_eq!(input.line(), 2);
+        input.read_until(b'\n', &mut line).unwrap();
+        let error = input.read_until(b'\n', &mut line).unwrap_err();
+        assert!(input.exceeded, "{error}");
+    }
+}

@@ -1,0 +1,89 @@
+//! The rules the coverage gate raises. Findings' `target` is what waivers match: `total`, the
+//! path glob, the file path, or `diff`.
+
+use gate_core::Rule;
+
+/// The combined total against `fail-under` (coverage.py's `fail_under`).
+pub static TOTAL: Rule = Rule {
+    id: "coverage/total",
+    summary: "Total coverage (lines and branches combined, as coverage.py) meets fail-under.",
+    help: "Add tests for the missed lines and branches (`gate coverage report --show-missing` lists \
+           them), or lower fail-under in a reviewed change. Waive with target `total`.",
+};
+
+/// Line coverage alone against `line-fail-under`.
+pub static LINE: Rule = Rule {
+    id: "coverage/line",
+    summary: "Line coverage meets line-fail-under.",
+    help: "Add tests that run the missed lines, or lower line-fail-under in a reviewed change. \
+           Waive with target `total`.",
+};
+
+/// Branch coverage alone against `branch-fail-under`.
+pub static BRANCH: Rule = Rule {
+    id: "coverage/branch",
+    summary: "Branch coverage meets branch-fail-under.",
+    help: "Add tests for the branches never taken (both outcomes of each condition), or lower \
+           branch-fail-under in a reviewed change. Waive with target `total`.",
+};
+
+/// The files under a path glob against their own threshold.
+pub static PATH: Rule = Rule {
+    id: "coverage/path",
+    summary: "Coverage of the files under a path glob meets its threshold.",
+    help: "Add tests for the files under that path, or change the path's threshold in gate.toml. \
+           Waive with the glob as target (`api/**`).",
+};
+
+/// Each file against `file-fail-under`.
+pub static FILE: Rule = Rule {
+    id: "coverage/file",
+    summary: "Every file's coverage meets file-fail-under.",
+    help: "Add tests for the file, or exclude generated code from measurement. Waive with the \
+           file path as target.",
+};
+
+/// The count of uncovered lines against `max-uncovered-lines`.
+pub static UNCOVERED_LINES: Rule = Rule {
+    id: "coverage/uncovered-lines",
+    summary: "No more statements are uncovered than max-uncovered-lines allows.",
+    help: "Cover some of the missed statements, or raise max-uncovered-lines in a reviewed change. \
+           Waive with target `total`.",
+};
+
+/// Coverage of the lines a change adds against `diff-fail-under` (diff-cover).
+pub static DIFF: Rule = Rule {
+    id: "coverage/diff",
+    summary: "Coverage of the added lines (diff-cover semantics) meets diff-fail-under.",
+    help: "Add tests that run the added lines listed as coverage/diff-uncovered findings. \
+           Waive with target `diff`.",
+};
+
+/// Added lines that no test runs; one finding per block, located on its first line.
+pub static DIFF_UNCOVERED: Rule = Rule {
+    id: "coverage/diff-uncovered",
+    summary: "Added lines that no test runs.",
+    help: "Add a test that runs these lines (and takes each branch in branch-aware mode). \
+           Waive with the file path as target.",
+};
+
+/// A tracked figure that dropped below the baseline by more than the tolerance.
+pub static RATCHET: Rule = Rule {
+    id: "coverage/ratchet",
+    summary: "Coverage does not drop below the committed baseline by more than the tolerance.",
+    help: "Add tests to restore the coverage, or, if the drop is intended, write a new baseline \
+           with `gate coverage baseline` in a reviewed change. Waive with target `total` or the glob.",
+};
+
+/// Every rule of the coverage gate.
+pub static RULES: &[&Rule] = &[
+    &TOTAL,
+    &LINE,
+    &BRANCH,
+    &PATH,
+    &FILE,
+    &UNCOVERED_LINES,
+    &DIFF,
+    &DIFF_UNCOVERED,
+    &RATCHET,
+];

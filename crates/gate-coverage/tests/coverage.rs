@@ -1,0 +1,516 @@
+//! Integration tests against real coverage.py / diff-cover output and hand-written flavours.
+
+use std::path::{Path, PathBuf};
+
+use gate_core::{Metric, Verdict};
+use gate_coverage::{
+    AddedLines, CheckConfig, Coverage, CoverageError, DiffCoverage, FileTable, Format, PathMap,
+    ReadOptions, Threshold, Totals, check, display_covered, load_python_settings, load_report,
+    parse_report,
+};
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(fixture(path)).unwrap()
+}
+
+/// The shop reports were made in /tmp/pyreal (`<source>/tmp/pyreal/shop</source>`), the
+/// line-only ones in a copy at /tmp/pyreal-lines: another checkout, mapped onto the first.
+fn shop(file: &str) -> Coverage {
+    let options = ReadOptions {
+        paths: PathMap::new()
+            .with_root("/tmp/pyreal")
+            .with_prefix("/tmp/pyreal-lines", "/tmp/pyreal"),
+        ..ReadOptions::default()
+    };
+    load_report(&fixture(&format!("coveragepy-shop/{file}")), &options).unwrap()
+}
+
+fn counts(t: Totals) -> (u64, u64, u64, u64) {
+    (
+        t.statements,
+        t.covered_statements,
+        t.branches,
+        t.covered_branches,
+    )
+}
+
+#[test]
+fn cobertura_lcov_and_json_give_the_same_totals() {
+    let xml = shop("coverage.xml");
+    let json = shop("coverage.json");
+    let lcov = shop("coverage.lcov");
+    assert_eq!(counts(xml.totals()), (56, 38, 32, 17));
+    assert_eq!(counts(json.totals()), counts(xml.totals()));
+    assert_eq!(counts(lcov.totals()), counts(xml.totals()));
+    for (path, file) in xml.files() {
+        // coverage.py's LCOV skips files without statements.
+        if let Some(other) = lcov.file(path) {
+            assert_eq!(counts(other.totals()), counts(file.totals()), "{path}");
+        }
+        assert_eq!(
+            counts(json.file(path).unwrap().totals()),
+            counts(file.totals()),
+            "{path}"
+        );
+    }
+    let names: Vec<&str> = xml.files().map(|(path, _)| path).collect();
+    assert_eq!(
+        names,
+        [
+            "shop/__init__.py",
+            "shop/inventory.py",
+            "shop/legacy.py",
+            "shop/pricing.py"
+        ]
+    );
+    let line_only = shop("coverage-lines.xml");
+    assert_eq!(counts(line_only.totals()), (56, 38, 0, 0));
+    assert_eq!(counts(shop("coverage-lines.json").totals()), (56, 38, 0, 0));
+    assert_eq!(counts(shop("coverage-lines.lcov").totals()), (56, 38, 0, 0));
+}
+
+/// `coverage report` rows: name, stmts, miss, [branch, brpart,] cover, missing.
+fn report_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter(|line| line.starts_with("shop/") || line.starts_with("TOTAL"))
+        .map(|line| line.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn the_table_matches_coverage_report_digit_for_digit() {
+    for (file, report, line_only) in [
+        ("coverage.xml", "report.txt", false),
+        ("coverage.json", "report.txt", false),
+        ("coverage-lines.xml", "report-lines.txt", true),
+        ("coverage.xml", "report-lines.txt", true),
+    ] {
+        let expected = report_rows(&read(&format!("coveragepy-shop/{report}")));
+        let table = FileTable::new(&shop(file), line_only);
+        let mut rows = table.rows.clone();
+        rows.push(table.total.clone());
+        assert_eq!(rows.len(), expected.len(), "{file}");
+        for (row, want) in rows.iter().zip(&expected) {
+            let mut got = vec![
+                row.name.clone(),
+                row.statements.to_string(),
+                row.missing.to_string(),
+            ];
+            if !line_only {
+                got.push(row.branches.to_string());
+                got.push(row.partial_branches.to_string());
+            }
+            // The fixture project's pyproject.toml sets precision = 2.
+            got.push(format!("{}%", display_covered(row.percent, 2)));
+            if line_only && !row.missing_lines.is_empty() {
+                got.extend(row.missing_lines.split_whitespace().map(str::to_owned));
+            }
+            let want = if line_only {
+                want.clone()
+            } else {
+                // Branch mode also lists arcs (`29->27`), which only coverage.py's data has.
+                want[..6].to_vec()
+            };
+            assert_eq!(got, want, "{file} vs {report}");
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Outcome {
+    mode: String,
+    fail_under: String,
+    precision: u32,
+    exit: i32,
+    displayed: String,
+    message: Option<String>,
+}
+
+#[test]
+fn pass_fail_and_figures_match_coverage_py_at_every_threshold() {
+    let cases: Vec<Outcome> =
+        serde_json::from_str(&read("coveragepy-shop/expected-outcomes.json")).unwrap();
+    assert!(cases.len() > 40);
+    let branch = shop("coverage.xml");
+    let lines = shop("coverage-lines.xml");
+    for case in cases {
+        let (coverage, line_only) = match case.mode.as_str() {
+            "branch" => (&branch, false),
+            _ => (&lines, true),
+        };
+        let config = CheckConfig {
+            fail_under: Some(Threshold::parse(&case.fail_under).unwrap()),
+            precision: case.precision,
+            line_only,
+            ..CheckConfig::default()
+        };
+        let report = check(coverage, &config);
+        let label = format!(
+            "{} fail_under={} precision={}",
+            case.mode, case.fail_under, case.precision
+        );
+        let failed = report.verdict() == Verdict::Fail;
+        assert_eq!(failed, case.exit == 2, "{label}");
+        let Some(Metric::Percent(total)) = report.metrics.get("total.percent") else {
+            panic!("no total.percent");
+        };
+        assert_eq!(
+            display_covered(*total, case.precision as usize),
+            case.displayed,
+            "{label}"
+        );
+        if let Some(message) = case.message {
+            assert_eq!(report.findings[0].message, message, "{label}");
+        }
+    }
+}
+
+#[test]
+fn half_to_even_decides_the_62_5_edge() {
+    // 55 / 88 = 62.5 exactly: Python's round gives 62, so fail_under = 63 fails at precision 0.
+    let coverage = shop("coverage.xml");
+    assert!((coverage.totals().percent() - 62.5).abs() < f64::EPSILON);
+    let bar = Threshold::parse("63").unwrap();
+    assert!(bar.fails(coverage.totals().percent(), 0));
+    assert!(
+        (coverage.totals().percent().round() - 63.0).abs() < f64::EPSILON,
+        "f64::round would have passed it"
+    );
+}
+
+#[test]
+fn pyproject_settings_give_coverage_pys_verdict() {
+    let settings =
+        load_python_settings(&fixture("coveragepy-shop/project/pyproject.toml")).unwrap();
+    assert_eq!(settings.precision, Some(2));
+    let config = CheckConfig {
+        fail_under: settings.fail_under,
+        precision: settings.precision.unwrap_or(0),
+        ..CheckConfig::default()
+    };
+    let report = check(&shop("coverage.xml"), &config);
+    // pytest-cov printed "Total coverage: 62.50%" and coverage.py
+    // "total of 62.50 is less than fail-under=80.00" for this project.
+    assert_eq!(
+        report.findings[0].message,
+        "total of 62.50 is less than fail-under=80.00"
+    );
+    assert_eq!(report.verdict(), Verdict::Fail);
+    assert_eq!(
+        report.metrics["total.display"],
+        Metric::Text("62.50".into())
+    );
+}
+
+/// `Coverage: 71%` / `Missing: 2 lines` / `Total:   7 lines` out of diff-cover's text output.
+fn diff_cover_figures(text: &str) -> (u64, u64, String) {
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    (
+        field("Total:").parse().unwrap(),
+        field("Missing:").parse().unwrap(),
+        field("Coverage:").trim_end_matches('%').to_owned(),
+    )
+}
+
+#[test]
+fn diff_coverage_equals_diff_covers_figures() {
+    let options = ReadOptions {
+        paths: PathMap::new().with_root("/tmp/pydiff"),
+        ..ReadOptions::default()
+    };
+    let coverage = load_report(&fixture("diff-shop/coverage.xml"), &options).unwrap();
+    let added = AddedLines::parse(&read("diff-shop/pr.diff"), "pr.diff").unwrap();
+
+    let result = DiffCoverage::compute(&coverage, &added, false);
+    let (total, missing, percent) = diff_cover_figures(&read("diff-shop/diff-cover.txt"));
+    assert_eq!(
+        (result.measured, result.measured - result.covered),
+        (total, missing)
+    );
+    assert_eq!(result.diff_cover_percent().to_string(), percent);
+    let (_, _, float) = diff_cover_figures(&read("diff-shop/diff-cover-float.txt"));
+    assert_eq!(format!("{:.2}", result.percent()), float);
+    assert_eq!(
+        result.uncovered.get("shop/pricing.py").map(Vec::as_slice),
+        Some(&[35, 37][..])
+    );
+
+    let branchy = DiffCoverage::compute(&coverage, &added, true);
+    let (total, missing, percent) = diff_cover_figures(&read("diff-shop/diff-cover-branch.txt"));
+    assert_eq!(
+        (branchy.measured, branchy.measured - branchy.covered),
+        (total, missing)
+    );
+    assert_eq!(branchy.diff_cover_percent().to_string(), percent);
+
+    let config = CheckConfig {
+        diff: Some(gate_coverage::DiffRule {
+            added,
+            fail_under: Some(Threshold::parse("80").unwrap()),
+            branch_aware: false,
+        }),
+        ..CheckConfig::default()
+    };
+    let report = check(&coverage, &config);
+    // diff-cover --fail-under=80 exits 1 on this diff.
+    assert_eq!(report.verdict(), Verdict::Fail);
+    let located: Vec<String> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.location.as_ref().map(ToString::to_string))
+        .collect();
+    // 35 and 37 are separated by the measured (covered) line 36, so two annotations.
+    assert_eq!(located, ["shop/pricing.py:35", "shop/pricing.py:37"]);
+}
+
+fn flavour(file: &str, paths: PathMap) -> Coverage {
+    let options = ReadOptions {
+        paths,
+        ..ReadOptions::default()
+    };
+    load_report(&fixture(&format!("flavours/{file}")), &options).unwrap()
+}
+
+#[test]
+fn gcovr_and_istanbul_methods_are_not_counted_twice() {
+    let gcovr = flavour("gcovr.xml", PathMap::new());
+    assert_eq!(counts(gcovr.totals()), (6, 3, 4, 1));
+    assert!(gcovr.file("src/util.c").is_some());
+    assert!((gcovr.totals().percent() - 40.0).abs() < f64::EPSILON);
+
+    let istanbul = flavour(
+        "istanbul.xml",
+        PathMap::new().with_root("/home/runner/work/web/web"),
+    );
+    assert_eq!(counts(istanbul.totals()), (6, 5, 2, 1));
+    assert!(istanbul.file("src/lib/a & b.ts").is_some());
+}
+
+#[test]
+fn llvm_cov_and_jacoco_reports_read() {
+    let llvm = flavour("llvm-cov.xml", PathMap::new().with_root("/home/ci/gate"));
+    let lib = llvm.file("crates/demo/src/lib.rs").unwrap();
+    assert_eq!(lib.hits(1), Some(u32::MAX));
+    assert_eq!(counts(llvm.totals()), (4, 3, 0, 0));
+
+    let jacoco = flavour(
+        "jacoco.xml",
+        PathMap::new().with_prefix("com", "billing/src/main/java/com"),
+    );
+    let invoice = jacoco
+        .file("billing/src/main/java/com/acme/billing/Invoice.java")
+        .unwrap();
+    assert_eq!(counts(invoice.totals()), (4, 3, 2, 1));
+}
+
+#[test]
+fn merged_reports_take_the_best_of_each_line() {
+    let xml = shop("coverage.xml");
+    let mut partial = Coverage::new();
+    // A second run that covered legacy.py entirely.
+    let legacy = xml.file("shop/legacy.py").unwrap();
+    let lines = legacy
+        .lines()
+        .iter()
+        .map(|l| gate_coverage::LineHits {
+            line: l.line,
+            hits: 1,
+        })
+        .collect();
+    partial.insert(
+        "shop/legacy.py",
+        gate_coverage::FileCoverage::new(lines, vec![]),
+    );
+    let merged = Coverage::merged([xml.clone(), partial]);
+    assert_eq!(merged.len(), xml.len());
+    assert_eq!(merged.totals().covered_statements, 38 + 6);
+}
+
+#[test]
+fn truncated_and_malformed_reports_are_errors_with_positions() {
+    let text = read("coveragepy-shop/coverage.xml");
+    let cut = &text[..text.len() / 2];
+    let error = parse_report(cut.as_bytes(), "coverage.xml", &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("coverage.xml:") && error.contains("ends before"),
+        "{error}"
+    );
+    let broken = text.replacen("<lines>", "<lines><oops></lines>", 1);
+    let error =
+        parse_report(broken.as_bytes(), "coverage.xml", &ReadOptions::default()).unwrap_err();
+    assert!(
+        matches!(error, CoverageError::Xml { line: 16.., .. }),
+        "{error}"
+    );
+    let json = read("coveragepy-shop/coverage.json");
+    let error = parse_report(
+        &json.as_bytes()[..json.len() / 3],
+        "coverage.json",
+        &ReadOptions::default(),
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("line "), "{error}");
+    let missing = load_report(
+        Path::new("/nonexistent/coverage.xml"),
+        &ReadOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        missing.starts_with("/nonexistent/coverage.xml: cannot read"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn size_limits_stop_oversized_input() {
+    let options = ReadOptions {
+        limits: gate_coverage::Limits {
+            max_bytes: 1000,
+            ..gate_coverage::Limits::default()
+        },
+        ..ReadOptions::default()
+    };
+    let error = load_report(&fixture("coveragepy-shop/coverage.xml"), &options).unwrap_err();
+    assert!(matches!(error, CoverageError::TooLarge { .. }), "{error}");
+    let text = read("coveragepy-shop/coverage.lcov");
+    let error = parse_report(text.as_bytes(), "lcov.info", &options).unwrap_err();
+    assert!(matches!(error, CoverageError::TooLarge { .. }), "{error}");
+}
+
+/// xorshift: deterministic pseudo-random bytes without a dependency.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).unwrap()
+    }
+}
+
+#[test]
+fn arbitrary_bytes_never_panic_any_parser() {
+    let seeds: Vec<Vec<u8>> = [
+        "coveragepy-shop/coverage.xml",
+        "coveragepy-shop/coverage.json",
+        "coveragepy-shop/coverage.lcov",
+        "flavours/jacoco.xml",
+        "flavours/gcovr.xml",
+        "diff-shop/pr.diff",
+        "coveragepy-shop/project/pyproject.toml",
+    ]
+    .iter()
+    .map(|path| std::fs::read(fixture(path)).unwrap())
+    .collect();
+    let alphabet = b"<>/=\"' \n\t:,{}[]()%-+@\\&;#SFDABRHLNT0123456789abcdlinecoverage";
+    let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let formats = [
+        None,
+        Some(Format::Cobertura),
+        Some(Format::Jacoco),
+        Some(Format::Lcov),
+        Some(Format::CoveragePyJson),
+    ];
+    for round in 0..3000 {
+        let mut bytes = if round % 3 == 0 {
+            (0..random.below(300))
+                .map(|_| {
+                    if random.below(2) == 0 {
+                        alphabet[random.below(alphabet.len())]
+                    } else {
+                        u8::try_from(random.below(256)).unwrap()
+                    }
+                })
+                .collect()
+        } else {
+            seeds[random.below(seeds.len())].clone()
+        };
+        // Mutate: flip, insert, delete bytes and cut the tail.
+        for _ in 0..random.below(8) {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = random.below(bytes.len());
+            match random.below(4) {
+                0 => bytes[at] = alphabet[random.below(alphabet.len())],
+                1 => bytes.insert(at, u8::try_from(random.below(256)).unwrap()),
+                2 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.truncate(at),
+            }
+        }
+        for format in formats {
+            let options = ReadOptions {
+                format,
+                ..ReadOptions::default()
+            };
+            let _ = parse_report(&bytes, "fuzz", &options);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = AddedLines::parse(&text, "fuzz.diff");
+        let _ = gate_coverage::PythonSettings::from_pyproject(&text, "pyproject.toml");
+        let _ = gate_coverage::PythonSettings::from_coveragerc(&text, ".coveragerc");
+        let _ = gate_coverage::Baseline::from_json(&text, "baseline.json");
+        let _ = Threshold::parse(&text);
+    }
+}
+
+#[test]
+fn baseline_written_from_a_report_ratchets_later_runs() {
+    let before = shop("coverage.xml");
+    let baseline = gate_coverage::Baseline::from_coverage(&before, &["shop/**"]).unwrap();
+    let baseline =
+        gate_coverage::Baseline::from_json(&baseline.to_json(), "coverage-baseline.json").unwrap();
+    let after = shop("coverage-lines.xml"); // the same lines, but branch data lost: 67.86%
+    let config = CheckConfig {
+        ratchet: Some(gate_coverage::RatchetRule {
+            baseline,
+            tolerance: 0.5,
+        }),
+        ..CheckConfig::default()
+    };
+    // Line coverage without branches is higher, so nothing dropped.
+    assert_eq!(check(&after, &config).verdict(), Verdict::Pass);
+    let mut worse = before.clone();
+    worse.insert(
+        "shop/new.py",
+        gate_coverage::FileCoverage::new(
+            (1..=10)
+                .map(|line| gate_coverage::LineHits { line, hits: 0 })
+                .collect(),
+            vec![],
+        ),
+    );
+    let report = check(&worse, &config);
+    assert_eq!(report.verdict(), Verdict::Fail);
+    let targets: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.verdict == Verdict::Fail)
+        .filter_map(|f| f.target.clone())
+        .collect();
+    assert_eq!(targets, ["total", "shop/**"]);
+}
