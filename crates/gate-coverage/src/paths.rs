@@ -14,6 +14,7 @@
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathMap {
     root: Option<String>,
+    base: Option<String>,
     prefixes: Vec<(String, String)>,
 }
 
@@ -28,6 +29,15 @@ impl PathMap {
     pub fn with_root(mut self, root: impl AsRef<str>) -> PathMap {
         let root = clean(root.as_ref());
         self.root = (!root.is_empty() && root != ".").then_some(root);
+        self
+    }
+
+    /// The repository-relative directory that relative paths in the report start from: a report
+    /// written in `api/` by a tool run there names `app.py` for `api/app.py`.
+    #[must_use]
+    pub fn with_base(mut self, base: impl AsRef<str>) -> PathMap {
+        let base = clean(base.as_ref());
+        self.base = (!base.is_empty() && base != ".").then_some(base);
         self
     }
 
@@ -50,15 +60,26 @@ impl PathMap {
     /// The repository-relative form of `path`, or `None` when it is absolute and outside the root
     /// and no mapping applies.
     pub fn relative(&self, path: &str) -> Option<String> {
-        let mut path = clean(path);
-        if let Some((from, to)) = self
+        let path = clean(path);
+        let mapping = self
             .prefixes
             .iter()
-            .find(|(from, _)| strip_segments(&path, from).is_some())
-        {
+            .find(|(from, _)| strip_segments(&path, from).is_some());
+        if let Some((from, to)) = mapping {
+            // A mapping's target is already repository-relative (or under the root).
             let rest = strip_segments(&path, from).unwrap_or_default();
-            path = clean(&format!("{to}/{rest}"));
+            return self.strip_root(clean(&format!("{to}/{rest}")));
         }
+        if is_absolute(&path) {
+            return self.strip_root(path);
+        }
+        Some(match &self.base {
+            Some(base) => clean(&format!("{base}/{path}")),
+            None => path,
+        })
+    }
+
+    fn strip_root(&self, path: String) -> Option<String> {
         if let Some(root) = &self.root
             && let Some(rest) = strip_segments(&path, root)
         {
@@ -137,6 +158,27 @@ pub(crate) fn clean(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_prefixes_relative_paths_only() {
+        let map = PathMap::new()
+            .with_root("/ci/repo")
+            .with_base("api")
+            .with_prefix("/app", "api");
+        assert_eq!(map.normalise("beacon_api/app.py"), "api/beacon_api/app.py");
+        assert_eq!(
+            map.normalise("/ci/repo/api/beacon_api/app.py"),
+            "api/beacon_api/app.py"
+        );
+        assert_eq!(
+            map.normalise("/app/beacon_api/app.py"),
+            "api/beacon_api/app.py"
+        );
+        assert_eq!(
+            map.resolve("app.py", &["beacon_api".to_owned()]),
+            "api/beacon_api/app.py"
+        );
+    }
 
     #[test]
     fn cleans_separators_and_dots() {
