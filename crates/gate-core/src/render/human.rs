@@ -12,7 +12,8 @@ const BOLD: &str = "\u{1b}[1m";
 const RESET: &str = "\u{1b}[0m";
 
 /// Renders the report for a terminal. `color` adds ANSI colours; the caller decides when
-/// (a TTY, and `NO_COLOR` unset).
+/// (a TTY, and `NO_COLOR` unset). Metrics are left to the machine formats: the findings already
+/// state the figures a person needs.
 pub fn human(report: &Report, color: bool) -> String {
     let paint = Paint { color };
     let mut out = String::new();
@@ -74,16 +75,6 @@ fn write_gate(out: &mut String, gate: &GateReport, paint: Paint) {
             let _ = writeln!(out, "    {}", paint.dim(&note));
         }
     }
-    if !gate.metrics.is_empty() {
-        let name_width = column_width(gate.metrics.keys().map(String::as_str));
-        for (name, value) in &gate.metrics {
-            let _ = writeln!(
-                out,
-                "  {}",
-                paint.dim(&format!("{}  {value}", pad(name, name_width)))
-            );
-        }
-    }
 }
 
 fn place(finding: &Finding) -> String {
@@ -118,10 +109,14 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 fn tally(counts: Counts) -> String {
-    let mut parts = vec![
+    let mut parts = Vec::new();
+    if counts.passed > 0 {
+        parts.push(format!("{} passed", counts.passed));
+    }
+    parts.extend([
         plural(counts.failures, "failure", "failures"),
         plural(counts.warnings, "warning", "warnings"),
-    ];
+    ]);
     if counts.waived > 0 {
         parts.push(format!("{} waived", counts.waived));
     }

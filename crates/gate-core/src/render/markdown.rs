@@ -8,7 +8,8 @@ use crate::{Finding, Outcome, Report, Verdict};
 /// Findings listed per gate before the rest are only counted, so a comment stays readable.
 const MAX_ROWS_PER_GATE: usize = 50;
 
-/// Renders the report as Markdown: an overview table, then each gate's findings and metrics.
+/// Renders the report as Markdown: an overview table, then each gate's findings (passes too:
+/// they carry the headline figures). Metrics are left to the machine formats.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## gate: {}\n", badge(report.outcome()));
@@ -28,12 +29,8 @@ pub fn markdown(report: &Report) -> String {
         );
     }
     for gate in &report.gates {
-        let listed: Vec<&Finding> = gate
-            .findings
-            .iter()
-            .filter(|finding| finding.verdict != Verdict::Pass || finding.waived_by.is_some())
-            .collect();
-        if listed.is_empty() && gate.errors.is_empty() && gate.metrics.is_empty() {
+        let listed: Vec<&Finding> = gate.findings.iter().collect();
+        if listed.is_empty() && gate.errors.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n### {}\n", markdown_cell(&gate.gate));
@@ -75,20 +72,6 @@ pub fn markdown(report: &Report) -> String {
                     listed.len() - MAX_ROWS_PER_GATE
                 );
             }
-        }
-        if !gate.metrics.is_empty() {
-            let metrics: Vec<String> = gate
-                .metrics
-                .iter()
-                .map(|(name, value)| {
-                    format!(
-                        "{} {}",
-                        markdown_cell(name),
-                        markdown_cell(&value.to_string())
-                    )
-                })
-                .collect();
-            let _ = writeln!(out, "\n<sub>{}</sub>", metrics.join(" · "));
         }
     }
     out
