@@ -8,7 +8,7 @@ use gate_core::{Date, GateReport, Report, apply_waivers};
 use crate::cli::CheckArgs;
 use crate::config::{self, Config, ConfigError, GATES, Section};
 use crate::environment::Environment;
-use crate::output;
+use crate::{gates, output};
 
 /// Runs `gate check` and returns the exit code.
 pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
@@ -16,7 +16,11 @@ pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
     let config = config::load(&config_path)?;
     let today = today(args.today.as_deref(), environment)?;
     let selected = select(&config, &args.only, &args.skip)?;
-    let outputs = output::plan(&args.format, args.output.as_deref(), environment)?;
+    let outputs = output::plan(
+        &args.output.format,
+        args.output.output.as_deref(),
+        environment,
+    )?;
 
     let mut report = Report::new(run_gates(&config, &selected)?);
     apply_waivers(&mut report, &config.waivers, today);
@@ -24,7 +28,7 @@ pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
     output::write_all(
         &report,
         &outputs,
-        args.color,
+        args.output.color,
         &config.report_path,
         environment,
     )?;
@@ -122,12 +126,14 @@ fn run_gates(config: &Config, selected: &[&Section]) -> Result<Vec<GateReport>, 
 }
 
 fn run_gate(config: &Config, section: &Section) -> Result<GateReport, ConfigError> {
-    Err(ConfigError {
-        path: config.path.display().to_string(),
-        position: Some((section.line, 1)),
-        message: format!(
-            "[{gate}] configures the {gate} gate, which this build of gate does not include yet",
-            gate = section.gate
-        ),
-    })
+    match (section.gate, &config.coverage) {
+        ("coverage", Some(projects)) => Ok(gates::coverage::run(projects, &config.root)),
+        (gate, _) => Err(ConfigError {
+            path: config.path.display().to_string(),
+            position: Some((section.line, 1)),
+            message: format!(
+                "[{gate}] configures the {gate} gate, which this build of gate does not include yet"
+            ),
+        }),
+    }
 }

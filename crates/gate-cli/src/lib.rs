@@ -9,8 +9,10 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod coverage_command;
 pub mod environment;
 pub mod explain;
+pub mod gates;
 pub mod init;
 pub mod output;
 
@@ -41,6 +43,7 @@ pub fn run(cli: Cli, environment: &Environment) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, environment),
         Command::Init(args) => init::run(&args).map(|()| EXIT_PASS),
+        Command::Coverage(command) => coverage_command::run(&command, environment),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => {
             let mut command = Cli::command();

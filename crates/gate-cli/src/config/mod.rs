@@ -1,5 +1,7 @@
 //! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
 
+pub mod coverage;
+
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -56,6 +58,19 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
     /// The gate sections present, in [`GATES`] order.
     pub sections: Vec<Section>,
+    /// `[coverage]`, when present.
+    pub coverage: Option<Vec<coverage::Project>>,
+}
+
+/// What a configuration file says, before it is tied to a location on disk.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// Waivers, each with its line in the file.
+    pub waivers: Vec<Waiver>,
+    /// The gate sections present, in [`GATES`] order.
+    pub sections: Vec<Section>,
+    /// `[coverage]`, when present.
+    pub coverage: Option<Vec<coverage::Project>>,
 }
 
 impl Config {
@@ -89,12 +104,14 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         || FILE_NAME.to_owned(),
         |name| name.to_string_lossy().into_owned(),
     );
-    parse(&text, &shown, &report_path).map(|(waivers, sections)| Config {
+    let parsed = parse(&text, &shown, &report_path, &root)?;
+    Ok(Config {
         path: path.to_path_buf(),
         root,
         report_path,
-        waivers,
-        sections,
+        waivers: parsed.waivers,
+        sections: parsed.sections,
+        coverage: parsed.coverage,
     })
 }
 
@@ -104,7 +121,7 @@ struct RawConfig {
     #[serde(default)]
     waiver: Vec<Spanned<RawWaiver>>,
     policy: Option<Spanned<toml::Table>>,
-    coverage: Option<Spanned<toml::Table>>,
+    coverage: Option<Spanned<coverage::RawProject>>,
     supply: Option<Spanned<toml::Table>>,
     release: Option<Spanned<toml::Table>>,
     protect: Option<Spanned<toml::Table>>,
@@ -121,12 +138,14 @@ struct RawWaiver {
     owner: Option<String>,
 }
 
-/// Parses the text of a configuration file; `shown` names it in errors, `report_path` in reports.
+/// Parses the text of a configuration file; `shown` names it in errors, `report_path` in
+/// reports, and relative paths in it are resolved against `root`.
 pub fn parse(
     text: &str,
     shown: &str,
     report_path: &str,
-) -> Result<(Vec<Waiver>, Vec<Section>), ConfigError> {
+    root: &Path,
+) -> Result<Parsed, ConfigError> {
     let error_at = |span: Option<Range<usize>>, message: String| ConfigError {
         path: shown.to_owned(),
         position: span.map(|span| line_and_column(text, span.start)),
@@ -137,20 +156,25 @@ pub fn parse(
 
     let mut sections = Vec::new();
     let present = [
-        ("policy", &raw.policy),
-        ("coverage", &raw.coverage),
-        ("supply", &raw.supply),
-        ("release", &raw.release),
-        ("protect", &raw.protect),
+        ("policy", raw.policy.as_ref().map(Spanned::span)),
+        ("coverage", raw.coverage.as_ref().map(Spanned::span)),
+        ("supply", raw.supply.as_ref().map(Spanned::span)),
+        ("release", raw.release.as_ref().map(Spanned::span)),
+        ("protect", raw.protect.as_ref().map(Spanned::span)),
     ];
-    for (gate, table) in present {
-        if let Some(table) = table {
+    for (gate, span) in present {
+        if let Some(span) = span {
             sections.push(Section {
                 gate,
-                line: line_and_column(text, table.span().start).0,
+                line: line_and_column(text, span.start).0,
             });
         }
     }
+    let coverage = raw
+        .coverage
+        .map(|table| coverage::projects(table, root))
+        .transpose()
+        .map_err(|(span, message)| error_at(span, format!("[coverage]: {message}")))?;
 
     let mut waivers = Vec::new();
     for spanned in raw.waiver {
@@ -159,7 +183,11 @@ pub fn parse(
         let line = line_and_column(text, span.start).0;
         waivers.push(waiver(raw, line, report_path, &error_at)?);
     }
-    Ok((waivers, sections))
+    Ok(Parsed {
+        waivers,
+        sections,
+        coverage,
+    })
 }
 
 fn waiver(
@@ -270,11 +298,12 @@ mod tests {
     use super::*;
 
     fn parse_ok(text: &str) -> (Vec<Waiver>, Vec<Section>) {
-        parse(text, "gate.toml", "gate.toml").unwrap()
+        let parsed = parse(text, "gate.toml", "gate.toml", Path::new(".")).unwrap();
+        (parsed.waivers, parsed.sections)
     }
 
     fn parse_err(text: &str) -> String {
-        parse(text, "gate.toml", "gate.toml")
+        parse(text, "gate.toml", "gate.toml", Path::new("."))
             .unwrap_err()
             .to_string()
     }
@@ -371,8 +400,9 @@ mod tests {
 
     #[test]
     fn records_gate_sections_with_their_lines() {
-        let (_, sections) =
-            parse_ok("[release]\ntag-format = \"v{version}\"\n\n[coverage]\nfail-under = 80\n");
+        let (_, sections) = parse_ok(
+            "[release]\ntag-format = \"v{version}\"\n\n[coverage]\nreports = [\"c.xml\"]\n",
+        );
         let gates: Vec<&str> = sections.iter().map(|section| section.gate).collect();
         assert_eq!(gates, ["coverage", "release"]);
     }

@@ -1,0 +1,222 @@
+//! `gate coverage check|report|baseline`: the coverage gate without a gate.toml, for scripts and
+//! for teams moving over from `coverage report --fail-under` and diff-cover.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use gate_core::{GateReport, Report};
+use gate_coverage::{Baseline, FileRow, FileTable, SortKey, Threshold, display_covered};
+
+use crate::cli::{
+    CoverageBaselineArgs, CoverageCheckArgs, CoverageCommand, CoverageInputArgs, CoverageReportArgs,
+};
+use crate::config::coverage::{DiffSource, Project};
+use crate::environment::Environment;
+use crate::gates::coverage::{check_project, read_reports};
+use crate::{EXIT_PASS, output};
+
+/// Runs a `gate coverage` subcommand.
+pub fn run(command: &CoverageCommand, environment: &Environment) -> anyhow::Result<u8> {
+    match command {
+        CoverageCommand::Check(args) => check(args, environment),
+        CoverageCommand::Report(args) => report(args),
+        CoverageCommand::Baseline(args) => baseline(args),
+    }
+}
+
+fn check(args: &CoverageCheckArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let outputs = output::plan(
+        &args.output.format,
+        args.output.output.as_deref(),
+        environment,
+    )?;
+    let project = project_from(args)?;
+    let gate = check_project(&project, Path::new("."))
+        .unwrap_or_else(|error| GateReport::errored(gate_coverage::GATE, error));
+    let report = Report::new(vec![gate]);
+    // Findings without a file (the total) point at the first report in SARIF and GitLab output.
+    let fallback = args.input.reports[0].display().to_string();
+    output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
+    Ok(report.outcome().exit_code())
+}
+
+fn threshold(value: Option<&String>, flag: &str) -> anyhow::Result<Option<Threshold>> {
+    value
+        .map(|text| Threshold::parse_setting(text, flag))
+        .transpose()
+        .map_err(anyhow::Error::from)
+}
+
+fn project_from(args: &CoverageCheckArgs) -> anyhow::Result<Project> {
+    let mut paths = Vec::new();
+    for spec in &args.paths {
+        let Some((glob, percent)) = spec.rsplit_once('=') else {
+            bail!("--path {spec}: expected GLOB=PERCENT, such as api/**=85");
+        };
+        paths.push((
+            glob.to_owned(),
+            Threshold::parse_setting(percent, "--path")?,
+        ));
+    }
+    let diff = match (&args.diff, &args.compare_branch) {
+        (Some(file), _) => Some(DiffSource::File(file.clone())),
+        (None, Some(base)) => Some(DiffSource::GitBase(base.clone())),
+        (None, None) => None,
+    };
+    if diff.is_none() && args.diff_fail_under.is_some() {
+        bail!("--diff-fail-under needs --diff FILE or --compare-branch REF");
+    }
+    let mut project = input_project(&args.input)?;
+    project.pyproject.clone_from(&args.pyproject);
+    project.fail_under = threshold(args.fail_under.as_ref(), "--fail-under")?;
+    project.precision = args.precision;
+    project.line_fail_under = threshold(args.line_fail_under.as_ref(), "--line-fail-under")?;
+    project.branch_fail_under = threshold(args.branch_fail_under.as_ref(), "--branch-fail-under")?;
+    project.file_fail_under = threshold(args.file_fail_under.as_ref(), "--file-fail-under")?;
+    project.max_uncovered_lines = args.max_uncovered_lines;
+    project.paths = paths;
+    project.diff = diff;
+    project.diff_fail_under = threshold(args.diff_fail_under.as_ref(), "--diff-fail-under")?;
+    project.diff_branch_aware = args.diff_branch_aware;
+    project.baseline.clone_from(&args.baseline);
+    project.tolerance = args.tolerance;
+    Ok(project)
+}
+
+fn input_project(input: &CoverageInputArgs) -> anyhow::Result<Project> {
+    let mut path_map = Vec::new();
+    for spec in &input.path_map {
+        let Some((from, to)) = spec.split_once('=') else {
+            bail!("--path-map {spec}: expected FROM=TO, such as /app=api");
+        };
+        path_map.push((from.to_owned(), to.to_owned()));
+    }
+    Ok(Project {
+        reports: input.reports.clone(),
+        report_root: input.report_root.clone(),
+        path_map,
+        line_only: input.no_branch,
+        ..Project::default()
+    })
+}
+
+fn report(args: &CoverageReportArgs) -> anyhow::Result<u8> {
+    let project = input_project(&args.input)?;
+    let coverage =
+        read_reports(&project, Path::new(".")).map_err(|error| anyhow::anyhow!(error.message))?;
+    let mut table = FileTable::new(&coverage, project.line_only);
+    let (descending, column) = match args.sort.strip_prefix('-') {
+        Some(column) => (true, column),
+        None => (false, args.sort.as_str()),
+    };
+    let key = match column.to_ascii_lowercase().as_str() {
+        "name" => SortKey::Name,
+        "stmts" => SortKey::Statements,
+        "miss" => SortKey::Missing,
+        "branch" => SortKey::Branches,
+        "brpart" => SortKey::PartialBranches,
+        "cover" => SortKey::Cover,
+        other => bail!("--sort {other}: sort by name, stmts, miss, branch, brpart or cover"),
+    };
+    table.sort(key, descending);
+    let text = if args.json {
+        table_json(&table)
+    } else {
+        table_text(
+            &table,
+            args.show_missing,
+            !project.line_only,
+            args.precision as usize,
+        )
+    };
+    print!("{text}");
+    Ok(EXIT_PASS)
+}
+
+/// The table as `coverage report` lays it out: names left, figures right, rules around the body.
+fn table_text(table: &FileTable, show_missing: bool, branches: bool, precision: usize) -> String {
+    let cells = |row: &FileRow| -> [String; 7] {
+        [
+            row.name.clone(),
+            row.statements.to_string(),
+            row.missing.to_string(),
+            row.branches.to_string(),
+            row.partial_branches.to_string(),
+            format!("{}%", display_covered(row.percent, precision)),
+            row.missing_lines.clone(),
+        ]
+    };
+    let header = [
+        "Name", "Stmts", "Miss", "Branch", "BrPart", "Cover", "Missing",
+    ]
+    .map(String::from);
+    let body: Vec<[String; 7]> = table.rows.iter().map(cells).collect();
+    let total = cells(&table.total);
+    let width = |column: usize| {
+        body.iter()
+            .chain([&header, &total])
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let name_width = width(0);
+    let cover_width = width(5);
+    let format_row = |row: &[String; 7]| {
+        let mut text = format!("{:<name_width$} {:>6} {:>6}", row[0], row[1], row[2]);
+        if branches {
+            let _ = write!(text, " {:>6} {:>6}", row[3], row[4]);
+        }
+        let _ = write!(text, " {:>cover_width$}", row[5]);
+        if show_missing {
+            let _ = write!(text, "   {}", row[6]);
+        }
+        text.trim_end().to_owned()
+    };
+    let header_line = format_row(&header);
+    let rule = "-".repeat(header_line.chars().count());
+    let mut out = format!("{header_line}\n{rule}\n");
+    for row in &body {
+        out.push_str(&format_row(row));
+        out.push('\n');
+    }
+    let _ = write!(out, "{rule}\n{}\n", format_row(&total));
+    out
+}
+
+fn table_json(table: &FileTable) -> String {
+    let row = |row: &FileRow| {
+        serde_json::json!({
+            "name": row.name,
+            "statements": row.statements,
+            "missing": row.missing,
+            "branches": row.branches,
+            "partial_branches": row.partial_branches,
+            "percent": row.percent,
+            "missing_lines": row.missing_lines,
+        })
+    };
+    let document = serde_json::json!({
+        "files": table.rows.iter().map(row).collect::<Vec<_>>(),
+        "total": row(&table.total),
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn baseline(args: &CoverageBaselineArgs) -> anyhow::Result<u8> {
+    let project = input_project(&args.input)?;
+    let coverage =
+        read_reports(&project, Path::new(".")).map_err(|error| anyhow::anyhow!(error.message))?;
+    let globs: Vec<&str> = args.paths.iter().map(String::as_str).collect();
+    let baseline = Baseline::from_coverage(&coverage, &globs)?;
+    output::write_atomically(&args.output, baseline.to_json().as_bytes())
+        .with_context(|| format!("cannot write the baseline {}", args.output.display()))?;
+    println!(
+        "wrote {} (total {}%)",
+        args.output.display(),
+        display_covered(baseline.total.percent(), 2)
+    );
+    Ok(EXIT_PASS)
+}

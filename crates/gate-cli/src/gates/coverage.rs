@@ -1,0 +1,170 @@
+//! The coverage gate's glue: reports, Python settings, diffs and baselines read from disk, then
+//! `gate_coverage::check`.
+
+use std::path::{Path, PathBuf};
+
+use gate_core::{GateError, GateReport, Location, Metric};
+use gate_coverage::{
+    AddedLines, CheckConfig, Coverage, DiffRule, PathMap, PathRule, RatchetRule, ReadOptions,
+    load_baseline, load_python_settings, load_report,
+};
+
+use crate::config::coverage::{DiffSource, Project};
+use crate::gates::git;
+
+/// Runs every project and combines them into the coverage gate's report.
+pub fn run(projects: &[Project], root: &Path) -> GateReport {
+    let mut combined = GateReport::new(gate_coverage::GATE);
+    for project in projects {
+        let report = match check_project(project, root) {
+            Ok(report) => report,
+            Err(error) => GateReport::errored(gate_coverage::GATE, error),
+        };
+        match &project.name {
+            Some(name) => absorb_named(&mut combined, report, name),
+            None => absorb(&mut combined, report),
+        }
+    }
+    combined
+}
+
+fn absorb(combined: &mut GateReport, report: GateReport) {
+    combined.findings.extend(report.findings);
+    combined.metrics.extend(report.metrics);
+    combined.errors.extend(report.errors);
+}
+
+/// A named project's findings say which project they are about, in the message and in the
+/// target waivers match (`api:total`, `api:api/app.py`); its metrics are prefixed likewise.
+fn absorb_named(combined: &mut GateReport, report: GateReport, name: &str) {
+    for mut finding in report.findings {
+        finding.message = format!("{name}: {}", finding.message);
+        finding.target = Some(match finding.target.take() {
+            Some(target) => format!("{name}:{target}"),
+            None => name.to_owned(),
+        });
+        combined.findings.push(finding);
+    }
+    for (metric, value) in report.metrics {
+        combined.metrics.insert(format!("{name}.{metric}"), value);
+    }
+    for mut error in report.errors {
+        error.message = format!("{name}: {}", error.message);
+        combined.errors.push(error);
+    }
+}
+
+/// Checks one project: everything it reads is read here, then the library decides.
+pub fn check_project(project: &Project, root: &Path) -> Result<GateReport, GateError> {
+    let coverage = read_reports(project, root)?;
+    let config = check_config(project, root)?;
+    let mut report = gate_coverage::check(&coverage, &config);
+    report.set_metric("reports", Metric::Count(project.reports.len() as u64));
+    Ok(report)
+}
+
+/// Reads and merges the project's reports, with paths made relative to `root`.
+pub fn read_reports(project: &Project, root: &Path) -> Result<Coverage, GateError> {
+    let absolute_root = absolute(root);
+    let mut reports = Vec::new();
+    for report in &project.reports {
+        let base = match &project.report_root {
+            Some(base) => base.clone(),
+            None => relative_directory(report, root),
+        };
+        let mut paths = PathMap::new()
+            .with_root(absolute_root.to_string_lossy())
+            .with_base(&base);
+        for (from, to) in &project.path_map {
+            paths = paths.with_prefix(from, to);
+        }
+        let options = ReadOptions {
+            paths,
+            ..ReadOptions::default()
+        };
+        let coverage = load_report(report, &options).map_err(|error| {
+            GateError::new(error.to_string()).with_location(file_location(report, root))
+        })?;
+        reports.push(coverage);
+    }
+    Ok(Coverage::merged(reports))
+}
+
+fn check_config(project: &Project, root: &Path) -> Result<CheckConfig, GateError> {
+    let python = match &project.pyproject {
+        Some(path) => load_python_settings(path).map_err(|error| {
+            GateError::new(error.to_string()).with_location(file_location(path, root))
+        })?,
+        None => gate_coverage::PythonSettings::default(),
+    };
+    let mut paths = Vec::new();
+    for (glob, threshold) in &project.paths {
+        paths.push(
+            PathRule::new(glob, threshold.clone())
+                .map_err(|error| GateError::new(error.to_string()))?,
+        );
+    }
+    let diff = match &project.diff {
+        None => None,
+        Some(source) => Some(DiffRule {
+            added: added_lines(source, root)?,
+            fail_under: project.diff_fail_under.clone(),
+            branch_aware: project.diff_branch_aware,
+        }),
+    };
+    let ratchet = match &project.baseline {
+        None => None,
+        Some(path) => Some(RatchetRule {
+            baseline: load_baseline(path).map_err(|error| {
+                GateError::new(error.to_string()).with_location(file_location(path, root))
+            })?,
+            tolerance: project.tolerance,
+        }),
+    };
+    Ok(CheckConfig {
+        fail_under: project.fail_under.clone().or(python.fail_under),
+        precision: project.precision.or(python.precision).unwrap_or(0),
+        line_only: project.line_only,
+        line_fail_under: project.line_fail_under.clone(),
+        branch_fail_under: project.branch_fail_under.clone(),
+        paths,
+        file_fail_under: project.file_fail_under.clone(),
+        max_uncovered_lines: project.max_uncovered_lines,
+        diff,
+        ratchet,
+    })
+}
+
+fn added_lines(source: &DiffSource, root: &Path) -> Result<AddedLines, GateError> {
+    match source {
+        DiffSource::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                GateError::new(format!("cannot read the diff {}: {error}", path.display()))
+                    .with_location(file_location(path, root))
+            })?;
+            AddedLines::parse(&text, &path.display().to_string())
+                .map_err(|error| GateError::new(error.to_string()))
+        }
+        DiffSource::GitBase(base) => {
+            let text = git::diff_against(root, base).map_err(GateError::new)?;
+            AddedLines::parse(&text, &format!("git diff {base}...HEAD"))
+                .map_err(|error| GateError::new(error.to_string()))
+        }
+    }
+}
+
+/// The repository-relative directory of a report (`api` for `api/coverage.xml`).
+fn relative_directory(report: &Path, root: &Path) -> String {
+    let directory = report.parent().unwrap_or(Path::new(""));
+    let relative = directory.strip_prefix(root).unwrap_or(directory);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+fn file_location(path: &Path, root: &Path) -> Location {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    Location::file(relative.to_string_lossy())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
