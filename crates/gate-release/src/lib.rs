@@ -60,8 +60,8 @@ pub enum ReleaseError {
     /// The next version leaves the maintenance branch's range (semantic-release's
     /// `EINVALIDNEXTVERSION`).
     #[error(
-        "The release `{version}` on branch `{branch}` cannot be published as it is out of range: \
-         only versions within `{range}` can be published from branch `{branch}`"
+        "The release `{version}` on branch `{branch}` cannot be published as it is out of range. \
+         Only versions within `{range}` can be published from branch `{branch}`."
     )]
     OutOfRange {
         /// The version the commits ask for.

@@ -157,7 +157,8 @@ pub struct NextRelease {
     /// The release type the commits asked for.
     #[serde(rename = "type")]
     pub release_type: ReleaseType,
-    /// The prerelease channel (`beta`), `None` on release and maintenance branches.
+    /// The distribution channel: the prerelease identifier (`beta`) or the maintenance branch
+    /// (`1.x`); `None` on a release branch.
     pub channel: Option<String>,
 }
 
@@ -320,9 +321,12 @@ fn next_release(
             });
         }
     }
+    // semantic-release publishes prereleases and maintenance releases on a channel named after
+    // the branch (the prerelease identifier here, which is the branch name by default).
     let channel = match &branch.kind {
         BranchKind::Prerelease { preid } => Some(preid.clone()),
-        _ => None,
+        BranchKind::Maintenance { .. } => Some(branch.name.clone()),
+        BranchKind::Release => None,
     };
     Ok(NextRelease {
         tag: config.tag_format.tag(&version),
