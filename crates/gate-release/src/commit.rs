@@ -562,69 +562,64 @@ fn action_sentences<'s>(input: &'s str, actions: &[String]) -> Vec<(Option<&'s s
 
 /// One match of `(?:.*?)??\s*([\w-\.\/]*?)??(#)([\w-]+)(?=\s|$|[,;)\]])` from `start`.
 ///
-/// The lazy prefix makes the match start at `start` and end at the first issue id that is followed
-/// by a separator; the repository is the run of `[\w-./]` characters right before its `#`, read
-/// from where the prefix (plus whitespace) stops.
+/// The lazy prefix makes the match start at `start` and end at the first `#` whose id is followed
+/// by a separator (an id that runs into another character can never match, since the id class is
+/// greedy). The repository is the run of `[\w-./]` right before that `#`: the prefix stops as
+/// early as it can, so the run reaches back over whitespace-free text to the previous whitespace
+/// or non-run character, but never before `start`. Linear in the sentence's length.
 fn reference_part(
     sentence: &str,
     start: usize,
     action: Option<&str>,
 ) -> Option<(Reference, usize)> {
     let is_repo_char = |c: char| is_word(c) || matches!(c, '-' | '.' | '/');
-    let mut prefix_end = start;
-    loop {
-        let rest = &sentence[prefix_end..];
-        let ws: usize = rest
+    // `.` in the prefix stops at a line terminator.
+    let limit = sentence[start..]
+        .find(is_line_terminator)
+        .map_or(sentence.len(), |i| start + i);
+    let mut search = start;
+    let (hash_at, id_end) = loop {
+        let hash_at = search + sentence[search..limit].find('#')?;
+        let id_start = hash_at + 1;
+        let id_len: usize = sentence[id_start..]
             .chars()
-            .take_while(|c| is_js_space(*c))
+            .take_while(|c| is_word(*c) || *c == '-')
             .map(char::len_utf8)
             .sum();
-        let repo_start = prefix_end + ws;
-        let repo_len: usize = sentence[repo_start..]
+        let id_end = id_start + id_len;
+        let separator_ok = sentence[id_end..]
             .chars()
-            .take_while(|c| is_repo_char(*c))
-            .map(char::len_utf8)
-            .sum();
-        let hash_at = repo_start + repo_len;
-        if sentence[hash_at..].starts_with('#') {
-            let id_start = hash_at + 1;
-            let id_len: usize = sentence[id_start..]
-                .chars()
-                .take_while(|c| is_word(*c) || *c == '-')
-                .map(char::len_utf8)
-                .sum();
-            let id_end = id_start + id_len;
-            let separator_ok = sentence[id_end..]
-                .chars()
-                .next()
-                .is_none_or(|c| is_js_space(c) || matches!(c, ',' | ';' | ')' | ']'));
-            if id_len > 0 && separator_ok {
-                let repository = &sentence[repo_start..hash_at];
-                let (owner, repository) = match repository.split_once('/') {
-                    Some((owner, repository)) => (Some(owner), repository),
-                    None => (None, repository),
-                };
-                let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-                return Some((
-                    Reference {
-                        action: action.map(str::to_owned),
-                        owner: owner.and_then(non_empty),
-                        repository: non_empty(repository),
-                        prefix: "#".to_owned(),
-                        issue: sentence[id_start..id_end].to_owned(),
-                        raw: sentence[start..id_end].to_owned(),
-                    },
-                    id_end,
-                ));
-            }
+            .next()
+            .is_none_or(|c| is_js_space(c) || matches!(c, ',' | ';' | ')' | ']'));
+        if id_len > 0 && separator_ok {
+            break (hash_at, id_end);
         }
-        // Widen the lazy prefix by one character; `.` stops at line terminators.
-        let next = sentence[prefix_end..].chars().next()?;
-        if is_line_terminator(next) {
-            return None;
-        }
-        prefix_end += next.len_utf8();
-    }
+        search = id_start;
+    };
+    let before = &sentence[start..hash_at];
+    let repo_len: usize = before
+        .chars()
+        .rev()
+        .take_while(|c| is_repo_char(*c))
+        .map(char::len_utf8)
+        .sum();
+    let repository = &before[before.len() - repo_len..];
+    let (owner, repository) = match repository.split_once('/') {
+        Some((owner, repository)) => (Some(owner), repository),
+        None => (None, repository),
+    };
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    Some((
+        Reference {
+            action: action.map(str::to_owned),
+            owner: owner.and_then(non_empty),
+            repository: non_empty(repository),
+            prefix: "#".to_owned(),
+            issue: sentence[hash_at + 1..id_end].to_owned(),
+            raw: sentence[start..id_end].to_owned(),
+        },
+        id_end,
+    ))
 }
 
 #[cfg(test)]

@@ -76,12 +76,7 @@ impl History {
         let Some(since) = since else {
             return self.commits.iter().collect();
         };
-        let index: HashMap<&str, usize> = self
-            .commits
-            .iter()
-            .enumerate()
-            .map(|(i, commit)| (commit.sha.as_str(), i))
-            .collect();
+        let index = self.index();
         let mut excluded = vec![false; self.commits.len()];
         let mut stack: Vec<usize> = index.get(since).copied().into_iter().collect();
         while let Some(i) = stack.pop() {
@@ -100,6 +95,44 @@ impl History {
             .iter()
             .zip(excluded)
             .filter_map(|(commit, excluded)| (!excluded).then_some(commit))
+            .collect()
+    }
+
+    /// For each commit (in history order), the index of the first of `starts` it is reachable
+    /// from, walking from each start in turn and stopping at commits already claimed.
+    ///
+    /// Every commit is visited at most once overall: O(commits + parents).
+    pub fn first_reaching<'s>(
+        &self,
+        starts: impl IntoIterator<Item = &'s str>,
+    ) -> Vec<Option<usize>> {
+        let index = self.index();
+        let mut owner: Vec<Option<usize>> = vec![None; self.commits.len()];
+        let mut stack = Vec::new();
+        for (n, start) in starts.into_iter().enumerate() {
+            stack.extend(index.get(start).copied());
+            while let Some(i) = stack.pop() {
+                if owner[i].is_some() {
+                    continue;
+                }
+                owner[i] = Some(n);
+                for parent in &self.commits[i].parents {
+                    if let Some(&p) = index.get(parent.as_str())
+                        && owner[p].is_none()
+                    {
+                        stack.push(p);
+                    }
+                }
+            }
+        }
+        owner
+    }
+
+    fn index(&self) -> HashMap<&str, usize> {
+        self.commits
+            .iter()
+            .enumerate()
+            .map(|(i, commit)| (commit.sha.as_str(), i))
             .collect()
     }
 

@@ -43,8 +43,12 @@ pub use lint::{
     COMMIT_FORMAT, Level, LintConfig, LintOutcome, Violation, is_ignored, lint_commits,
     lint_findings, lint_message,
 };
-pub use notes::{NotesOptions, Repository, TypeSection, default_types, render_notes};
-pub use plan::{Branch, BranchKind, Config, NextRelease, Plan, RangeCommit, plan};
+pub use notes::{
+    NotesOptions, Repository, TypeSection, default_types, render_notes, render_past_release,
+};
+pub use plan::{
+    Branch, BranchKind, Config, NextRelease, PastRelease, Plan, RangeCommit, past_releases, plan,
+};
 pub use report::{NEXT_VERSION, gate_report};
 pub use version::{ReleaseRule, ReleaseType, default_release_rules, increment};
 

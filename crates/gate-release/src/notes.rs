@@ -14,7 +14,8 @@ use regex::Regex;
 
 use crate::collate::locale_compare;
 use crate::commit::{ParsedCommit, ParserOptions, Reference, parse};
-use crate::plan::Plan;
+use crate::history::Commit;
+use crate::plan::{PastRelease, Plan};
 use crate::version::filter_reverted;
 
 /// `Release-As:` in a body or footer keeps a commit in the notes whatever its type.
@@ -208,28 +209,55 @@ struct Entry {
 pub fn render_notes(plan: &Plan<'_>, options: &NotesOptions) -> Option<String> {
     let next = plan.next.as_ref()?;
     let previous = plan.last_release.as_ref().map(|tag| tag.tag.as_str());
+    Some(render_commits(
+        &next.version.to_string(),
+        previous.map(|previous| (previous, next.tag.as_str())),
+        plan.commits.iter().map(|c| c.commit),
+        options,
+    ))
+}
+
+/// Renders the notes of a release already in the history (see [`past_releases`]), as
+/// semantic-release rendered them when it made that release; `options.date` is its date.
+///
+/// [`past_releases`]: crate::past_releases
+pub fn render_past_release(release: &PastRelease<'_>, options: &NotesOptions) -> String {
+    render_commits(
+        &release.tag.version.to_string(),
+        release
+            .previous
+            .as_ref()
+            .map(|previous| (previous.tag.as_str(), release.tag.tag.as_str())),
+        release.commits.iter().copied(),
+        options,
+    )
+}
+
+/// Parses with the host's reference words, drops revert pairs, renders.
+fn render_commits<'h>(
+    version: &str,
+    compare: Option<(&str, &str)>,
+    commits: impl Iterator<Item = &'h Commit>,
+    options: &NotesOptions,
+) -> String {
     let parser = options
         .repository
         .as_ref()
         .map_or_else(ParserOptions::other_host, |repository| {
             repository.parser.clone()
         });
-    let parsed: Vec<(String, ParsedCommit)> = plan
-        .commits
-        .iter()
-        .filter_map(|c| parse(&c.commit.message, &parser).map(|p| (c.commit.sha.clone(), p)))
+    let parsed: Vec<(&str, ParsedCommit)> = commits
+        .filter_map(|c| parse(&c.message, &parser).map(|p| (c.sha.as_str(), p)))
         .collect();
-    let items: Vec<(&str, &ParsedCommit, ())> = parsed
-        .iter()
-        .map(|(sha, p)| (sha.as_str(), p, ()))
-        .collect();
+    let items: Vec<(&str, &ParsedCommit, ())> =
+        parsed.iter().map(|(sha, p)| (*sha, p, ())).collect();
     let kept = filter_reverted(items);
-    Some(render(
-        &next.version.to_string(),
-        previous.map(|previous| (previous, next.tag.as_str())),
+    render(
+        version,
+        compare,
         kept.into_iter().map(|(sha, parsed, ())| (sha, parsed)),
         options,
-    ))
+    )
 }
 
 /// The markdown for one release from parsed, already revert-filtered commits (newest first).
@@ -300,16 +328,20 @@ fn render<'a>(
     };
     groups.sort_by_key(|(title, _)| rank(title));
     for (_, entries) in &mut groups {
-        entries.sort_by(|a, b| {
-            let key = |e: &Entry| {
-                format!(
+        // `commitsSort: ['scope', 'subject']` compares the two concatenated.
+        let mut keyed: Vec<(String, Entry)> = std::mem::take(entries)
+            .into_iter()
+            .map(|e| {
+                let key = format!(
                     "{}{}",
                     e.scope.as_deref().unwrap_or(""),
                     e.subject.as_deref().unwrap_or("")
-                )
-            };
-            locale_compare(&key(a), &key(b))
-        });
+                );
+                (key, e)
+            })
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| locale_compare(a, b));
+        *entries = keyed.into_iter().map(|(_, e)| e).collect();
     }
     write_notes(version, compare, repository, &notes, &groups, options.date)
 }

@@ -225,18 +225,64 @@ pub fn plan<'h>(history: &'h History, config: &Config) -> Result<Plan<'h>, Relea
     })
 }
 
+/// A release already in the history: its tag, the release before it, and the commits it added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PastRelease<'h> {
+    /// The release's tag.
+    pub tag: ReleaseTag,
+    /// The release before it (by version), if any.
+    pub previous: Option<ReleaseTag>,
+    /// The commits reachable from this tag and from no lower release, newest first.
+    pub commits: Vec<&'h Commit>,
+}
+
+/// Every release of this branch in the history, oldest first, with the commits each added: what
+/// a full `CHANGELOG.md` is made of.
+///
+/// O(commits + tags): tags are taken in version order and each commit is given to the first
+/// release it is reachable from, in one walk over the parents overall (never one walk per tag).
+pub fn past_releases<'h>(history: &'h History, config: &Config) -> Vec<PastRelease<'h>> {
+    let mut tags: Vec<ReleaseTag> = history
+        .release_tags(&config.tag_format)
+        .into_iter()
+        .filter(|tag| belongs_to_branch(tag, &config.branch))
+        .collect();
+    tags.sort_by(|a, b| precedence(&a.version, &b.version));
+    tags.dedup_by(|b, a| precedence(&a.version, &b.version).is_eq());
+    let owners = history.first_reaching(tags.iter().map(|tag| tag.sha.as_str()));
+    let mut commits: Vec<Vec<&'h Commit>> = vec![Vec::new(); tags.len()];
+    for (commit, owner) in history.commits.iter().zip(owners) {
+        if let Some(owner) = owner {
+            commits[owner].push(commit);
+        }
+    }
+    let mut previous: Option<ReleaseTag> = None;
+    tags.into_iter()
+        .zip(commits)
+        .map(|(tag, commits)| PastRelease {
+            previous: previous.replace(tag.clone()),
+            tag,
+            commits,
+        })
+        .collect()
+}
+
+fn belongs_to_branch(tag: &ReleaseTag, branch: &Branch) -> bool {
+    match &branch.kind {
+        BranchKind::Prerelease { preid } => {
+            tag.version.pre.is_empty()
+                || (tag.channel() == Some(preid.as_str())
+                    && tag.version.pre.as_str().split('.').any(|id| id == preid))
+        }
+        _ => tag.version.pre.is_empty(),
+    }
+}
+
 /// The highest release on this branch: regular releases, plus the branch's own prereleases on
 /// a prerelease branch.
 fn last_release(tags: &[ReleaseTag], branch: &Branch) -> Option<ReleaseTag> {
     tags.iter()
-        .filter(|tag| match &branch.kind {
-            BranchKind::Prerelease { preid } => {
-                tag.version.pre.is_empty()
-                    || (tag.channel() == Some(preid.as_str())
-                        && tag.version.pre.as_str().split('.').any(|id| id == preid))
-            }
-            _ => tag.version.pre.is_empty(),
-        })
+        .filter(|tag| belongs_to_branch(tag, branch))
         .max_by(|a, b| precedence(&a.version, &b.version))
         .cloned()
 }

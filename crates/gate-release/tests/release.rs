@@ -511,3 +511,78 @@ fn never_panics_on_odd_messages() {
         let _ = lint_message(message, &LintConfig::default());
     }
 }
+
+#[test]
+fn past_releases_split_the_history_once() {
+    let history = linear(&[
+        ("chore: init", &[]),
+        ("feat: one", &["v1.0.0"]),
+        ("fix: two", &[]),
+        ("fix: three", &["v1.0.1", "v1.0.1-rc.1"]),
+        ("feat: four", &["v1.1.0"]),
+        ("docs: unreleased", &[]),
+    ]);
+    let releases = gate_release::past_releases(&history, &Config::default());
+    let summary: Vec<(String, Option<String>, usize)> = releases
+        .iter()
+        .map(|r| {
+            (
+                r.tag.tag.clone(),
+                r.previous.as_ref().map(|p| p.tag.clone()),
+                r.commits.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("v1.0.0".to_owned(), None, 2),
+            ("v1.0.1".to_owned(), Some("v1.0.0".to_owned()), 2),
+            ("v1.1.0".to_owned(), Some("v1.0.1".to_owned()), 1),
+        ]
+    );
+    let notes =
+        gate_release::render_past_release(&releases[1], &NotesOptions::new(date(), Some(URL)));
+    assert!(notes.starts_with("## [1.0.1](https://github.com/o/r/compare/v1.0.0...v1.0.1) (2026-11-28)\n\n### Bug Fixes\n\n* three ("));
+}
+
+/// 25,000 commits with 10,000 release tags and merges: the plan and every release's notes in one
+/// pass each. Not timed here (see the benchmark); it must simply finish quickly in debug builds.
+#[test]
+fn long_history_with_many_tags() {
+    let n = 25_000;
+    let sha = |i: usize| format!("{i:040x}");
+    let mut commits: Vec<Commit> = (0..n)
+        .map(|i| {
+            let mut parents = if i == 0 { vec![] } else { vec![sha(i - 1)] };
+            if i % 50 == 0 && i > 10 {
+                parents.push(sha(i - 7));
+            }
+            let message = match i % 4 {
+                0 => format!("feat(core): feature {i}\n\ncloses #{i}"),
+                1 => format!("fix: fix {i}"),
+                2 => format!("docs: doc {i}"),
+                _ => format!("perf(io)!: perf {i}\n\nBREAKING CHANGE: broke {i}"),
+            };
+            let mut commit = Commit::new(sha(i), parents, message);
+            if i % 5 == 2 && i + 10 < n {
+                commit.tags.push(format!("v{}.{}.0", i / 1000, i % 1000));
+            }
+            commit
+        })
+        .collect();
+    commits.reverse();
+    let history = History::new(commits);
+    let planned = plan(&history, &Config::default()).expect("plan");
+    assert!(planned.next.is_some());
+    let releases = gate_release::past_releases(&history, &Config::default());
+    assert_eq!(releases.len(), 5_000 - 2);
+    let options = NotesOptions::new(date(), Some(URL));
+    let total: usize = releases
+        .iter()
+        .map(|r| gate_release::render_past_release(r, &options).len())
+        .sum();
+    assert!(total > 0);
+    let in_releases: usize = releases.iter().map(|r| r.commits.len()).sum();
+    assert_eq!(in_releases + planned.commits.len(), n);
+}
