@@ -88,3 +88,8 @@ pub enum ReleaseError {
         branch: String,
     },
 }
+
+/// The README's example, compiled as a doctest so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;

@@ -586,3 +586,70 @@ fn long_history_with_many_tags() {
     let in_releases: usize = releases.iter().map(|r| r.commits.len()).sum();
     assert_eq!(in_releases + planned.commits.len(), n);
 }
+
+/// Pseudo-random messages built from the characters the parsers care about: no panic, ever.
+#[test]
+fn arbitrary_messages_never_panic() {
+    const PIECES: &[&str] = &[
+        "feat",
+        "FIX",
+        "(",
+        ")",
+        "!",
+        ":",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        "#",
+        "12",
+        "closes ",
+        "o/r",
+        "BREAKING CHANGE",
+        "breaking-change:",
+        "Revert \"",
+        "\"",
+        "This reverts commit ",
+        ".",
+        "-x-",
+        "---",
+        "@",
+        "é",
+        "日本",
+        "\u{2028}",
+        "\u{feff}",
+        "gpg:",
+        "http://x.y/",
+        "`",
+        "'",
+        "Merge branch ",
+        "1.2.3",
+        "\t",
+        "*",
+        "fixup!",
+        "Release-As: 2.0.0",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut messages = Vec::new();
+    for _ in 0..3_000 {
+        let len = next() % 24;
+        let message: String = (0..len)
+            .map(|_| PIECES[usize::try_from(next() % PIECES.len() as u64).expect("index")])
+            .collect();
+        messages.push(message);
+    }
+    for message in &messages {
+        let _ = lint_message(message, &LintConfig::default());
+        let _ = gate_release::commit::parse(message, &gate_release::ParserOptions::github());
+    }
+    let refs: Vec<(&str, &[&str])> = messages.iter().map(|m| (m.as_str(), &[][..])).collect();
+    let history = linear(&refs);
+    let planned = plan(&history, &Config::default()).expect("plan");
+    let _ = render_notes(&planned, &NotesOptions::new(date(), Some(URL)));
+}
