@@ -10,7 +10,8 @@ use std::path::Path;
 use gate_core::{Date, Verdict};
 use gate_release::{
     Branch, Commit, Config, History, LintConfig, NotesOptions, ReleaseError, ReleaseRule,
-    ReleaseType, gate_report, lint_commits, lint_message, plan, prepend_changelog, render_notes,
+    ReleaseType, TagFormat, gate_report, lint_commits, lint_message, plan, prepend_changelog,
+    render_notes,
 };
 use serde_json::Value;
 
@@ -59,6 +60,8 @@ fn semantic_release_recordings() {
         let history = history_from_json(&recorded["commits"]);
         let config = Config {
             branch: Branch::from_default_config(recorded["branch"].as_str().expect("branch")),
+            tag_format: TagFormat::parse(recorded["tagFormat"].as_str().expect("tagFormat"))
+                .expect("format"),
             ..Config::default()
         };
         let result = &recorded["result"];
