@@ -69,6 +69,16 @@ impl History {
         self.commits.first()
     }
 
+    /// Whether some parent is missing from the history: the sign of a shallow clone, where the
+    /// last release may be out of reach and the computed version wrong.
+    pub fn has_missing_parents(&self) -> bool {
+        let index = self.index();
+        self.commits
+            .iter()
+            .flat_map(|commit| &commit.parents)
+            .any(|parent| !index.contains_key(parent.as_str()))
+    }
+
     /// The commits reachable from `HEAD` but not from `since` (`since..HEAD`), in history order.
     ///
     /// `None` for `since` gives the whole history. One walk over the parents: O(commits).
@@ -278,6 +288,8 @@ mod tests {
             .collect();
         assert_eq!(shas, vec!["m", "b", "a"]);
         assert_eq!(history.range(None).len(), 5);
+        assert!(!history.has_missing_parents());
+        assert!(History::new(vec![c("x", &["gone"])]).has_missing_parents());
         assert_eq!(history.range(Some("unknown")).len(), 5);
     }
 

@@ -40,7 +40,7 @@ pub use changelog::prepend_changelog;
 pub use commit::{ParsedCommit, ParserOptions};
 pub use history::{Commit, History, ReleaseTag, TagFormat};
 pub use lint::{
-    COMMIT_FORMAT, Level, LintConfig, LintOutcome, Violation, is_ignored, lint_commits,
+    COMMIT_FORMAT, LINT_RULES, Level, LintConfig, LintOutcome, Violation, is_ignored, lint_commits,
     lint_findings, lint_message,
 };
 pub use notes::{
@@ -80,6 +80,12 @@ pub enum ReleaseError {
     TagFormat {
         /// The format as given.
         format: String,
+    },
+    /// A lint level set for a rule that does not exist.
+    #[error("`{rule}` is not a lint rule; the rules are {}", lint::LINT_RULES.join(", "))]
+    UnknownLintRule {
+        /// The name as given.
+        rule: String,
     },
     /// A branch configured as maintenance whose name is not a range.
     #[error("maintenance branch `{branch}` is not named like a range (`1.x`, `1.x.x` or `1.2.x`)")]

@@ -1,12 +1,14 @@
 //! Commit message lint: commitlint with `@commitlint/config-conventional`, same rules, same levels,
 //! same default ignores.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use gate_core::{Finding, Rule, Verdict};
 use regex::Regex;
 use serde::Serialize;
 
+use crate::ReleaseError;
 use crate::commit::{ParsedCommit, ParserOptions, parse, split_lines};
 use crate::history::Commit;
 
@@ -59,6 +61,39 @@ pub struct LintConfig {
     /// Comment character of a `commit-msg` hook's message file (`#`); `None` for commit messages
     /// read from history and PR titles.
     pub comment_char: Option<char>,
+    /// Per-rule level overrides (`None` turns the rule off); set them with
+    /// [`LintConfig::set_level`], which rejects names that are not rules.
+    pub levels: BTreeMap<&'static str, Option<Level>>,
+}
+
+/// The rules `lint_message` checks, in commitlint's order.
+pub const LINT_RULES: &[&str] = &[
+    "body-leading-blank",
+    "body-max-line-length",
+    "footer-leading-blank",
+    "footer-max-line-length",
+    "header-max-length",
+    "header-trim",
+    "subject-case",
+    "subject-empty",
+    "subject-full-stop",
+    "type-case",
+    "type-empty",
+    "type-enum",
+];
+
+impl LintConfig {
+    /// Changes a rule's level, or turns it off with `None` (commitlint's level 0).
+    pub fn set_level(&mut self, rule: &str, level: Option<Level>) -> Result<(), ReleaseError> {
+        let name = LINT_RULES
+            .iter()
+            .find(|name| **name == rule)
+            .ok_or_else(|| ReleaseError::UnknownLintRule {
+                rule: rule.to_owned(),
+            })?;
+        self.levels.insert(name, level);
+        Ok(())
+    }
 }
 
 impl Default for LintConfig {
@@ -76,6 +111,7 @@ impl Default for LintConfig {
             footer_max_line_length: 100,
             default_ignores: true,
             comment_char: None,
+            levels: BTreeMap::new(),
         }
     }
 }
@@ -203,6 +239,17 @@ pub fn lint_message(message: &str, config: &LintConfig) -> LintOutcome {
     let mut violations = Vec::new();
     body_and_footer_rules(&parsed, message, config, &mut violations);
     header_rules(&parsed, config, &mut violations);
+    let violations = violations
+        .into_iter()
+        .filter_map(|mut violation| match config.levels.get(violation.rule) {
+            None => Some(violation),
+            Some(None) => None,
+            Some(Some(level)) => {
+                violation.level = *level;
+                Some(violation)
+            }
+        })
+        .collect();
     LintOutcome {
         ignored: false,
         violations,
@@ -513,6 +560,18 @@ mod tests {
             );
         }
         assert!(!lint_message("Merge the two parsers", &LintConfig::default()).ignored);
+    }
+
+    #[test]
+    fn levels_can_be_changed_or_turned_off() {
+        let mut config = LintConfig::default();
+        config.set_level("subject-case", None).unwrap();
+        config.set_level("type-enum", Some(Level::Warning)).unwrap();
+        assert!(config.set_level("subject-kase", None).is_err());
+        let outcome = lint_message("feature: Add", &config);
+        assert_eq!(outcome.violations.len(), 1);
+        assert_eq!(outcome.violations[0].level, Level::Warning);
+        assert!(outcome.valid());
     }
 
     #[test]

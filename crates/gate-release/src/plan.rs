@@ -157,8 +157,8 @@ pub struct NextRelease {
     /// The release type the commits asked for.
     #[serde(rename = "type")]
     pub release_type: ReleaseType,
-    /// The distribution channel: the prerelease identifier (`beta`) or the maintenance branch
-    /// (`1.x`); `None` on a release branch.
+    /// The distribution channel: the prerelease or maintenance branch's name (`beta`, `1.x`);
+    /// `None` on a release branch.
     pub channel: Option<String>,
 }
 
@@ -368,10 +368,9 @@ fn next_release(
         }
     }
     // semantic-release publishes prereleases and maintenance releases on a channel named after
-    // the branch (the prerelease identifier here, which is the branch name by default).
+    // the branch (its default `channel`).
     let channel = match &branch.kind {
-        BranchKind::Prerelease { preid } => Some(preid.clone()),
-        BranchKind::Maintenance { .. } => Some(branch.name.clone()),
+        BranchKind::Prerelease { .. } | BranchKind::Maintenance { .. } => Some(branch.name.clone()),
         BranchKind::Release => None,
     };
     Ok(NextRelease {
