@@ -49,13 +49,13 @@ pub use notes::{
 pub use plan::{
     Branch, BranchKind, Config, NextRelease, PastRelease, Plan, RangeCommit, past_releases, plan,
 };
-pub use report::{NEXT_VERSION, gate_report};
+pub use report::{NEXT_VERSION, VERSION_OUT_OF_RANGE, gate_report, gate_report_from_result};
 pub use version::{ReleaseRule, ReleaseType, default_release_rules, increment};
 
 use gate_core::Rule;
 
 /// Every rule this gate raises.
-pub static RULES: &[&Rule] = &[&COMMIT_FORMAT];
+pub static RULES: &[&Rule] = &[&COMMIT_FORMAT, &VERSION_OUT_OF_RANGE];
 
 /// Why a release could not be planned.
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,19 @@
 //! The release gate's [`GateReport`]: lint findings plus the next version as a metric.
 
-use gate_core::{Finding, GateReport, Metric};
+use gate_core::{Finding, GateError, GateReport, Metric, Rule, Verdict};
 
+use crate::ReleaseError;
 use crate::plan::Plan;
+
+/// A maintenance branch whose commits ask for a version outside its range.
+pub static VERSION_OUT_OF_RANGE: Rule = Rule {
+    id: "release/version-out-of-range",
+    summary: "The next version stays inside the maintenance branch's range.",
+    help: "A maintenance branch (`1.x`, `1.2.x`) can only release versions in its range: a \
+           breaking change on `1.x` or a feature on `1.2.x` belongs on the release branch. Revert \
+           or reword the commit (for instance `fix:` instead of `feat:` when it is a fix), or \
+           release from the main branch.",
+};
 
 /// The metric naming the next version (`1.3.0`, or `none` when nothing is released).
 pub const NEXT_VERSION: &str = "next_version";
@@ -31,6 +42,44 @@ pub fn gate_report(findings: Vec<Finding>, plan: &Plan<'_>) -> GateReport {
     report
 }
 
+/// Builds the report from a plan that may have failed: an out-of-range version becomes a
+/// failing `release/version-out-of-range` finding (targeted at the branch); any other error
+/// makes the gate errored (it could not run, so it cannot pass).
+pub fn gate_report_from_result(
+    findings: Vec<Finding>,
+    outcome: &Result<Plan<'_>, ReleaseError>,
+) -> GateReport {
+    match outcome {
+        Ok(plan) => gate_report(findings, plan),
+        Err(
+            error @ ReleaseError::OutOfRange {
+                version,
+                branch,
+                range,
+            },
+        ) => {
+            let mut report = GateReport::new("release");
+            for finding in findings {
+                report.push(finding);
+            }
+            report.push(
+                Finding::new(&VERSION_OUT_OF_RANGE, Verdict::Fail, error.to_string())
+                    .with_target(branch.clone())
+                    .with_detail("version", version.to_string())
+                    .with_detail("range", range.clone()),
+            );
+            report
+        }
+        Err(error) => {
+            let mut report = GateReport::errored("release", GateError::new(error.to_string()));
+            for finding in findings {
+                report.push(finding);
+            }
+            report
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use gate_core::Verdict;
@@ -55,5 +104,21 @@ mod tests {
         );
         assert_eq!(report.verdict(), Verdict::Fail);
         assert_eq!(report.findings.len(), 2);
+    }
+
+    #[test]
+    fn out_of_range_is_a_finding() {
+        let history = History::new(vec![
+            Commit::new("b".repeat(40), vec!["a".repeat(40)], "feat!: big"),
+            Commit::new("a".repeat(40), vec![], "fix: first").with_tag("v1.0.0"),
+        ]);
+        let config = Config {
+            branch: crate::Branch::maintenance("1.x").unwrap(),
+            ..Config::default()
+        };
+        let report = gate_report_from_result(Vec::new(), &plan(&history, &config));
+        assert_eq!(report.findings[0].rule.id, "release/version-out-of-range");
+        assert_eq!(report.findings[0].target.as_deref(), Some("1.x"));
+        assert_eq!(report.verdict(), Verdict::Fail);
     }
 }
