@@ -40,6 +40,8 @@ impl<'n, R: Read> Xml<'n, R> {
     pub(crate) fn new(input: Input<R>, file: &'n str, max_depth: usize) -> Xml<'n, R> {
         let mut reader = Reader::from_reader(input);
         reader.config_mut().check_end_names = true;
+        // Whitespace between elements is half of all events in a pretty-printed report.
+        reader.config_mut().trim_text(true);
         Xml {
             reader,
             open: Vec::new(),
