@@ -273,6 +273,37 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_scan_agrees_with_quick_xml_whenever_it_answers() {
+        let alphabet: &[&str] = &[
+            " ", "\t", "\n", "a", "hits", "number", "=", "\"", "'", "1", "&amp;", "-", "x:y", "<",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut agreed = 0;
+        for _ in 0..20_000 {
+            let mut raw = String::from(" ");
+            for _ in 0..(state % 12) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                raw.push_str(alphabet[usize::try_from(state % alphabet.len() as u64).unwrap()]);
+            }
+            let Some(fast) = simple_attributes(&raw) else {
+                continue;
+            };
+            let fast: Vec<(String, String)> =
+                fast.map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            let element = BytesStart::from_content(format!("line{raw}"), 4);
+            let slow: Result<Vec<(String, String)>, _> = element
+                .attributes()
+                .map(|a| a.map(|a| (a.key.as_ref().to_owned(), a.value.into_owned())))
+                .collect();
+            assert_eq!(Ok(fast), slow.map_err(|_| ()), "{raw:?}");
+            agreed += 1;
+        }
+        assert!(agreed > 100, "only {agreed} inputs took the fast path");
+    }
+
+    #[test]
     fn single_quoted_attributes_still_parse() {
         let xml = "<coverage><packages><package><classes><class filename='a.py'><lines>\n<line number='1' hits='2' branch='true' condition-coverage='50% (1/2)'/></lines></class></classes></package></packages></coverage>";
         let coverage = parse(xml, PathMap::new()).unwrap();
