@@ -31,6 +31,18 @@ impl PathRule {
         })
     }
 
+    /// Parses the command-line form `GLOB=N` (`api/**=85`); the last `=` separates them.
+    pub fn parse(spec: &str) -> Result<PathRule, CoverageError> {
+        let Some((glob, threshold)) = spec.rsplit_once('=') else {
+            return Err(CoverageError::InvalidThreshold {
+                setting: format!("--path {spec} (expected GLOB=PERCENT)"),
+                value: String::new(),
+            });
+        };
+        let threshold = Threshold::parse_setting(threshold, &format!("--path {glob}"))?;
+        PathRule::new(glob.trim(), threshold)
+    }
+
     /// The glob as written.
     pub fn glob(&self) -> &str {
         &self.glob
@@ -440,6 +452,15 @@ mod tests {
 
     fn threshold(text: &str) -> Threshold {
         Threshold::parse(text).unwrap()
+    }
+
+    #[test]
+    fn path_rules_parse_from_the_command_line_form() {
+        let rule = PathRule::parse("api/**=85.5").unwrap();
+        assert_eq!((rule.glob(), rule.fail_under.as_str()), ("api/**", "85.5"));
+        assert!(PathRule::parse("api/**").is_err());
+        assert!(PathRule::parse("api/**=lots").is_err());
+        assert!(PathRule::parse("api/[=80").is_err());
     }
 
     #[test]

@@ -146,6 +146,18 @@ pub fn load_report(path: &Path, options: &ReadOptions) -> Result<Coverage, Cover
     read_report(file, &name, options)
 }
 
+/// Reads several reports and merges them (a file in two reports keeps the most hits per line).
+pub fn load_reports<P: AsRef<Path>>(
+    paths: &[P],
+    options: &ReadOptions,
+) -> Result<Coverage, CoverageError> {
+    let mut all = Coverage::new();
+    for path in paths {
+        all.merge(load_report(path.as_ref(), options)?);
+    }
+    Ok(all)
+}
+
 /// The reader every parser pulls from: its own buffer (so lines are counted one whole buffer at a
 /// time, in a single vectorisable pass, instead of on every small `consume`), and a size limit.
 pub(crate) struct Input<R> {
