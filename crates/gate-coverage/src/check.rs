@@ -1,6 +1,6 @@
 //! The single entry point: every configured rule over one coverage model, as a [`GateReport`].
 
-use gate_core::{Finding, GateReport, Location, Metric, Verdict};
+use gate_core::{Finding, GateError, GateReport, Location, Metric, Verdict};
 use globset::{GlobBuilder, GlobMatcher};
 
 use crate::diff::{AddedLines, DiffCoverage};
@@ -29,6 +29,18 @@ impl PathRule {
             glob: glob.to_owned(),
             fail_under,
         })
+    }
+
+    /// Parses the command-line form `GLOB=N` (`api/**=85`); the last `=` separates them.
+    pub fn parse(spec: &str) -> Result<PathRule, CoverageError> {
+        let Some((glob, threshold)) = spec.rsplit_once('=') else {
+            return Err(CoverageError::InvalidThreshold {
+                setting: format!("--path {spec} (expected GLOB=PERCENT)"),
+                value: String::new(),
+            });
+        };
+        let threshold = Threshold::parse_setting(threshold, &format!("--path {glob}"))?;
+        PathRule::new(glob.trim(), threshold)
     }
 
     /// The glob as written.
@@ -60,8 +72,7 @@ pub struct DiffRule {
     pub added: AddedLines,
     /// diff-cover's `--fail-under`: compared with its truncated integer figure.
     pub fail_under: Option<Threshold>,
-    /// Count a line with a branch not taken as uncovered (diff-cover's `--branch-coverage`... in
-    /// spirit: partial lines are not "covered").
+    /// Count a line with a branch not taken as uncovered (diff-cover's `--branch-coverage`).
     pub branch_aware: bool,
 }
 
@@ -101,65 +112,50 @@ pub struct CheckConfig {
 
 /// Runs every configured rule and records the metrics (raw counts and unrounded percentages,
 /// total and per path). Findings name the path and the figures.
+///
+/// A model without any file is an error in the report (coverage.py: "No data to report."), not a
+/// 100% pass: it nearly always means a wrong path or an empty report.
 pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     let mut report = GateReport::new(GATE);
-    let mode = |totals: Totals| {
-        if config.line_only {
-            totals.without_branches()
-        } else {
-            totals
-        }
-    };
-    let total = mode(coverage.totals());
+    if coverage.is_empty() {
+        report.errors.push(GateError::new(
+            "No data to report: the coverage report(s) name no files",
+        ));
+    }
+    let total = config.mode(coverage.totals());
     report.set_metric("files", Metric::Count(coverage.len() as u64));
     record_totals(&mut report, "total", total, config.precision);
 
     if let Some(threshold) = &config.fail_under {
         report.push(total_finding(total.percent(), threshold, config.precision));
     }
-    if let Some(threshold) = &config.line_fail_under {
-        let figure = total.line_percent();
-        report.push(threshold_finding(
+    let separate = [
+        (
+            &config.line_fail_under,
             &rules::LINE,
             "line coverage",
-            "total",
-            figure,
-            threshold,
-            config.precision,
-        ));
-    }
-    if let Some(threshold) = &config.branch_fail_under {
-        let figure = total.branch_percent();
-        report.push(threshold_finding(
+            total.line_percent(),
+        ),
+        (
+            &config.branch_fail_under,
             &rules::BRANCH,
             "branch coverage",
-            "total",
-            figure,
-            threshold,
-            config.precision,
-        ));
+            total.branch_percent(),
+        ),
+    ];
+    for (threshold, rule, subject, figure) in separate {
+        if let Some(threshold) = threshold {
+            let finding =
+                threshold_finding(rule, subject, "total", figure, threshold, config.precision);
+            report.push(finding);
+        }
     }
     for rule in &config.paths {
-        let totals = mode(coverage.totals_matching(&rule.matcher));
-        record_totals(
-            &mut report,
-            &format!("path.{}", rule.glob),
-            totals,
-            config.precision,
-        );
-        let finding = threshold_finding(
-            &rules::PATH,
-            &rule.glob,
-            &rule.glob,
-            totals.percent(),
-            &rule.fail_under,
-            config.precision,
-        );
-        report.push(finding.with_detail("statements", totals.statements));
+        check_path(&mut report, coverage, rule, config);
     }
     if let Some(threshold) = &config.file_fail_under {
         for (path, file) in coverage.files() {
-            let figure = mode(file.totals()).percent();
+            let figure = config.mode(file.totals()).percent();
             if threshold.fails(figure, config.precision) {
                 let finding = threshold_finding(
                     &rules::FILE,
@@ -174,30 +170,72 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
         }
     }
     if let Some(limit) = config.max_uncovered_lines {
-        let missing = total.missing_statements();
-        let (verdict, relation) = if missing > limit {
-            (Verdict::Fail, ">")
-        } else {
-            (Verdict::Pass, "<=")
-        };
-        report.push(
-            Finding::new(
-                &rules::UNCOVERED_LINES,
-                verdict,
-                format!("{missing} uncovered lines {relation} max-uncovered-lines={limit}"),
-            )
-            .with_target("total")
-            .with_detail("uncovered", missing)
-            .with_detail("max", limit),
-        );
+        report.push(uncovered_lines_finding(total.missing_statements(), limit));
     }
     if let Some(diff) = &config.diff {
         check_diff(&mut report, coverage, diff);
     }
     if let Some(ratchet) = &config.ratchet {
-        check_ratchet(&mut report, coverage, ratchet, config.line_only);
+        check_ratchet(&mut report, coverage, ratchet, config);
     }
     report
+}
+
+impl CheckConfig {
+    /// The counts as this configuration measures them (without branches in line-only mode).
+    fn mode(&self, totals: Totals) -> Totals {
+        if self.line_only {
+            totals.without_branches()
+        } else {
+            totals
+        }
+    }
+}
+
+fn check_path(report: &mut GateReport, coverage: &Coverage, rule: &PathRule, config: &CheckConfig) {
+    if !coverage
+        .files()
+        .any(|(path, _)| rule.matcher.is_match(path))
+    {
+        // A glob that matches nothing would pass at "100%": say so instead.
+        let message = format!("{} matches no file of the coverage report", rule.glob);
+        report.push(
+            Finding::new(&rules::PATH, Verdict::Fail, message).with_target(rule.glob.as_str()),
+        );
+        return;
+    }
+    let totals = config.mode(coverage.totals_matching(&rule.matcher));
+    record_totals(
+        report,
+        &format!("path.{}", rule.glob),
+        totals,
+        config.precision,
+    );
+    let finding = threshold_finding(
+        &rules::PATH,
+        &rule.glob,
+        &rule.glob,
+        totals.percent(),
+        &rule.fail_under,
+        config.precision,
+    );
+    report.push(finding.with_detail("statements", totals.statements));
+}
+
+fn uncovered_lines_finding(missing: u64, limit: u64) -> Finding {
+    let (verdict, relation) = if missing > limit {
+        (Verdict::Fail, ">")
+    } else {
+        (Verdict::Pass, "<=")
+    };
+    Finding::new(
+        &rules::UNCOVERED_LINES,
+        verdict,
+        format!("{missing} uncovered lines {relation} max-uncovered-lines={limit}"),
+    )
+    .with_target("total")
+    .with_detail("uncovered", missing)
+    .with_detail("max", limit)
 }
 
 fn record_totals(report: &mut GateReport, prefix: &str, totals: Totals, precision: u32) {
@@ -343,15 +381,9 @@ fn check_ratchet(
     report: &mut GateReport,
     coverage: &Coverage,
     rule: &RatchetRule,
-    line_only: bool,
+    config: &CheckConfig,
 ) {
-    let mode = |totals: Totals| {
-        if line_only {
-            totals.without_branches()
-        } else {
-            totals
-        }
-    };
+    let mode = |totals: Totals| config.mode(totals);
     let mut tracked = vec![(
         "total".to_owned(),
         mode(rule.baseline.total),
@@ -423,6 +455,15 @@ mod tests {
     }
 
     #[test]
+    fn path_rules_parse_from_the_command_line_form() {
+        let rule = PathRule::parse("api/**=85.5").unwrap();
+        assert_eq!((rule.glob(), rule.fail_under.as_str()), ("api/**", "85.5"));
+        assert!(PathRule::parse("api/**").is_err());
+        assert!(PathRule::parse("api/**=lots").is_err());
+        assert!(PathRule::parse("api/[=80").is_err());
+    }
+
+    #[test]
     fn total_uses_coverage_py_wording() {
         let config = CheckConfig {
             fail_under: Some(threshold("80")),
@@ -455,6 +496,22 @@ mod tests {
         );
         assert_eq!(report.findings[1].target.as_deref(), Some("worker/job.py"));
         assert_eq!(report.metrics["path.api/.statements"], Metric::Count(10));
+    }
+
+    #[test]
+    fn empty_models_and_unmatched_globs_never_pass() {
+        let report = check(&Coverage::new(), &CheckConfig::default());
+        assert_eq!(report.outcome(), gate_core::Outcome::Error);
+        let config = CheckConfig {
+            paths: vec![PathRule::new("apj/**", threshold("50")).unwrap()],
+            ..CheckConfig::default()
+        };
+        let report = check(&model(), &config);
+        assert_eq!(report.verdict(), Verdict::Fail);
+        assert_eq!(
+            report.findings[0].message,
+            "apj/** matches no file of the coverage report"
+        );
     }
 
     #[test]

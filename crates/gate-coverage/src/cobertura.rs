@@ -6,7 +6,7 @@
 //! same file are merged. Totals come from the lines, never from the rounded `line-rate`.
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::Read;
 
 use quick_xml::events::BytesStart;
 
@@ -25,7 +25,7 @@ struct Class {
     lines_depth: Option<usize>,
 }
 
-pub(crate) fn read<R: BufRead>(
+pub(crate) fn read<R: Read>(
     input: Input<R>,
     name: &str,
     options: &ReadOptions,
@@ -131,10 +131,7 @@ pub(crate) fn read<R: BufRead>(
     Ok(coverage)
 }
 
-fn filename<R: BufRead>(
-    xml: &Xml<'_, R>,
-    element: &BytesStart<'_>,
-) -> Result<String, CoverageError> {
+fn filename<R: Read>(xml: &Xml<'_, R>, element: &BytesStart<'_>) -> Result<String, CoverageError> {
     for attribute in element.attributes().with_checks(false) {
         let attribute = attribute.map_err(|e| xml.attribute_error(e))?;
         if attribute.key.as_ref() == "filename" {
@@ -146,22 +143,35 @@ fn filename<R: BufRead>(
 
 type LineRecord = (u32, u32, Option<(u32, u32)>);
 
-fn line_attributes<R: BufRead>(
+fn line_attributes<R: Read>(
     xml: &Xml<'_, R>,
     element: &BytesStart<'_>,
 ) -> Result<LineRecord, CoverageError> {
     let mut number = None;
     let mut hits = None;
     let mut branch = false;
-    let mut condition = None;
-    for attribute in element.attributes().with_checks(false) {
-        let attribute = attribute.map_err(|e| xml.attribute_error(e))?;
-        match attribute.key.as_ref() {
-            "number" => number = Some(xml.line_number(&attribute.value)?),
-            "hits" => hits = Some(saturate(xml.count("hit count", &attribute.value)?)),
-            "branch" => branch = attribute.value.trim().eq_ignore_ascii_case("true"),
-            "condition-coverage" => condition = Some(attribute.value),
+    let mut condition: Option<std::borrow::Cow<'_, str>> = None;
+    let mut take = |key: &str, value: &str| -> Result<(), CoverageError> {
+        match key {
+            "number" => number = Some(xml.line_number(value)?),
+            "hits" => hits = Some(saturate(xml.count("hit count", value)?)),
+            "branch" => branch = value.trim().eq_ignore_ascii_case("true"),
+            "condition-coverage" => condition = Some(value.to_owned().into()),
             _ => {}
+        }
+        Ok(())
+    };
+    // Millions of `<line>` elements make this the hot path: scan the common `key="value"` form
+    // directly, and leave anything else (quotes, entities, odd spacing) to quick-xml.
+    if let Some(pairs) = simple_attributes(element.attributes_raw()) {
+        for (key, value) in pairs {
+            take(key, value)?;
+        }
+    } else {
+        for attribute in element.attributes() {
+            let attribute = attribute.map_err(|e| xml.attribute_error(e))?;
+            let value = xml.value(&attribute)?;
+            take(attribute.key.as_ref(), &value)?;
         }
     }
     let number = number.ok_or_else(|| xml.missing("line", "number"))?;
@@ -175,6 +185,55 @@ fn line_attributes<R: BufRead>(
         _ => None,
     };
     Ok((number, hits, branches))
+}
+
+/// Attributes of the plain form `a="1" b="two"` (at most eight, no `&`, no `'`, no spaces
+/// around `=`), or `None` when the text needs a real XML attribute parser.
+fn simple_attributes(raw: &str) -> Option<impl Iterator<Item = (&str, &str)>> {
+    let bytes = raw.as_bytes();
+    let mut pairs: [(&str, &str); 8] = [("", ""); 8];
+    let mut count = 0;
+    let mut at = 0;
+    loop {
+        let before = at;
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if at == bytes.len() {
+            break;
+        }
+        if (count > 0 && at == before) || count == pairs.len() {
+            return None; // attributes must be separated by whitespace
+        }
+        let key_start = at;
+        while at < bytes.len() && is_name_byte(bytes[at]) {
+            at += 1;
+        }
+        if at == key_start || bytes.get(at) != Some(&b'=') || bytes.get(at + 1) != Some(&b'"') {
+            return None;
+        }
+        let key_end = at;
+        at += 2;
+        let value_start = at;
+        while at < bytes.len() && bytes[at] != b'"' {
+            if bytes[at] == b'&' || bytes[at] == b'<' {
+                return None;
+            }
+            at += 1;
+        }
+        if at == bytes.len() {
+            return None;
+        }
+        // Both ends sit on ASCII bytes, so they are character boundaries.
+        pairs[count] = (raw.get(key_start..key_end)?, raw.get(value_start..at)?);
+        count += 1;
+        at += 1;
+    }
+    Some(pairs.into_iter().take(count))
+}
+
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b':' | b'.')
 }
 
 /// `(1/2)` out of `condition-coverage="50% (1/2)"`.
@@ -198,6 +257,66 @@ mod tests {
             ..ReadOptions::default()
         };
         parse_report(xml.as_bytes(), "coverage.xml", &options)
+    }
+
+    #[test]
+    fn scans_simple_attributes_and_defers_the_rest() {
+        let pairs: Vec<_> = simple_attributes(r#" number="3" hits="1" branch="true""#)
+            .unwrap()
+            .collect();
+        assert_eq!(pairs, [("number", "3"), ("hits", "1"), ("branch", "true")]);
+        assert!(simple_attributes(" number='3'").is_none());
+        assert!(simple_attributes(r#" number = "3""#).is_none());
+        assert!(simple_attributes(r#" a="&amp;""#).is_none());
+        assert!(simple_attributes(r#" a="1"b="2""#).is_none());
+        assert_eq!(simple_attributes("").map(Iterator::count), Some(0));
+    }
+
+    #[test]
+    fn the_fast_scan_agrees_with_quick_xml_whenever_it_answers() {
+        let alphabet: &[&str] = &[
+            " ", "\t", "\n", "a", "hits", "number", "=", "\"", "'", "1", "&amp;", "-", "x:y", "<",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut agreed = 0;
+        for _ in 0..20_000 {
+            let mut raw = String::from(" ");
+            for _ in 0..(state % 12) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                raw.push_str(alphabet[usize::try_from(state % alphabet.len() as u64).unwrap()]);
+            }
+            let Some(fast) = simple_attributes(&raw) else {
+                continue;
+            };
+            let fast: Vec<(String, String)> =
+                fast.map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            let element = BytesStart::from_content(format!("line{raw}"), 4);
+            let slow: Result<Vec<(String, String)>, _> = element
+                .attributes()
+                .map(|a| a.map(|a| (a.key.as_ref().to_owned(), a.value.into_owned())))
+                .collect();
+            assert_eq!(Ok(fast), slow.map_err(|_| ()), "{raw:?}");
+            agreed += 1;
+        }
+        assert!(agreed > 100, "only {agreed} inputs took the fast path");
+    }
+
+    #[test]
+    fn single_quoted_attributes_still_parse() {
+        let xml = "<coverage><packages><package><classes><class filename='a.py'><lines>\n<line number='1' hits='2' branch='true' condition-coverage='50% (1/2)'/></lines></class></classes></package></packages></coverage>";
+        let coverage = parse(xml, PathMap::new()).unwrap();
+        let t = coverage.file("a.py").unwrap().totals();
+        assert_eq!(
+            (
+                t.statements,
+                t.covered_statements,
+                t.branches,
+                t.covered_branches
+            ),
+            (1, 1, 2, 1)
+        );
     }
 
     #[test]

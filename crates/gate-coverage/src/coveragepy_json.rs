@@ -5,7 +5,7 @@
 //! come from the summary (`covered = num_branches − missing_branches`), as coverage.py's do.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::Read;
 
 use serde::Deserialize;
 
@@ -38,7 +38,7 @@ struct Summary {
     missing_branches: Option<u64>,
 }
 
-pub(crate) fn read<R: BufRead>(
+pub(crate) fn read<R: Read>(
     mut input: Input<R>,
     name: &str,
     options: &ReadOptions,

@@ -160,3 +160,31 @@ pub(crate) fn excerpt(text: &str) -> String {
         None => text.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_long_values_on_character_boundaries() {
+        assert_eq!(excerpt("short"), "short");
+        let long = "é".repeat(100);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), 81);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn messages_name_file_and_line() {
+        let error = CoverageError::MissingAttribute {
+            file: "coverage.xml".into(),
+            line: 12,
+            element: "line",
+            attribute: "hits",
+        };
+        assert_eq!(
+            error.to_string(),
+            "coverage.xml:12: <line> has no `hits` attribute"
+        );
+    }
+}

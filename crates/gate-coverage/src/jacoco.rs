@@ -4,7 +4,7 @@
 //! (`ci > 0`); its branches are `mb + cb`, of which `cb` ran. Paths are `package/sourcefile`
 //! (`com/example/Foo.java`); map them onto the source tree with [`crate::PathMap::with_prefix`].
 
-use std::io::BufRead;
+use std::io::Read;
 
 use quick_xml::events::BytesStart;
 
@@ -13,7 +13,7 @@ use crate::read::{Input, ReadOptions};
 use crate::xml::{Node, Xml, saturate};
 use crate::{Coverage, CoverageError};
 
-pub(crate) fn read<R: BufRead>(
+pub(crate) fn read<R: Read>(
     input: Input<R>,
     name: &str,
     options: &ReadOptions,
@@ -94,7 +94,7 @@ pub(crate) fn read<R: BufRead>(
     Ok(coverage)
 }
 
-fn attribute<R: BufRead>(
+fn attribute<R: Read>(
     xml: &Xml<'_, R>,
     element: &BytesStart<'_>,
     element_name: &'static str,
@@ -109,7 +109,7 @@ fn attribute<R: BufRead>(
     Err(xml.missing(element_name, wanted))
 }
 
-fn line<R: BufRead>(
+fn line<R: Read>(
     xml: &Xml<'_, R>,
     element: &BytesStart<'_>,
     file: &mut FileCoverage,

@@ -4,7 +4,7 @@
 //! the same numbers its own report uses, and other producers drop `BRDA` lines they exclude.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use crate::model::FileCoverage;
 use crate::read::{Input, ReadOptions};
@@ -19,7 +19,7 @@ struct Record {
     hit: Option<u64>,
 }
 
-pub(crate) fn read<R: BufRead>(
+pub(crate) fn read<R: Read>(
     mut input: Input<R>,
     name: &str,
     options: &ReadOptions,
@@ -27,9 +27,10 @@ pub(crate) fn read<R: BufRead>(
     let mut coverage = Coverage::new();
     let mut record: Option<Record> = None;
     let mut raw = Vec::with_capacity(256);
+    let mut line_number = 0;
     loop {
         raw.clear();
-        let line_number = input.line();
+        line_number += 1;
         let read = input
             .read_until(b'\n', &mut raw)
             .map_err(|source| input.io_error(name, source))?;
@@ -90,7 +91,7 @@ pub(crate) fn read<R: BufRead>(
     if let Some(open) = record {
         return Err(CoverageError::Truncated {
             file: name.to_owned(),
-            line: input.line(),
+            line: line_number,
             element: format!("end_of_record of SF:{}", crate::error::excerpt(&open.path)),
         });
     }

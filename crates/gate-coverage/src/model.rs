@@ -273,6 +273,12 @@ impl Coverage {
         all
     }
 
+    /// Keeps only the files a predicate accepts (coverage.py's `omit`/`include`, applied after
+    /// reading).
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.files.retain(|path, _| keep(path));
+    }
+
     /// Files by path, sorted.
     pub fn files(&self) -> impl ExactSizeIterator<Item = (&str, &FileCoverage)> {
         self.files.iter().map(|(path, file)| (path.as_str(), file))
@@ -370,8 +376,10 @@ mod tests {
         let mut b = Coverage::new();
         b.insert("a.py", file(&[(1, 2), (3, 0)], &[]));
         b.insert("b.py", file(&[(1, 1)], &[]));
-        let all = Coverage::merged([a, b]);
+        let mut all = Coverage::merged([a, b]);
         assert_eq!(all.len(), 2);
+        all.retain(|path| path != "b.py");
+        assert_eq!(all.len(), 1);
         let t = all.file("a.py").unwrap().totals();
         assert_eq!((t.statements, t.covered_statements), (3, 2));
     }

@@ -1,5 +1,7 @@
 //! Turning the paths a report names into repository-relative paths.
 
+use std::collections::BTreeSet;
+
 /// How report paths become repository-relative: an optional root to strip and prefix mappings for
 /// reports written elsewhere (`/app/src` inside a container is `api/src` in the repository).
 ///
@@ -16,6 +18,7 @@ pub struct PathMap {
     root: Option<String>,
     base: Option<String>,
     prefixes: Vec<(String, String)>,
+    known: BTreeSet<String>,
 }
 
 impl PathMap {
@@ -49,6 +52,19 @@ impl PathMap {
             .push((clean(from.as_ref()), clean(to.as_ref())));
         self.prefixes
             .sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+        self
+    }
+
+    /// The repository's files (repository-relative, such as `git ls-files` prints them). With
+    /// them, a Cobertura `filename` resolves against the first `<source>` where the file exists,
+    /// as diff-cover does on disk; without them, the first `<source>` under the root wins.
+    #[must_use]
+    pub fn with_known_files<I, S>(mut self, files: I) -> PathMap
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.known = files.into_iter().map(|f| clean(f.as_ref())).collect();
         self
     }
 
@@ -99,6 +115,7 @@ impl PathMap {
                 }
                 if let Some(found) = self.relative(&format!("{source}/{filename}"))
                     && !found.starts_with("../")
+                    && (self.known.is_empty() || self.known.contains(&found))
                 {
                     return found;
                 }
@@ -220,5 +237,15 @@ mod tests {
             "pkg/mod.py"
         );
         assert_eq!(map.resolve("/home/ci/repo/a.py", &sources), "a.py");
+    }
+
+    #[test]
+    fn known_files_pick_the_source_where_the_file_exists() {
+        let sources = vec!["/repo/api".to_owned(), "/repo/worker".to_owned()];
+        let map = PathMap::new().with_root("/repo");
+        assert_eq!(map.resolve("jobs.py", &sources), "api/jobs.py");
+        let map = map.with_known_files(["api/app.py", "worker/jobs.py"]);
+        assert_eq!(map.resolve("jobs.py", &sources), "worker/jobs.py");
+        assert_eq!(map.resolve("app.py", &sources), "api/app.py");
     }
 }

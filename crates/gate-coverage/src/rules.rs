@@ -87,3 +87,17 @@ pub static RULES: &[&Rule] = &[
     &DIFF_UNCOVERED,
     &RATCHET,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_and_belong_to_the_coverage_gate() {
+        let mut ids: Vec<&str> = RULES.iter().map(|rule| rule.id).collect();
+        assert!(RULES.iter().all(|rule| rule.gate() == "coverage"));
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+    }
+}

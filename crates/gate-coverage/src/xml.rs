@@ -2,7 +2,7 @@
 //! numbers, and errors that name the file.
 
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::io::Read;
 
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
@@ -36,10 +36,12 @@ pub(crate) struct Xml<'n, R> {
     pub(crate) file: &'n str,
 }
 
-impl<'n, R: BufRead> Xml<'n, R> {
+impl<'n, R: Read> Xml<'n, R> {
     pub(crate) fn new(input: Input<R>, file: &'n str, max_depth: usize) -> Xml<'n, R> {
         let mut reader = Reader::from_reader(input);
         reader.config_mut().check_end_names = true;
+        // Whitespace between elements is half of all events in a pretty-printed report.
+        reader.config_mut().trim_text(true);
         Xml {
             reader,
             open: Vec::new(),
@@ -48,7 +50,8 @@ impl<'n, R: BufRead> Xml<'n, R> {
         }
     }
 
-    /// The line of the input read so far (the end of the current element).
+    /// The line of the input read so far (the end of the current element). Costs a scan of the
+    /// buffer: for errors only.
     pub(crate) fn line(&self) -> u64 {
         self.reader.get_ref().line()
     }
@@ -61,7 +64,6 @@ impl<'n, R: BufRead> Xml<'n, R> {
             Ok(event) => event,
             Err(source) => return Err(self.read_error(source)),
         };
-        let line = self.reader.get_ref().line();
         match event {
             Event::Start(element) => {
                 if self.open.len() >= self.max_depth {
@@ -108,7 +110,7 @@ impl<'n, R: BufRead> Xml<'n, R> {
             Event::Eof => match self.open.last() {
                 Some(open) => Err(CoverageError::Truncated {
                     file: self.file.to_owned(),
-                    line,
+                    line: self.line(),
                     element: open.clone(),
                 }),
                 None => Ok(Node::End),
@@ -175,6 +177,9 @@ impl<'n, R: BufRead> Xml<'n, R> {
 
     /// A non-negative integer attribute; hit counts saturate rather than fail.
     pub(crate) fn count(&self, what: &'static str, text: &str) -> Result<u64, CoverageError> {
+        if let Ok(count) = text.parse() {
+            return Ok(count);
+        }
         let digits = text.trim();
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(digits.parse().unwrap_or(u64::MAX));
@@ -192,7 +197,8 @@ impl<'n, R: BufRead> Xml<'n, R> {
 
     /// A 1-based line number.
     pub(crate) fn line_number(&self, text: &str) -> Result<u32, CoverageError> {
-        match text.trim().parse::<u32>() {
+        let parsed = text.parse::<u32>().or_else(|_| text.trim().parse::<u32>());
+        match parsed {
             Ok(line) if line > 0 => Ok(line),
             _ => Err(self.invalid("line number", text)),
         }

@@ -338,6 +338,16 @@ fn merged_reports_take_the_best_of_each_line() {
     let merged = Coverage::merged([xml.clone(), partial]);
     assert_eq!(merged.len(), xml.len());
     assert_eq!(merged.totals().covered_statements, 38 + 6);
+
+    // The same data in three formats merges into itself.
+    let options = ReadOptions {
+        paths: PathMap::new().with_root("/tmp/pyreal"),
+        ..ReadOptions::default()
+    };
+    let files = ["coverage.xml", "coverage.json", "coverage.lcov"]
+        .map(|name| fixture(&format!("coveragepy-shop/{name}")));
+    let all = gate_coverage::load_reports(&files, &options).unwrap();
+    assert_eq!(counts(all.totals()), counts(xml.totals()));
 }
 
 #[test]
