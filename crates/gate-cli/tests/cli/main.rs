@@ -1,17 +1,29 @@
 //! The built `gate` binary, run as a user would: exit codes, messages, files written.
+//! One test binary for the crate; a module per command.
 
-use std::path::Path;
+mod check;
+mod coverage;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Runs `gate` in `directory` with the GitHub Actions and colour variables cleared.
 fn gate(directory: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
+    gate_with_env(directory, args, &[])
+}
+
+fn gate_with_env(directory: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gate"));
+    command
         .args(args)
         .current_dir(directory)
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the gate binary runs")
+        .env_remove("NO_COLOR");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("the gate binary runs")
 }
 
 fn code(output: &Output) -> i32 {
@@ -30,6 +42,33 @@ fn project(config: &str) -> tempfile::TempDir {
     let directory = tempfile::tempdir().unwrap();
     std::fs::write(directory.path().join("gate.toml"), config).unwrap();
     directory
+}
+
+/// A fixture directory under `tests/fixtures`.
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A temporary copy of a fixture directory, so a test can add or change files.
+fn copy_of(name: &str) -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), directory.path());
+    directory
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 #[test]

@@ -1,0 +1,340 @@
+//! `gate coverage check|report|baseline` without a gate.toml: every flag, as a script uses it.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{code, copy_of, fixture, gate, stderr, stdout};
+
+fn service() -> std::path::PathBuf {
+    fixture("service")
+}
+
+fn check(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["coverage", "check", "coverage.xml"];
+    all.extend_from_slice(args);
+    gate(&service(), &all)
+}
+
+#[test]
+fn fail_under_and_precision_follow_coverage_py() {
+    // 71.43% (10 statements + 4 branches, 8 + 2 covered).
+    let output = check(&["--fail-under", "71.43", "--precision", "2"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = check(&["--fail-under", "71.44", "--precision", "2"]);
+    assert_eq!(code(&output), 1);
+    assert!(stdout(&output).contains("total of 71.43 is less than fail-under=71.44"));
+    // With precision 0 the total rounds to 71: 71.4 needs one decimal, so it fails.
+    let output = check(&["--fail-under", "71.4"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = check(&["--fail-under", "72"]);
+    assert_eq!(code(&output), 1);
+    assert!(stdout(&output).contains("total of 71 is less than fail-under=72"));
+}
+
+#[test]
+fn pyproject_supplies_fail_under_and_precision() {
+    let output = check(&["--pyproject", "pyproject.toml"]);
+    assert_eq!(code(&output), 0);
+    assert!(
+        stdout(&output).contains("total of 71.43 meets fail-under=70.00"),
+        "{}",
+        stdout(&output)
+    );
+    // An explicit flag wins over the file.
+    let output = check(&["--pyproject", "pyproject.toml", "--fail-under", "75"]);
+    assert_eq!(code(&output), 1);
+}
+
+#[test]
+fn line_branch_file_path_and_uncovered_thresholds() {
+    assert_eq!(code(&check(&["--line-fail-under", "80"])), 0);
+    assert_eq!(code(&check(&["--line-fail-under", "81"])), 1);
+    assert_eq!(code(&check(&["--branch-fail-under", "50"])), 0);
+    assert_eq!(code(&check(&["--branch-fail-under", "51"])), 1);
+    let output = check(&["--path", "shop/pay.py=65"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("shop/pay.py 60.00% < 65%"),
+        "{}",
+        stdout(&output)
+    );
+    let output = check(&["--file-fail-under", "70"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("shop/pay.py"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(code(&check(&["--max-uncovered-lines", "2"])), 0);
+    assert_eq!(code(&check(&["--max-uncovered-lines", "1"])), 1);
+    let output = check(&["--path", "no-equals-sign"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("expected GLOB=PERCENT"));
+}
+
+#[test]
+fn no_branch_uses_line_coverage_only() {
+    // 8 of 10 lines: 80%.
+    let output = check(&["--no-branch", "--fail-under", "80"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = check(&["--branch", "--fail-under", "80"]);
+    assert_eq!(code(&output), 1);
+}
+
+#[test]
+fn diff_coverage_from_a_file() {
+    let output = check(&["--diff", "pr.diff", "--diff-fail-under", "66"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = check(&["--diff", "pr.diff", "--diff-fail-under", "67"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output)
+            .contains("diff coverage 66% < 67% (66.67%: 2 of 3 measured added lines covered)")
+    );
+    // Branch-aware: line 3 of cart.py is partial but not added, so the figure is unchanged here.
+    let output = check(&[
+        "--diff",
+        "pr.diff",
+        "--diff-branch-aware",
+        "--diff-fail-under",
+        "66",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = check(&["--diff-fail-under", "66"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("needs --diff FILE or --compare-branch REF"));
+}
+
+fn git(directory: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(directory)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn compare_branch_diffs_against_the_merge_base() {
+    let directory = copy_of("service");
+    let root = directory.path();
+    std::fs::create_dir(root.join("shop")).unwrap();
+    std::fs::write(root.join("shop/cart.py"), "a\nb\nc\nd\n").unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "chore: start"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(root.join("shop/cart.py"), "a\nb\nc\nd\ne\nf\ng\n").unwrap();
+    git(root, &["commit", "-q", "-am", "feat: totals"]);
+    let output = gate(
+        root,
+        &[
+            "coverage",
+            "check",
+            "coverage.xml",
+            "--compare-branch",
+            "main",
+            "--diff-fail-under",
+            "80",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("2 of 3 measured added lines covered"),
+        "{}",
+        stdout(&output)
+    );
+    let output = gate(
+        root,
+        &[
+            "coverage",
+            "check",
+            "coverage.xml",
+            "--compare-branch",
+            "no-such-ref",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stdout(&output).contains("git diff no-such-ref...HEAD"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn report_root_and_path_map_make_paths_repository_relative() {
+    let output = check(&[
+        "--report-root",
+        "services/shop",
+        "--path",
+        "services/shop/shop/**=70",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = check(&["--path-map", "shop=lib/shop", "--path", "lib/shop/**=70"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = check(&["--path-map", "nonsense"]);
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn baseline_and_ratchet() {
+    let directory = copy_of("service");
+    let root = directory.path();
+    let output = gate(
+        root,
+        &[
+            "coverage",
+            "baseline",
+            "coverage.xml",
+            "--path",
+            "shop/**",
+            "-o",
+            "baseline.json",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("wrote baseline.json (total 71.43%)"));
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["total"]["statements"], 10);
+    assert!(baseline["paths"]["shop/**"].is_object());
+    // The same report does not drop.
+    let output = gate(
+        root,
+        &[
+            "coverage",
+            "check",
+            "coverage.xml",
+            "--baseline",
+            "baseline.json",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    // A baseline that was higher: a drop beyond the tolerance fails, within it passes.
+    let raised = std::fs::read_to_string(root.join("baseline.json"))
+        .unwrap()
+        .replace("\"covered_statements\": 8", "\"covered_statements\": 9");
+    std::fs::write(root.join("baseline.json"), raised).unwrap();
+    let output = gate(
+        root,
+        &[
+            "coverage",
+            "check",
+            "coverage.xml",
+            "--baseline",
+            "baseline.json",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    let output = gate(
+        root,
+        &[
+            "coverage",
+            "check",
+            "coverage.xml",
+            "--baseline",
+            "baseline.json",
+            "--tolerance",
+            "10",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+}
+
+#[test]
+fn report_prints_the_coverage_table() {
+    let output = gate(
+        &service(),
+        &[
+            "coverage",
+            "report",
+            "coverage.xml",
+            "--show-missing",
+            "--precision",
+            "2",
+        ],
+    );
+    assert_eq!(code(&output), 0);
+    insta::assert_snapshot!("report_missing", stdout(&output));
+    let output = gate(
+        &service(),
+        &["coverage", "report", "coverage.xml", "--sort", "-cover"],
+    );
+    let text = stdout(&output);
+    assert!(
+        text.find("cart.py").unwrap() < text.find("pay.py").unwrap(),
+        "{text}"
+    );
+    let output = gate(
+        &service(),
+        &["coverage", "report", "coverage.xml", "--sort", "cover"],
+    );
+    let text = stdout(&output);
+    assert!(
+        text.find("pay.py").unwrap() < text.find("cart.py").unwrap(),
+        "{text}"
+    );
+    let output = gate(
+        &service(),
+        &["coverage", "report", "coverage.xml", "--json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["total"]["statements"], 10);
+    assert_eq!(json["files"][1]["missing_lines"], "3");
+    let output = gate(
+        &service(),
+        &["coverage", "report", "coverage.xml", "--no-branch"],
+    );
+    assert!(!stdout(&output).contains("Branch"));
+    let output = gate(
+        &service(),
+        &["coverage", "report", "coverage.xml", "--sort", "size"],
+    );
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn a_broken_report_is_an_error_naming_the_file_and_line() {
+    let directory = copy_of("service");
+    std::fs::write(
+        directory.path().join("broken.xml"),
+        "<coverage>\n<packages>\n<package>\n</coverage>\n",
+    )
+    .unwrap();
+    let output = gate(
+        directory.path(),
+        &["coverage", "check", "broken.xml", "--fail-under", "10"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stdout(&output).contains("broken.xml"),
+        "{}",
+        stdout(&output)
+    );
+    let output = gate(directory.path(), &["coverage", "report", "missing.xml"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("missing.xml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn check_output_formats_work_without_a_config() {
+    let output = check(&["--fail-under", "90", "--format", "sarif"]);
+    assert_eq!(code(&output), 1);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    // The total has no file of its own: it points at the report.
+    assert_eq!(location["artifactLocation"]["uri"], "coverage.xml");
+    assert_eq!(location["region"]["startLine"], 1);
+}
