@@ -76,7 +76,7 @@ fn pep503(name: &str) -> String {
 }
 
 /// The version a dependency is locked to, or the requirement that failed to lock it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VersionSpec {
     /// Exactly one version (`==1.2.3`, a lockfile entry, an installed package).
     Pinned(String),
