@@ -66,7 +66,7 @@ pub struct AuditConfig {
     /// (default: warn).
     pub informational: Verdict,
     /// Informational kinds reported with `informational` (default: `unsound`, `unmaintained`,
-    /// as cargo-audit); other kinds (`notice`) are reported as passes.
+    /// `notice`, as cargo-audit 0.22 warns); other kinds are reported as passes.
     pub informational_kinds: Vec<String>,
     /// Id prefixes in order of preference for the id of merged records (default: `PYSEC`,
     /// `RUSTSEC`, `GHSA`).
@@ -80,7 +80,7 @@ impl Default for AuditConfig {
             no_severity: Verdict::Fail,
             unpinned: Verdict::Fail,
             informational: Verdict::Warn,
-            informational_kinds: vec!["unsound".into(), "unmaintained".into()],
+            informational_kinds: vec!["unsound".into(), "unmaintained".into(), "notice".into()],
             id_preference: vec!["PYSEC".into(), "RUSTSEC".into(), "GHSA".into()],
         }
     }

@@ -107,6 +107,12 @@ fn comparator_contains(c: &semver::Comparator, v: &semver::Version) -> bool {
         Op::Greater if c.patch.is_some() => *v > low,
         _ => *v >= low,
     };
+    // A bound Cargo derives (the top of `^0.13.10`, `~1.2`, `1.*`, `<= 1.2`) excludes the next
+    // version's prereleases: `^0.13.10` does not reach `0.14.0-beta.1`, as RustSec reads it.
+    let derived_top = |high: semver::Version| semver::Version {
+        pre: semver::Prerelease::new("0").unwrap_or_default(),
+        ..high
+    };
     let before_high = match (c.op, upper) {
         (_, None) => true,
         (Op::LessEq | Op::Exact, Some(high)) if c.patch.is_some() => {
@@ -121,7 +127,7 @@ fn comparator_contains(c: &semver::Comparator, v: &semver::Version) -> bool {
                 ..high
             }
         }
-        (_, Some(high)) => *v < high,
+        (_, Some(high)) => *v < derived_top(high),
     };
     match c.op {
         Op::Less | Op::LessEq => before_high,
@@ -275,6 +281,10 @@ mod tests {
         );
         assert!(!contains(">= 0.9.1", "0.9.1-rc.1"));
         assert!(contains("^0.2.5", "0.2.9"));
+        assert!(
+            !contains("0.13.10", "0.14.0-beta.1"),
+            "a caret top excludes prereleases"
+        );
         assert!(!contains("^0.2.5", "0.3.0"));
         assert!(contains(">= 1.2.0, < 1.3.0", "1.2.7"));
         assert!(!contains("< 0.1.12", "0.1.12"));
