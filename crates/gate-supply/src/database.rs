@@ -74,7 +74,12 @@ impl Database {
 
     /// Adds the advisories of one directory or `.zip` archive (see [`Database::load`]).
     pub fn load_path(&mut self, path: &Path) -> Result<usize, DbError> {
-        let files = if path.is_dir() {
+        let files = if !path.exists() {
+            return Err(DbError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            });
+        } else if path.is_dir() {
             read_dir_files(path)?
         } else if path
             .extension()
