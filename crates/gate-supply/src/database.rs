@@ -74,40 +74,50 @@ impl Database {
 
     /// Adds the advisories of one directory or `.zip` archive (see [`Database::load`]).
     pub fn load_path(&mut self, path: &Path) -> Result<usize, DbError> {
-        let files = if !path.exists() {
-            return Err(DbError::Io {
-                path: path.to_owned(),
-                source: std::io::Error::from(std::io::ErrorKind::NotFound),
-            });
-        } else if path.is_dir() {
-            read_dir_files(path)?
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-        {
-            read_zip_files(path)?
-        } else {
-            let kind = kind_of(path).ok_or_else(|| DbError::Empty {
-                path: path.to_owned(),
-            })?;
-            vec![RawFile {
-                path: path.to_owned(),
-                bytes: read_bounded(path)?,
-                kind,
-            }]
-        };
-        let parsed: Vec<Option<Advisory>> =
-            files.par_iter().map(parse_file).collect::<Result<_, _>>()?;
-        if parsed.is_empty() {
-            return Err(DbError::Empty {
-                path: path.to_owned(),
-            });
-        }
+        let files = raw_files(path)?;
+        let parsed = parse_all(&files)?;
         let before = self.advisories.len();
-        for advisory in parsed.into_iter().flatten() {
+        for advisory in parsed {
             self.insert(advisory);
         }
         Ok(self.advisories.len() - before)
+    }
+
+    /// Like [`Database::load`], with a cache file of the parsed advisories keyed by a hash of
+    /// every record's path and bytes: when the data is unchanged the records are not parsed
+    /// again. A missing, stale or unreadable cache is rebuilt (written to a temporary file in the
+    /// same directory, then renamed). The data itself is still read in full to compute the key.
+    pub fn load_cached<P: AsRef<Path>>(
+        paths: &[P],
+        cache: &Path,
+    ) -> Result<(Database, CacheStatus), DbError> {
+        let mut files = Vec::new();
+        for path in paths {
+            files.push(raw_files(path.as_ref())?);
+        }
+        let key = crate::cache::key(
+            files
+                .iter()
+                .flatten()
+                .map(|f| (f.path.as_path(), f.bytes.as_slice())),
+        );
+        if let Some(advisories) = crate::cache::read(cache, &key) {
+            let mut db = Database::new();
+            for advisory in advisories {
+                db.insert(advisory);
+            }
+            return Ok((db, CacheStatus::Hit));
+        }
+        let mut db = Database::new();
+        let mut all = Vec::new();
+        for group in &files {
+            all.extend(parse_all(group)?);
+        }
+        for advisory in &all {
+            db.insert(advisory.clone());
+        }
+        crate::cache::write(cache, &key, &all)?;
+        Ok((db, CacheStatus::Rebuilt))
     }
 
     /// Adds one advisory. A second record with an id already present (the same RustSec advisory
@@ -166,6 +176,54 @@ impl Database {
         names.sort_unstable();
         names
     }
+}
+
+/// Whether [`Database::load_cached`] used its cache or parsed the data (and rewrote the cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStatus {
+    /// The cache matched the data: nothing was parsed.
+    Hit,
+    /// The cache was missing, stale or unreadable: the data was parsed and the cache rewritten.
+    Rebuilt,
+}
+
+/// The record files of one directory, archive or single file.
+fn raw_files(path: &Path) -> Result<Vec<RawFile>, DbError> {
+    let files = if !path.exists() {
+        return Err(DbError::Io {
+            path: path.to_owned(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+    } else if path.is_dir() {
+        read_dir_files(path)?
+    } else if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        read_zip_files(path)?
+    } else {
+        let kind = kind_of(path).ok_or_else(|| DbError::Empty {
+            path: path.to_owned(),
+        })?;
+        vec![RawFile {
+            path: path.to_owned(),
+            bytes: read_bounded(path)?,
+            kind,
+        }]
+    };
+    if files.is_empty() {
+        return Err(DbError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    Ok(files)
+}
+
+/// Parses records in parallel; withdrawn ones are left out.
+fn parse_all(files: &[RawFile]) -> Result<Vec<Advisory>, DbError> {
+    let parsed: Vec<Option<Advisory>> =
+        files.par_iter().map(parse_file).collect::<Result<_, _>>()?;
+    Ok(parsed.into_iter().flatten().collect())
 }
 
 fn parse_file(file: &RawFile) -> Result<Option<Advisory>, DbError> {

@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// A package ecosystem, named as OSV names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[non_exhaustive]
 pub enum Ecosystem {
     /// Python packages (`PyPI` in OSV), versioned by PEP 440.

@@ -31,6 +31,7 @@
 #![allow(clippy::doc_markdown)]
 
 mod audit;
+mod cache;
 mod cargo_lock;
 mod database;
 mod db_error;
@@ -56,9 +57,9 @@ pub use audit::{
     ignores_to_waivers,
 };
 pub use cargo_lock::parse_cargo_lock;
-pub use database::Database;
 #[doc(hidden)]
 pub use database::read_only;
+pub use database::{CacheStatus, Database};
 pub use db_error::DbError;
 pub use dependency::{Dependency, Ecosystem, Origin, Relation, VersionSpec};
 pub use dist_info::{Metadata, parse_dist_info, parse_metadata, read_site_packages};

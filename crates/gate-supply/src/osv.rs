@@ -3,14 +3,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Ecosystem;
 use crate::db_error::DbError;
 use crate::version::Version;
 
 /// One advisory, from an OSV record or a RustSec native file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Advisory {
     /// The record's id (`PYSEC-2018-28`, `RUSTSEC-2016-0001`, `GHSA-…`).
     pub id: String,
@@ -31,7 +31,7 @@ pub struct Advisory {
 }
 
 /// A typed severity entry: `type` and `score` as OSV writes them.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeverityVector {
     /// `CVSS_V2`, `CVSS_V3`, `CVSS_V4`, `Ubuntu`…
     #[serde(rename = "type")]
@@ -41,7 +41,7 @@ pub struct SeverityVector {
 }
 
 /// One affected package of an advisory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Affected {
     /// The package's ecosystem.
     pub ecosystem: Ecosystem,
@@ -55,6 +55,7 @@ pub struct Affected {
     pub severity: Vec<SeverityVector>,
     /// RustSec native `[versions]`, used instead of `ranges` when present.
     pub rustsec: Option<RustsecVersions>,
+    #[serde(skip)]
     parsed_versions: OnceLock<Vec<Version>>,
 }
 
@@ -116,7 +117,7 @@ impl Affected {
 }
 
 /// RustSec native `[versions]`: requirements of the versions that are *not* affected.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RustsecVersions {
     /// Versions with the fix.
     pub patched: Vec<semver::VersionReq>,
@@ -125,7 +126,7 @@ pub struct RustsecVersions {
 }
 
 /// An OSV range.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Range {
     /// `SEMVER`, `ECOSYSTEM` or `GIT` (skipped: commits are not versions).
     pub kind: RangeKind,
@@ -134,7 +135,7 @@ pub struct Range {
 }
 
 /// The type of an OSV range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RangeKind {
     /// `SEMVER`.
     Semver,
@@ -145,7 +146,7 @@ pub enum RangeKind {
 }
 
 /// One event of an OSV range.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
     /// Affected from this version (`0` = from the beginning).
     Introduced(String),

@@ -748,3 +748,38 @@ fn arbitrary_bytes_never_panic_any_parser() {
         }
     }
 }
+
+#[test]
+fn the_cache_is_used_only_while_the_data_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for entry in std::fs::read_dir(fixture("npm/advisories")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+    }
+    let cache = dir.path().join("advisories.cache.json");
+    let (first, status) = Database::load_cached(&[&data], &cache).unwrap();
+    assert_eq!(status, gate_supply::CacheStatus::Rebuilt);
+    let (second, status) = Database::load_cached(&[&data], &cache).unwrap();
+    assert_eq!(status, gate_supply::CacheStatus::Hit);
+    let deps = read_lockfile(&fixture("npm/package-lock.json")).unwrap();
+    let config = AuditConfig::default();
+    assert_eq!(
+        hits(&audit(&deps, &first, &config)),
+        hits(&audit(&deps, &second, &config))
+    );
+    assert_eq!(first.len(), second.len());
+    // Changed data rebuilds; so does a corrupt cache.
+    std::fs::remove_file(data.join("GHSA-types-prerelease.json")).unwrap();
+    let (third, status) = Database::load_cached(&[&data], &cache).unwrap();
+    assert_eq!(status, gate_supply::CacheStatus::Rebuilt);
+    assert_eq!(third.len(), first.len() - 1);
+    std::fs::write(&cache, b"{ not json").unwrap();
+    let (_, status) = Database::load_cached(&[&data], &cache).unwrap();
+    assert_eq!(status, gate_supply::CacheStatus::Rebuilt);
+    // An empty data directory is still an error, cache or not.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert!(Database::load_cached(&[&empty], &cache).is_err());
+}
