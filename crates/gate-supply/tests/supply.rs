@@ -232,6 +232,40 @@ fn python_locks_in_every_format_agree_with_an_independent_matcher() {
 }
 
 #[test]
+fn real_uv_output_agrees_with_the_independent_matcher() {
+    // Pins from the exported requirements file, read with plain string handling.
+    let text = std::fs::read_to_string(fixture("python-uv/requirements.txt")).unwrap();
+    let pins: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#']))
+        .filter_map(|l| l.split_once("=="))
+        .map(|(n, rest)| {
+            let version = rest.split([' ', ';']).next().unwrap();
+            (n.to_owned(), version.to_owned())
+        })
+        .collect();
+    assert!(pins.len() >= 20, "{pins:?}");
+    let expected = independent_pypa(&pins);
+    assert!(expected.affected.len() > 20, "{expected:?}");
+    for file in ["uv.lock", "requirements.txt", "pylock.toml"] {
+        let deps = read_lockfile(&fixture("python-uv").join(file)).unwrap();
+        let registry = deps
+            .iter()
+            .filter(|d| d.origin != gate_supply::Origin::Local)
+            .count();
+        assert_eq!(registry, pins.len(), "{file}");
+        let report = audit(&deps, pypa(), &AuditConfig::default());
+        assert_eq!(hits(&report), expected.affected, "{file}");
+        assert!(ids_of(&report, "supply/unpinned").is_empty(), "{file}");
+    }
+    let uv = read_lockfile(&fixture("python-uv/uv.lock")).unwrap();
+    let requests = uv.iter().find(|d| d.name == "requests").unwrap();
+    assert_eq!(requests.relation, gate_supply::Relation::Direct);
+    let idna = uv.iter().find(|d| d.name == "idna").unwrap();
+    assert_eq!(idna.relation, gate_supply::Relation::Transitive);
+}
+
+#[test]
 fn awkward_pypa_records() {
     let deps = read_lockfile(&fixture("python-pins/requirements.txt")).unwrap();
     let report = audit(&deps, pypa(), &AuditConfig::default());
