@@ -266,6 +266,27 @@ fn real_uv_output_agrees_with_the_independent_matcher() {
 }
 
 #[test]
+fn real_pipenv_lock_agrees_with_the_independent_matcher() {
+    let path = fixture("python-pipenv/Pipfile.lock");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let pins: Vec<(String, String)> = ["default", "develop"]
+        .iter()
+        .flat_map(|section| lock[section].as_object().unwrap())
+        .map(|(name, entry)| {
+            let version = entry["version"].as_str().unwrap().trim_start_matches("==");
+            (name.clone(), version.to_owned())
+        })
+        .collect();
+    let expected = independent_pypa(&pins);
+    assert!(expected.affected.len() > 10, "{expected:?}");
+    let deps = read_lockfile(&path).unwrap();
+    assert_eq!(deps.len(), pins.len());
+    let report = audit(&deps, pypa(), &AuditConfig::default());
+    assert_eq!(hits(&report), expected.affected);
+}
+
+#[test]
 fn awkward_pypa_records() {
     let deps = read_lockfile(&fixture("python-pins/requirements.txt")).unwrap();
     let report = audit(&deps, pypa(), &AuditConfig::default());
