@@ -287,6 +287,28 @@ fn real_pipenv_lock_agrees_with_the_independent_matcher() {
 }
 
 #[test]
+fn real_site_packages_agree_with_the_independent_matcher() {
+    let dir = fixture("site-packages-real/site-packages");
+    let pins: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            let stem = name.trim_end_matches(".dist-info");
+            let (n, v) = stem.split_once('-').unwrap();
+            (n.to_owned(), v.to_owned())
+        })
+        .collect();
+    assert_eq!(pins.len(), 12);
+    let expected = independent_pypa(&pins);
+    assert!(expected.affected.len() > 10, "{expected:?}");
+    let deps = read_lockfile(&dir).unwrap();
+    assert_eq!(deps.len(), 12);
+    assert!(deps.iter().all(|d| d.line.is_some()));
+    let report = audit(&deps, pypa(), &AuditConfig::default());
+    assert_eq!(hits(&report), expected.affected);
+}
+
+#[test]
 fn awkward_pypa_records() {
     let deps = read_lockfile(&fixture("python-pins/requirements.txt")).unwrap();
     let report = audit(&deps, pypa(), &AuditConfig::default());
