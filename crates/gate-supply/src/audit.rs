@@ -446,3 +446,100 @@ fn glob_literal(id: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Ecosystem, RecordFormat, parse_osv};
+    use std::path::Path;
+
+    fn record(id: &str, aliases: &[&str], extra: &str) -> Advisory {
+        let json = format!(
+            r#"{{"id": "{id}", "aliases": {aliases:?}, {extra}
+            "affected": [{{"package": {{"ecosystem": "PyPI", "name": "demo"}},
+            "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "2.0"}}]}}]}}]}}"#
+        );
+        parse_osv(json.as_bytes(), RecordFormat::Json, Path::new("x.json"))
+            .unwrap()
+            .unwrap()
+    }
+
+    fn db(records: Vec<Advisory>) -> Database {
+        let mut db = Database::new();
+        for r in records {
+            db.insert(r);
+        }
+        db
+    }
+
+    fn dep(version: &str) -> Vec<Dependency> {
+        vec![Dependency::new(
+            Ecosystem::PyPI,
+            "Demo",
+            VersionSpec::Pinned(version.into()),
+            "requirements.txt",
+            Some(3),
+        )]
+    }
+
+    #[test]
+    fn transitive_aliases_merge_into_one_group() {
+        // A–B share CVE-1, B–C share GHSA-x: one issue, one finding.
+        let db = db(vec![
+            record("PYSEC-1", &["CVE-1"], ""),
+            record("GHSA-x", &["CVE-1"], ""),
+            record("OSV-3", &["GHSA-x"], ""),
+            record("PYSEC-9", &["CVE-9"], ""),
+        ]);
+        let report = audit(&dep("1.0"), &db, &AuditConfig::default());
+        let targets: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| f.target.clone().unwrap())
+            .collect();
+        assert_eq!(targets, vec!["PYSEC-1", "PYSEC-9"]);
+        assert_eq!(
+            report.findings[0].details["records"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(report.metrics["vulnerable-packages"], Metric::Count(1));
+        assert_eq!(report.metrics["dependencies-audited"], Metric::Count(1));
+    }
+
+    #[test]
+    fn threshold_and_unparsable_versions() {
+        let low = r#""severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"}],"#;
+        let db = db(vec![record("PYSEC-1", &[], low)]);
+        let config = AuditConfig {
+            severity_threshold: Some(Severity::Medium),
+            ..AuditConfig::default()
+        };
+        let report = audit(&dep("1.0"), &db, &config);
+        assert_eq!(report.findings[0].verdict, Verdict::Warn);
+        assert_eq!(report.findings[0].severity, Some(Severity::Low));
+        let report = audit(&dep("not.a.version!"), &db, &config);
+        assert_eq!(report.findings[0].rule.id, UNEVALUABLE.id);
+        assert_eq!(report.verdict(), Verdict::Fail);
+        let report = audit(&dep("2.0"), &db, &config);
+        assert!(report.findings.is_empty());
+    }
+
+    #[test]
+    fn preferred_id_ranks_records_before_aliases() {
+        let a = record("GHSA-a", &["PYSEC-7", "CVE-1"], "");
+        let affected = &a.affected[0];
+        let group = vec![(&a, affected)];
+        let default = AuditConfig::default();
+        assert_eq!(preferred_id(&group, &default.id_preference), "PYSEC-7");
+        assert_eq!(preferred_id(&group, &["CVE".into()]), "CVE-1");
+        assert_eq!(preferred_id(&group, &[]), "GHSA-a");
+    }
+
+    #[test]
+    fn glob_metacharacters_in_ids_are_literal() {
+        assert_eq!(glob_literal("A*B?[c]"), "A[*]B[?][[]c[]]");
+    }
+}

@@ -353,3 +353,42 @@ fn read_zip_files(path: &Path) -> Result<Vec<RawFile>, DbError> {
 pub fn read_only(dir: &Path) -> Result<usize, DbError> {
     Ok(read_dir_files(dir)?.iter().map(|f| f.bytes.len()).sum())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_record_files_are_read() {
+        assert!(matches!(
+            kind_of(Path::new("a/PYSEC-1.yaml")),
+            Some(FileKind::Osv(RecordFormat::Yaml))
+        ));
+        assert!(matches!(
+            kind_of(Path::new("a/x.json")),
+            Some(FileKind::Osv(RecordFormat::Json))
+        ));
+        assert!(matches!(
+            kind_of(Path::new("crates/a/RUSTSEC-2020-1.md")),
+            Some(FileKind::RustsecNative)
+        ));
+        assert!(kind_of(Path::new("README.md")).is_none());
+        assert!(kind_of(Path::new("support.toml")).is_none());
+    }
+
+    #[test]
+    fn duplicate_ids_are_kept_once_and_indexed_by_normalised_name() {
+        let record = br#"{"id": "X-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "Foo_Bar"}}]}"#;
+        let mut db = Database::new();
+        for _ in 0..2 {
+            db.insert(
+                parse_osv(record, RecordFormat::Json, Path::new("x.json"))
+                    .unwrap()
+                    .unwrap(),
+            );
+        }
+        assert_eq!(db.len(), 1);
+        assert_eq!(db.for_package(Ecosystem::PyPI, "foo.bar").count(), 1);
+        assert_eq!(db.package_names(Ecosystem::PyPI), vec!["foo-bar"]);
+    }
+}
