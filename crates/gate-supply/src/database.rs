@@ -1,0 +1,394 @@
+//! The advisory database: OSV records and RustSec advisories indexed by package.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::Ecosystem;
+use crate::db_error::DbError;
+use crate::osv::{Advisory, Affected, RecordFormat, parse_osv};
+use crate::rustsec::parse_rustsec;
+
+/// No advisory record comes near this; it bounds memory for archive entries and files.
+const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+/// The whole uncompressed content of one archive (OSV's PyPI `all.zip` is far below it).
+const MAX_ARCHIVE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Advisories indexed by (ecosystem, normalised package name).
+#[derive(Debug, Default)]
+pub struct Database {
+    advisories: Vec<Advisory>,
+    ids: HashSet<String>,
+    index: HashMap<(Ecosystem, String), Vec<(usize, usize)>>,
+}
+
+/// One file's content before parsing.
+struct RawFile {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    kind: FileKind,
+}
+
+#[derive(Clone, Copy)]
+enum FileKind {
+    Osv(RecordFormat),
+    RustsecNative,
+}
+
+fn kind_of(path: &Path) -> Option<FileKind> {
+    match path.extension()?.to_str()? {
+        "json" => Some(FileKind::Osv(RecordFormat::Json)),
+        "yaml" | "yml" => Some(FileKind::Osv(RecordFormat::Yaml)),
+        // Only advisories are `.md` files in the RustSec layout; READMEs are not named RUSTSEC-*.
+        "md" if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("RUSTSEC-")) =>
+        {
+            Some(FileKind::RustsecNative)
+        }
+        _ => None,
+    }
+}
+
+impl Database {
+    /// An empty database (add advisories with [`Database::insert`] or the loaders).
+    pub fn new() -> Database {
+        Database::default()
+    }
+
+    /// Loads advisory data from each path: a directory (searched recursively for OSV `.json` /
+    /// `.yaml` records and RustSec `RUSTSEC-*.md` files) or a `.zip` of OSV records.
+    ///
+    /// Fails when a path cannot be read, when any record is invalid, or when a path holds no
+    /// advisories: an audit against nothing must not pass.
+    pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Database, DbError> {
+        let mut db = Database::new();
+        for path in paths {
+            db.load_path(path.as_ref())?;
+        }
+        Ok(db)
+    }
+
+    /// Adds the advisories of one directory or `.zip` archive (see [`Database::load`]).
+    pub fn load_path(&mut self, path: &Path) -> Result<usize, DbError> {
+        let files = raw_files(path)?;
+        let parsed = parse_all(&files)?;
+        let before = self.advisories.len();
+        for advisory in parsed {
+            self.insert(advisory);
+        }
+        Ok(self.advisories.len() - before)
+    }
+
+    /// Like [`Database::load`], with a cache file of the parsed advisories keyed by a hash of
+    /// every record's path and bytes: when the data is unchanged the records are not parsed
+    /// again. A missing, stale or unreadable cache is rebuilt (written to a temporary file in the
+    /// same directory, then renamed). The data itself is still read in full to compute the key.
+    pub fn load_cached<P: AsRef<Path>>(
+        paths: &[P],
+        cache: &Path,
+    ) -> Result<(Database, CacheStatus), DbError> {
+        let mut files = Vec::new();
+        for path in paths {
+            files.push(raw_files(path.as_ref())?);
+        }
+        let key = crate::cache::key(
+            files
+                .iter()
+                .flatten()
+                .map(|f| (f.path.as_path(), f.bytes.as_slice())),
+        );
+        if let Some(advisories) = crate::cache::read(cache, &key) {
+            let mut db = Database::new();
+            for advisory in advisories {
+                db.insert(advisory);
+            }
+            return Ok((db, CacheStatus::Hit));
+        }
+        let mut db = Database::new();
+        let mut all = Vec::new();
+        for group in &files {
+            all.extend(parse_all(group)?);
+        }
+        for advisory in &all {
+            db.insert(advisory.clone());
+        }
+        crate::cache::write(cache, &key, &all)?;
+        Ok((db, CacheStatus::Rebuilt))
+    }
+
+    /// Adds one advisory. A second record with an id already present (the same RustSec advisory
+    /// from both the OSV export and the native layout) is ignored.
+    pub fn insert(&mut self, advisory: Advisory) {
+        if !self.ids.insert(advisory.id.clone()) {
+            return;
+        }
+        let position = self.advisories.len();
+        for (i, affected) in advisory.affected.iter().enumerate() {
+            self.index
+                .entry((affected.ecosystem, affected.name.clone()))
+                .or_default()
+                .push((position, i));
+        }
+        self.advisories.push(advisory);
+    }
+
+    /// How many advisories are loaded (withdrawn ones are never loaded).
+    pub fn len(&self) -> usize {
+        self.advisories.len()
+    }
+
+    /// Whether nothing is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.advisories.is_empty()
+    }
+
+    /// Every advisory, in load order.
+    pub fn advisories(&self) -> &[Advisory] {
+        &self.advisories
+    }
+
+    /// The advisories that name a package, each with its entry for that package.
+    pub fn for_package(
+        &self,
+        ecosystem: Ecosystem,
+        name: &str,
+    ) -> impl Iterator<Item = (&Advisory, &Affected)> {
+        let key = (ecosystem, ecosystem.normalise_name(name));
+        self.index
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&(a, i)| (&self.advisories[a], &self.advisories[a].affected[i]))
+    }
+
+    /// The distinct package names with advisories in an ecosystem (for benchmarks and tests).
+    pub fn package_names(&self, ecosystem: Ecosystem) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .index
+            .keys()
+            .filter(|(e, _)| *e == ecosystem)
+            .map(|(_, n)| n.as_str())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+/// Whether [`Database::load_cached`] used its cache or parsed the data (and rewrote the cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStatus {
+    /// The cache matched the data: nothing was parsed.
+    Hit,
+    /// The cache was missing, stale or unreadable: the data was parsed and the cache rewritten.
+    Rebuilt,
+}
+
+/// The record files of one directory, archive or single file.
+fn raw_files(path: &Path) -> Result<Vec<RawFile>, DbError> {
+    let files = if !path.exists() {
+        return Err(DbError::Io {
+            path: path.to_owned(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+    } else if path.is_dir() {
+        read_dir_files(path)?
+    } else if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        read_zip_files(path)?
+    } else {
+        let kind = kind_of(path).ok_or_else(|| DbError::Empty {
+            path: path.to_owned(),
+        })?;
+        vec![RawFile {
+            path: path.to_owned(),
+            bytes: read_bounded(path)?,
+            kind,
+        }]
+    };
+    if files.is_empty() {
+        return Err(DbError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    Ok(files)
+}
+
+/// Parses records in parallel; withdrawn ones are left out.
+fn parse_all(files: &[RawFile]) -> Result<Vec<Advisory>, DbError> {
+    let parsed: Vec<Option<Advisory>> =
+        files.par_iter().map(parse_file).collect::<Result<_, _>>()?;
+    Ok(parsed.into_iter().flatten().collect())
+}
+
+fn parse_file(file: &RawFile) -> Result<Option<Advisory>, DbError> {
+    match file.kind {
+        FileKind::Osv(format) => parse_osv(&file.bytes, format, &file.path),
+        FileKind::RustsecNative => {
+            let text = std::str::from_utf8(&file.bytes).map_err(|_| DbError::NoFrontMatter {
+                path: file.path.clone(),
+            })?;
+            parse_rustsec(text, &file.path)
+        }
+    }
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, DbError> {
+    let io = |source| DbError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > MAX_RECORD_BYTES {
+        return Err(DbError::TooLarge {
+            path: path.to_owned(),
+            limit: MAX_RECORD_BYTES,
+        });
+    }
+    std::fs::read(path).map_err(io)
+}
+
+/// Collects record files under `dir`. Symlinks are not followed: a database is plain files.
+fn read_dir_files(dir: &Path) -> Result<Vec<RawFile>, DbError> {
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|source| DbError::Io {
+            path: current.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| DbError::Io {
+                path: current.clone(),
+                source,
+            })?;
+            let file_type = entry.file_type().map_err(|source| DbError::Io {
+                path: entry.path(),
+                source,
+            })?;
+            let path = entry.path();
+            if file_type.is_dir() {
+                pending.push(path);
+            } else if let Some(kind) = kind_of(&path).filter(|_| file_type.is_file()) {
+                paths.push((path, kind));
+            }
+        }
+    }
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    paths
+        .into_par_iter()
+        .map(|(path, kind)| {
+            let bytes = read_bounded(&path)?;
+            Ok(RawFile { path, bytes, kind })
+        })
+        .collect()
+}
+
+/// Reads the records of an OSV archive into memory (nothing is extracted to disk).
+fn read_zip_files(path: &Path) -> Result<Vec<RawFile>, DbError> {
+    let zip_error = |source| DbError::Zip {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(|source| DbError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(zip_error)?;
+    let mut files = Vec::new();
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(zip_error)?;
+        if !entry.is_file() {
+            continue;
+        }
+        let name = PathBuf::from(entry.name().map_err(zip_error)?.into_owned());
+        let Some(kind) = kind_of(&name) else {
+            continue;
+        };
+        let shown = PathBuf::from(format!("{}!{}", path.display(), name.display()));
+        let too_large = |limit| DbError::TooLarge {
+            path: shown.clone(),
+            limit,
+        };
+        // The declared size can lie; the read itself is bounded too.
+        if entry.size() > MAX_RECORD_BYTES {
+            return Err(too_large(MAX_RECORD_BYTES));
+        }
+        let mut bytes = Vec::new();
+        (&mut entry)
+            .take(MAX_RECORD_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| DbError::Io {
+                path: shown.clone(),
+                source,
+            })?;
+        if bytes.len() as u64 > MAX_RECORD_BYTES {
+            return Err(too_large(MAX_RECORD_BYTES));
+        }
+        total += bytes.len() as u64;
+        if total > MAX_ARCHIVE_BYTES {
+            return Err(DbError::TooLarge {
+                path: path.to_owned(),
+                limit: MAX_ARCHIVE_BYTES,
+            });
+        }
+        files.push(RawFile {
+            path: shown,
+            bytes,
+            kind,
+        });
+    }
+    Ok(files)
+}
+
+/// Reads every record file under `dir` without parsing: the baseline the benchmark compares
+/// loading against.
+#[doc(hidden)]
+pub fn read_only(dir: &Path) -> Result<usize, DbError> {
+    Ok(read_dir_files(dir)?.iter().map(|f| f.bytes.len()).sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_record_files_are_read() {
+        assert!(matches!(
+            kind_of(Path::new("a/PYSEC-1.yaml")),
+            Some(FileKind::Osv(RecordFormat::Yaml))
+        ));
+        assert!(matches!(
+            kind_of(Path::new("a/x.json")),
+            Some(FileKind::Osv(RecordFormat::Json))
+        ));
+        assert!(matches!(
+            kind_of(Path::new("crates/a/RUSTSEC-2020-1.md")),
+            Some(FileKind::RustsecNative)
+        ));
+        assert!(kind_of(Path::new("README.md")).is_none());
+        assert!(kind_of(Path::new("support.toml")).is_none());
+    }
+
+    #[test]
+    fn duplicate_ids_are_kept_once_and_indexed_by_normalised_name() {
+        let record = br#"{"id": "X-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "Foo_Bar"}}]}"#;
+        let mut db = Database::new();
+        for _ in 0..2 {
+            db.insert(
+                parse_osv(record, RecordFormat::Json, Path::new("x.json"))
+                    .unwrap()
+                    .unwrap(),
+            );
+        }
+        assert_eq!(db.len(), 1);
+        assert_eq!(db.for_package(Ecosystem::PyPI, "foo.bar").count(), 1);
+        assert_eq!(db.package_names(Ecosystem::PyPI), vec!["foo-bar"]);
+    }
+}

@@ -1,0 +1,135 @@
+//! Installed Python packages: `*.dist-info/METADATA` in a site-packages directory.
+
+use std::path::{Path, PathBuf};
+
+use crate::read_error::{ReadError, read_text};
+use crate::{Dependency, Ecosystem, Origin, VersionSpec};
+
+/// The core-metadata headers of one installed distribution, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    /// `(header, value)` pairs, continuation lines joined; repeated headers repeat.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Metadata {
+    /// The first value of a header (names compare case-insensitively, as in email headers).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every value of a repeated header (`Classifier`, `License-File`).
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Parses the header block of a `METADATA` file (RFC 822 style; the body after the first blank
+/// line is the long description and is ignored). Returns the headers with each one's 1-based line.
+pub fn parse_metadata(text: &str) -> (Metadata, Vec<u32>) {
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut lines = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = headers.last_mut() {
+                value.push('\n');
+                value.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((key, value)) = line.split_once(':') {
+            headers.push((key.trim().to_owned(), value.trim().to_owned()));
+            lines.push(u32::try_from(index + 1).unwrap_or(u32::MAX));
+        }
+    }
+    (Metadata { headers }, lines)
+}
+
+/// The installed package a `METADATA` text describes; `path` names it in locations and errors.
+pub fn parse_dist_info(text: &str, path: &Path) -> Result<Dependency, ReadError> {
+    let (metadata, lines) = parse_metadata(text);
+    let missing = |field| ReadError::MissingMetadata {
+        path: path.to_owned(),
+        field,
+    };
+    let name = metadata
+        .get("Name")
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| missing("Name"))?;
+    let (version, line) = metadata
+        .headers
+        .iter()
+        .zip(&lines)
+        .find(|((key, _), _)| key.eq_ignore_ascii_case("Version"))
+        .map(|((_, value), line)| (value.clone(), *line))
+        .filter(|(value, _)| !value.is_empty())
+        .ok_or_else(|| missing("Version"))?;
+    Ok(Dependency::new(
+        Ecosystem::PyPI,
+        name,
+        VersionSpec::Pinned(version),
+        path,
+        Some(line),
+    ))
+}
+
+/// Reads every `*.dist-info/METADATA` directly inside a site-packages directory, sorted by path.
+///
+/// A distribution installed from a local directory (its `direct_url.json` has `dir_info`) is
+/// [`Origin::Local`].
+pub fn read_site_packages(dir: &Path) -> Result<Vec<Dependency>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut infos: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "dist-info") && p.is_dir())
+        .collect();
+    infos.sort();
+    infos
+        .into_iter()
+        .map(|info| {
+            let metadata = info.join("METADATA");
+            let mut dependency = parse_dist_info(&read_text(&metadata)?, &metadata)?;
+            let direct_url = std::fs::read_to_string(info.join("direct_url.json"));
+            if direct_url.is_ok_and(|text| text.contains("\"dir_info\"")) {
+                dependency.origin = Origin::Local;
+            }
+            Ok(dependency)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_name_and_version_lines() {
+        let text = "Metadata-Version: 2.1\nName: Jinja2\nVersion: 2.10\nClassifier: A\nClassifier: B\n  continued\n\nName: not-a-header\n";
+        let dep = parse_dist_info(text, Path::new("sp/Jinja2-2.10.dist-info/METADATA")).unwrap();
+        assert_eq!(
+            (dep.name.as_str(), dep.version.pinned(), dep.line),
+            ("jinja2", Some("2.10"), Some(3))
+        );
+        let (metadata, _) = parse_metadata(text);
+        assert_eq!(
+            metadata.all("classifier").collect::<Vec<_>>(),
+            vec!["A", "B\ncontinued"]
+        );
+        let err = parse_dist_info("Name: x\n", Path::new("M")).unwrap_err();
+        assert_eq!(err.to_string(), "M: missing `Version` header");
+    }
+}
