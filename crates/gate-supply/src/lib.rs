@@ -38,6 +38,7 @@ mod db_error;
 mod dependency;
 mod dist_info;
 mod json_lines;
+pub mod license;
 mod lockfile;
 mod matcher;
 mod osv;
@@ -63,6 +64,10 @@ pub use database::{CacheStatus, Database};
 pub use db_error::DbError;
 pub use dependency::{Dependency, Ecosystem, Origin, Relation, VersionSpec};
 pub use dist_info::{Metadata, parse_dist_info, parse_metadata, read_site_packages};
+pub use license::{
+    Clarification, InventoryRow, LicensePolicy, LicenseRecord, TextClassifier, check_licenses,
+    inventory,
+};
 pub use lockfile::{LockfileKind, find_lockfiles, read_lockfile};
 pub use matcher::{MatchError, is_affected};
 pub use osv::{

@@ -1,0 +1,97 @@
+//! License texts → SPDX ids, with the `spdx` crate's text detection (askalono's algorithm and
+//! its bundled SPDX license corpus) and a confidence threshold.
+
+use super::record::Detected;
+
+/// Below this confidence a match is not trusted (cargo-deny's default threshold).
+pub const DEFAULT_THRESHOLD: f32 = 0.8;
+
+/// Classifies license texts. Loading decompresses the bundled license corpus (a few hundred
+/// milliseconds), so build one and share it.
+pub struct TextClassifier {
+    store: spdx::detection::Store,
+    threshold: f32,
+}
+
+impl std::fmt::Debug for TextClassifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextClassifier")
+            .field("licenses", &self.store.len())
+            .field("threshold", &self.threshold)
+            .finish()
+    }
+}
+
+/// The bundled license corpus could not be loaded (a broken build, not bad input).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot load the bundled SPDX license text corpus")]
+pub struct ClassifierError {
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TextClassifier {
+    /// The classifier over the SPDX license list bundled with the `spdx` crate, with
+    /// [`DEFAULT_THRESHOLD`].
+    pub fn load() -> Result<TextClassifier, ClassifierError> {
+        let store = spdx::detection::Store::load_inline().map_err(|error| ClassifierError {
+            source: Box::new(error),
+        })?;
+        Ok(TextClassifier {
+            store,
+            threshold: DEFAULT_THRESHOLD,
+        })
+    }
+
+    /// The same classifier trusting matches at or above `threshold` (clamped to `0.0..=1.0`).
+    #[must_use]
+    pub fn with_threshold(mut self, threshold: f32) -> TextClassifier {
+        self.threshold = threshold.clamp(0.0, 1.0);
+        self
+    }
+
+    /// The confidence a match needs.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    /// The license a text is, if the best match reaches the threshold.
+    pub fn classify(&self, text: &str) -> Detected {
+        if text.trim().is_empty() {
+            return Detected {
+                license: None,
+                best: String::new(),
+                confidence: 0.0,
+            };
+        }
+        let data = spdx::detection::TextData::new(text);
+        let found = self.store.analyze(&data);
+        Detected {
+            license: (found.score >= self.threshold).then(|| found.name.to_owned()),
+            best: found.name.to_owned(),
+            confidence: found.score,
+        }
+    }
+}
+
+/// Whether a `License` value is a whole license text rather than a name: several lines, or
+/// longer than any name (the longest trove classifier is under 70 characters).
+pub(crate) fn is_license_text(value: &str) -> bool {
+    value.trim().contains('\n') || value.trim().chars().count() > 100
+}
+
+/// The first non-blank line of a text, shortened for messages.
+pub(crate) fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    if line.chars().count() > 80 {
+        let mut short: String = line.chars().take(79).collect();
+        short.push('…');
+        short
+    } else {
+        line.to_owned()
+    }
+}
