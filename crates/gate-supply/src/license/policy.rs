@@ -169,7 +169,44 @@ impl LicensePolicy {
     }
 
     pub(crate) fn is_allowed(&self, req: &spdx::LicenseReq) -> bool {
-        self.allow.iter().any(|licensee| licensee.satisfies(req))
+        self.allow
+            .iter()
+            .any(|licensee| licensee.satisfies(req) || gnu_or_later(licensee.as_ref(), req))
+    }
+}
+
+/// `spdx` honours `+` on most licenses but reads the GNU `-or-later` ids as plain ids, so
+/// `LGPL-2.1-or-later` would not accept an allowed `LGPL-3.0-only`. The GNU licenses say "or
+/// any later version": the same family at the same or a later version satisfies it, with the
+/// same exception.
+fn gnu_or_later(allowed: &spdx::LicenseReq, req: &spdx::LicenseReq) -> bool {
+    let (Some(wanted), Some(have)) = (req.license.id(), allowed.license.id()) else {
+        return false;
+    };
+    if req.addition != allowed.addition || !wanted.is_gnu() || !have.is_gnu() {
+        return false;
+    }
+    let Some(base) = wanted.name.strip_suffix("-or-later") else {
+        return false;
+    };
+    let split = |name: &'static str| -> Option<(&'static str, Vec<u32>)> {
+        let name = name
+            .trim_end_matches("-or-later")
+            .trim_end_matches("-only")
+            .trim_end_matches('+');
+        let (family, version) = name.rsplit_once('-')?;
+        let version = version
+            .split('.')
+            .map(str::parse)
+            .collect::<Result<Vec<u32>, _>>()
+            .ok()?;
+        Some((family, version))
+    };
+    match (split(base), split(have.name)) {
+        (Some((family, minimum)), Some((have_family, version))) => {
+            family == have_family && version >= minimum
+        }
+        _ => false,
     }
 }
 

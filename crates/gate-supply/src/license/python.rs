@@ -68,19 +68,24 @@ pub fn python_license(
                 .push(Declared::value(LicenseSource::LicenseField, license, line));
         }
     }
-    let mut classifiers: Vec<&str> = metadata
-        .all("Classifier")
-        .filter_map(|c| c.strip_prefix("License ::"))
-        .map(|c| c.rsplit(" :: ").next().unwrap_or(c).trim())
-        .filter(|c| !c.is_empty() && *c != "OSI Approved")
+    let mut classifiers: Vec<(&str, u32)> = metadata
+        .headers
+        .iter()
+        .zip(&lines)
+        .filter(|((key, _), _)| key.eq_ignore_ascii_case("Classifier"))
+        .filter_map(|((_, value), line)| Some((value.strip_prefix("License ::")?, *line)))
+        .map(|(c, line)| (c.rsplit(" :: ").next().unwrap_or(c).trim(), line))
+        .filter(|(c, _)| !c.is_empty() && *c != "OSI Approved" && *c != "DFSG approved")
         .collect();
     if !classifiers.is_empty() {
+        let first_line = classifiers[0].1;
         classifiers.sort_unstable();
-        classifiers.dedup();
+        let mut names: Vec<&str> = classifiers.iter().map(|(c, _)| *c).collect();
+        names.dedup();
         record.declared.push(Declared::value(
             LicenseSource::Classifier,
-            classifiers.join("; "),
-            line_of("Classifier"),
+            names.join("; "),
+            Some(first_line),
         ));
     }
     let dist_info = path.parent().unwrap_or(Path::new(""));

@@ -50,11 +50,12 @@ impl fmt::Display for LicenseSource {
 /// What a license text classifier made of a text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Detected {
-    /// The SPDX id of the best match, when its confidence reached the classifier's threshold.
+    /// The SPDX id of the best match, when its confidence reached the classifier's threshold
+    /// and it spans (nearly) the whole text.
     pub license: Option<String>,
     /// The best match's SPDX id, whatever its confidence (for messages).
     pub best: String,
-    /// The best match's confidence, `0.0..=1.0`.
+    /// The best match's confidence, `0.0..=1.0` (capped by the share of the text it spans).
     pub confidence: f32,
 }
 

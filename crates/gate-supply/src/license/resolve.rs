@@ -91,7 +91,8 @@ pub fn resolve(record: &LicenseRecord, clarify: &[Clarification]) -> Resolution 
         return Resolution::Unresolved { reasons };
     }
     // Several recognised files (`LICENSE.APACHE`, `LICENSE.BSD`) may each cover part of the
-    // package or be alternatives; which, only the authors say, so all must be acceptable.
+    // package or be alternatives; which, only the authors say, so all must be acceptable (AND).
+    let before_files = reasons.len();
     let mut recognised = Vec::new();
     let mut first_file = None;
     for declared in files {
@@ -101,7 +102,10 @@ pub fn resolve(record: &LicenseRecord, clarify: &[Clarification]) -> Resolution 
             Err(why) => reasons.push((declared.source.clone(), why)),
         }
     }
-    if let (false, Some(source)) = (recognised.is_empty(), first_file) {
+    // A file the classifier could not read could be any license: like cargo-deny, every file
+    // must be recognised before the files decide.
+    let all_recognised = reasons.len() == before_files;
+    if let (true, false, Some(source)) = (all_recognised, recognised.is_empty(), first_file) {
         recognised.dedup();
         if let Ok(expression) = combine(&recognised, "AND") {
             return Resolution::Spdx {

@@ -55,7 +55,7 @@ impl TextClassifier {
         self.threshold
     }
 
-    /// The license a text is, if the best match reaches the threshold.
+    /// The license a text is, if the best match reaches the threshold and spans the text.
     pub fn classify(&self, text: &str) -> Detected {
         if text.trim().is_empty() {
             return Detected {
@@ -66,13 +66,36 @@ impl TextClassifier {
         }
         let data = spdx::detection::TextData::new(text);
         let found = self.store.analyze(&data);
+        let mut confidence = found.score;
+        let mut recognised = found.score >= self.threshold;
+        if recognised {
+            // A text that bundles several licenses (numpy's `License` carries BSD-3-Clause and
+            // the GPL of its bundled runtime) can still match its longest one well overall:
+            // trust a match only when it spans nearly the whole text.
+            let (view, _) = data.optimize_bounds(found.data);
+            let (start, end) = view.lines_view();
+            let total = data.lines().len().max(1);
+            #[allow(clippy::cast_precision_loss)]
+            let covered = (end.saturating_sub(start)) as f32 / total as f32;
+            let uncovered = total.saturating_sub(end.saturating_sub(start));
+            if covered < MIN_COVERAGE && uncovered > MAX_UNCOVERED_LINES {
+                recognised = false;
+                confidence = confidence.min(covered);
+            }
+        }
         Detected {
-            license: (found.score >= self.threshold).then(|| found.name.to_owned()),
+            license: recognised.then(|| found.name.to_owned()),
             best: found.name.to_owned(),
-            confidence: found.score,
+            confidence,
         }
     }
 }
+
+/// The share of a text's lines a match must span to name the whole text…
+const MIN_COVERAGE: f32 = 0.9;
+
+/// …unless what it leaves out is a few lines: a title and copyright lines above the license.
+const MAX_UNCOVERED_LINES: usize = 6;
 
 /// Whether a `License` value is a whole license text rather than a name: several lines, or
 /// longer than any name (the longest trove classifier is under 70 characters).
