@@ -1,4 +1,5 @@
-//! The supply gate: offline audit of locked dependencies against OSV advisory data.
+//! The supply gate: offline audit of locked dependencies against OSV advisory data, and
+//! license compliance against an SPDX allowlist.
 //!
 //! Read dependencies with [`read_lockfile`] (or a `parse_*` function for text you already
 //! have), load advisories with [`Database::load`], and [`audit`] them into a `supply`
@@ -20,6 +21,22 @@
 //! assert_eq!(report.verdict(), Verdict::Fail);
 //! assert_eq!(report.findings[0].target.as_deref(), Some("PYSEC-2018-28"));
 //! assert_eq!(report.findings[0].details["fix"], "2.20.0");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! License compliance lives in [`license`]: discover each package's license statements, read
+//! them as SPDX expressions, and check them against an allowlist into the same `supply` gate:
+//!
+//! ```
+//! use gate_supply::license::{check_licenses, python_license, LicensePolicy};
+//! use gate_core::Verdict;
+//! use std::path::Path;
+//!
+//! let metadata = "Metadata-Version: 2.4\nName: packaging\nVersion: 26.4\n\
+//!                 License-Expression: Apache-2.0 OR BSD-2-Clause\n\n";
+//! let record = python_license(metadata, Path::new("packaging-26.4.dist-info/METADATA"), None)?;
+//! let policy = LicensePolicy::new(&["Apache-2.0"])?; // one side of the OR is enough
+//! assert_eq!(check_licenses(&[record], &policy).verdict(), Verdict::Pass);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
