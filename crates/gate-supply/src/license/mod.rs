@@ -5,10 +5,11 @@
 //! [`cargo_metadata_licenses`], [`cargo_toml_license`], [`package_json_license`],
 //! [`read_node_modules`]); [`resolve`] picks the SPDX expression (clarifications first, then
 //! statements in precedence order); [`check_licenses`] judges it against a [`LicensePolicy`]
-//! and [`inventory`] lists it.
+//! and [`inventory`] lists it. [`find_license_inputs`] tells which readers a path needs.
 
 mod cargo;
 mod check;
+mod input;
 mod inventory;
 mod names;
 mod normalise;
@@ -21,6 +22,7 @@ mod text;
 
 pub use cargo::{cargo_metadata_licenses, cargo_toml_license};
 pub use check::{LICENSE, LICENSE_RULES, check_licenses};
+pub use input::{LicenseInput, find_license_inputs};
 pub use inventory::{InventoryRow, inventory};
 pub use normalise::{Normalised, Unresolved, normalise};
 pub use npm::{package_json_license, read_node_modules};
