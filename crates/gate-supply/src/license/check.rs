@@ -2,8 +2,9 @@
 
 use gate_core::{Finding, GateReport, Location, Metric, Rule, Verdict};
 
+use super::normalise::Normalised;
 use super::policy::LicensePolicy;
-use super::record::LicenseRecord;
+use super::record::{LicenseRecord, LicenseSource};
 use super::resolve::{Resolution, resolve};
 
 /// A dependency's license is not allowed, is denied, or cannot be determined.
@@ -45,53 +46,15 @@ pub fn check_licenses(records: &[LicenseRecord], policy: &LicensePolicy) -> Gate
                     Err(failures) => failures,
                 };
                 rejected += 1;
-                let (denied, not_allowed): (Vec<String>, Vec<String>) = {
-                    let mut denied = Vec::new();
-                    let mut not_allowed = Vec::new();
-                    for failure in failures {
-                        let term = failure.req.to_string();
-                        if policy.is_denied(&failure.req) {
-                            denied.push(term);
-                        } else {
-                            not_allowed.push(term);
-                        }
-                    }
-                    (denied, not_allowed)
-                };
-                let mut parts = Vec::new();
-                if !denied.is_empty() {
-                    parts.push(format!("denied: {}", denied.join(", ")));
-                }
-                if !not_allowed.is_empty() {
-                    parts.push(format!("not allowed: {}", not_allowed.join(", ")));
-                }
-                let mut finding = base(
+                let terms: Vec<&spdx::LicenseReq> = failures.iter().map(|f| &f.req).collect();
+                rejection(
                     record,
-                    Verdict::Fail,
-                    format!(
-                        "{} {}: license {expression} (declared {}) is not acceptable ({})",
-                        record.package,
-                        record.version,
-                        record.declared_summary(),
-                        parts.join("; ")
-                    ),
+                    expression,
+                    source,
+                    clarified.as_deref(),
+                    &terms,
+                    policy,
                 )
-                .with_detail("expression", expression.as_str())
-                .with_detail("decided-by", source.to_string())
-                .with_detail(
-                    "reason",
-                    if denied.is_empty() {
-                        "not-allowed"
-                    } else {
-                        "denied"
-                    },
-                )
-                .with_detail("denied", denied)
-                .with_detail("not-allowed", not_allowed);
-                if let Some(why) = clarified {
-                    finding = finding.with_detail("clarification", why.clone());
-                }
-                finding
             }
             Resolution::Unresolved { .. } => {
                 unknown += 1;
@@ -116,6 +79,61 @@ pub fn check_licenses(records: &[LicenseRecord], policy: &LicensePolicy) -> Gate
     report.set_metric("license-rejected", Metric::Count(rejected));
     report.set_metric("license-unknown", Metric::Count(unknown));
     report
+}
+
+/// The finding for a resolved license the policy does not accept, naming the failing terms.
+fn rejection(
+    record: &LicenseRecord,
+    expression: &Normalised,
+    source: &LicenseSource,
+    clarified: Option<&str>,
+    failures: &[&spdx::LicenseReq],
+    policy: &LicensePolicy,
+) -> Finding {
+    let (denied, not_allowed): (Vec<&&spdx::LicenseReq>, Vec<&&spdx::LicenseReq>) =
+        failures.iter().partition(|req| policy.is_denied(req));
+    let names = |reqs: Vec<&&spdx::LicenseReq>| -> Vec<String> {
+        reqs.into_iter().map(ToString::to_string).collect()
+    };
+    let (denied, not_allowed) = (names(denied), names(not_allowed));
+    let mut parts = Vec::new();
+    if !denied.is_empty() {
+        parts.push(format!("denied: {}", denied.join(", ")));
+    }
+    if !not_allowed.is_empty() {
+        parts.push(format!("not allowed: {}", not_allowed.join(", ")));
+    }
+    let declared = match clarified {
+        Some(reason) => format!(
+            "clarified as {expression}: {reason}; declared {}",
+            record.declared_summary()
+        ),
+        None => format!("declared {}", record.declared_summary()),
+    };
+    let reason = if denied.is_empty() {
+        "not-allowed"
+    } else {
+        "denied"
+    };
+    let mut finding = base(
+        record,
+        Verdict::Fail,
+        format!(
+            "{} {}: license {expression} ({declared}) is not acceptable ({})",
+            record.package,
+            record.version,
+            parts.join("; ")
+        ),
+    )
+    .with_detail("expression", expression.as_str())
+    .with_detail("decided-by", source.to_string())
+    .with_detail("reason", reason)
+    .with_detail("denied", denied)
+    .with_detail("not-allowed", not_allowed);
+    if let Some(why) = clarified {
+        finding = finding.with_detail("clarification", why);
+    }
+    finding
 }
 
 fn base(record: &LicenseRecord, verdict: Verdict, message: String) -> Finding {

@@ -527,6 +527,12 @@ fn clarifications_win_over_metadata() {
     let report = check_licenses(&[numpy], &strict);
     assert_eq!(report.verdict(), Verdict::Fail);
     assert_eq!(report.findings[0].details["decided-by"], "clarify");
+    assert_eq!(
+        report.findings[0].message,
+        "numpy 1.0.0: license BSD-3-Clause (clarified as BSD-3-Clause: LICENSE.txt in the sdist \
+         is BSD-3-Clause; declared Classifier: BSD License) is not acceptable (not allowed: \
+         BSD-3-Clause)"
+    );
     assert!(Clarification::new("x", "BSD", "r").is_err());
 }
 
