@@ -20,7 +20,7 @@ pub struct InventoryRow {
     /// The normalised SPDX expression, or `None` when it cannot be determined.
     pub license: Option<String>,
     /// The statement that decided, verbatim (or the first one declared when none resolved;
-    /// empty when nothing is declared).
+    /// empty when nothing is declared, where pip-licenses prints `UNKNOWN`).
     pub declared: String,
     /// Which field or file `declared` comes from.
     pub source: Option<LicenseSource>,

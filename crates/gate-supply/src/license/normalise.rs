@@ -81,6 +81,9 @@ impl fmt::Display for Unresolved {
                 write!(f, "`{value}` is not an SPDX expression: {reason}")
             }
             Unresolved::TextNotClassified => f.write_str("a license text, not classified"),
+            Unresolved::TextNotRecognised { best, .. } if best.is_empty() => {
+                f.write_str("a license text not recognised (empty or too long)")
+            }
             Unresolved::TextNotRecognised { best, confidence } => write!(
                 f,
                 "a license text not recognised (closest: {best} at {:.0}%)",
@@ -89,6 +92,8 @@ impl fmt::Display for Unresolved {
         }
     }
 }
+
+impl std::error::Error for Unresolved {}
 
 /// Parse mode for canonical text: canonicalisation has already mapped the lax spellings, but
 /// deprecated ids (`GPL-2.0`) stay readable.

@@ -35,8 +35,6 @@ pub enum PolicyError {
     },
 }
 
-impl std::error::Error for Unresolved {}
-
 /// The license a package really has, when its metadata is wrong or missing; it wins over the
 /// metadata. `version`, when set, limits it to that version, so an upgrade that may change the
 /// license is looked at again.

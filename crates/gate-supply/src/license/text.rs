@@ -57,7 +57,7 @@ impl TextClassifier {
 
     /// The license a text is, if the best match reaches the threshold and spans the text.
     pub fn classify(&self, text: &str) -> Detected {
-        if text.trim().is_empty() {
+        if text.trim().is_empty() || text.len() > MAX_TEXT_BYTES {
             return Detected {
                 license: None,
                 best: String::new(),
@@ -90,6 +90,10 @@ impl TextClassifier {
         }
     }
 }
+
+/// Texts longer than this are not classified (the longest SPDX license text is about 100 kB);
+/// it bounds the time classification can take.
+const MAX_TEXT_BYTES: usize = 512 * 1024;
 
 /// The share of a text's lines a match must span to name the whole text…
 const MIN_COVERAGE: f32 = 0.9;
