@@ -608,6 +608,24 @@ fn this_workspace_licenses_match_cargo_metadata_and_pass_the_project_allowlist()
         assert_eq!(row.declared, declared, "{name} {version}");
         assert!(row.license.is_some(), "{name} {version}: {row:?}");
     }
+    // The registry sources cargo unpacked say the same in each crate's own Cargo.toml.
+    let mut registry_crates = 0;
+    for package in packages.iter().filter(|p| !p["source"].is_null()) {
+        let manifest = Path::new(package["manifest_path"].as_str().unwrap());
+        let text = std::fs::read_to_string(manifest).unwrap();
+        let record = cargo_toml_license(&text, manifest).unwrap();
+        assert_eq!(record.package, package["name"].as_str().unwrap());
+        assert_eq!(record.version, package["version"].as_str().unwrap());
+        let declared = record.declared.first().map(|d| d.value.as_str());
+        assert_eq!(
+            declared,
+            package["license"].as_str(),
+            "{}",
+            manifest.display()
+        );
+        registry_crates += 1;
+    }
+    assert!(registry_crates > 100, "{registry_crates}");
     // Old crates write `MIT/Apache-2.0`; the inventory keeps it verbatim, the SPDX reading is
     // the expression it means.
     if let Some(slash) = rows.iter().find(|r| r.declared == "Apache-2.0/MIT") {
