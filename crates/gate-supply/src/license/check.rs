@@ -21,8 +21,8 @@ pub static LICENSE: Rule = Rule {
 pub static LICENSE_RULES: &[&Rule] = &[&LICENSE];
 
 /// Checks each record's license against the policy: one `supply/license` finding per package
-/// that fails (target = the package name, location = its metadata file), none for those that
-/// pass. The gate is named `supply`, like the audit's, so a run can merge both.
+/// that fails (target = the package name in its ecosystem's normal form, as the audit names
+/// packages: `PyYAML` → `pyyaml`; location = its metadata file), none for those that pass. The gate is named `supply`, like the audit's, so a run can merge both.
 ///
 /// An expression passes when `spdx` evaluation with "allowed and not denied" per term is true:
 /// `Apache-2.0 OR BSD-3-Clause` passes with only Apache-2.0 allowed, `MPL-2.0 AND MIT` does
@@ -149,7 +149,7 @@ fn base(record: &LicenseRecord, verdict: Verdict, message: String) -> Finding {
         .map(|d| serde_json::json!({ "source": d.source.to_string(), "value": d.value }))
         .collect();
     Finding::new(&LICENSE, verdict, message)
-        .with_target(record.package.clone())
+        .with_target(record.ecosystem.normalise_name(&record.package))
         .with_location(location)
         .with_detail("package", record.package.clone())
         .with_detail("version", record.version.clone())

@@ -9,6 +9,7 @@
 
 mod cargo;
 mod check;
+mod exception;
 mod input;
 mod inventory;
 mod names;
@@ -22,6 +23,7 @@ mod text;
 
 pub use cargo::{cargo_metadata_licenses, cargo_toml_license};
 pub use check::{LICENSE, LICENSE_RULES, check_licenses};
+pub use exception::{LicenseException, exceptions_to_waivers};
 pub use input::{LicenseInput, find_license_inputs};
 pub use inventory::{InventoryRow, inventory};
 pub use normalise::{Normalised, Unresolved, normalise};

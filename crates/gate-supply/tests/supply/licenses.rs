@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use gate_core::{Date, GateReport, Report, Target, Verdict, Waiver, apply_waivers};
+use gate_core::{Date, GateReport, Report, Verdict, apply_waivers};
 use gate_supply::Ecosystem;
 use gate_supply::license::{
-    Clarification, Declared, LICENSE, LicensePolicy, LicenseRecord, LicenseSource, Resolution,
-    TextClassifier, Unresolved, cargo_metadata_licenses, cargo_toml_license, check_licenses,
-    classifier_license, interpret, inventory, normalise, package_json_license, parse_allowlist,
-    python_license, read_node_modules, read_site_packages_licenses, resolve,
+    Clarification, Declared, LICENSE, LicenseException, LicensePolicy, LicenseRecord,
+    LicenseSource, Resolution, TextClassifier, Unresolved, cargo_metadata_licenses,
+    cargo_toml_license, check_licenses, classifier_license, exceptions_to_waivers, interpret,
+    inventory, normalise, package_json_license, parse_allowlist, python_license, read_node_modules,
+    read_site_packages_licenses, resolve,
 };
 
 use super::{XorShift, fixture, mutations};
@@ -538,23 +539,44 @@ fn clarifications_win_over_metadata() {
 
 #[test]
 fn per_package_exceptions_are_gate_core_waivers() {
-    let report = check_licenses(
-        &[record("certifi", LicenseSource::LicenseField, "MPL-2.0")],
-        &allow(&["MIT"]),
-    );
+    let records = [
+        record("certifi", LicenseSource::LicenseField, "MPL-2.0"),
+        record("PyYAML", LicenseSource::LicenseField, "LGPL-3.0-only"),
+    ];
+    let report = check_licenses(&records, &allow(&["MIT"]));
+    // Targets use the ecosystem's normal name, as the audit's findings do.
+    assert_eq!(report.findings[1].target.as_deref(), Some("pyyaml"));
     let mut report = Report::new(vec![report]);
-    let waiver = Waiver {
-        gate: "supply".into(),
-        rule: LICENSE.id.into(),
-        target: Some(Target::new("certifi").unwrap()),
-        reason: "MPL-2.0 file-level copyleft: we ship it unmodified".into(),
-        expires: Date::new(2027, 6, 30).unwrap(),
-        owner: None,
-        source: None,
+    let exception = |package: &str, ecosystem, expires| LicenseException {
+        package: package.into(),
+        ecosystem,
+        reason: "reviewed by legal: shipped unmodified".into(),
+        expires,
+        owner: Some("@legal".into()),
     };
-    apply_waivers(&mut report, &[waiver], Date::new(2026, 11, 28).unwrap());
-    assert_eq!(report.gates[0].verdict(), Verdict::Pass);
-    assert!(report.gates[0].findings[0].waived_by.is_some());
+    let live = Date::new(2027, 6, 30).unwrap();
+    let waivers = exceptions_to_waivers(&[
+        exception("certifi", None, live),
+        exception("PyYAML", Some(Ecosystem::PyPI), live),
+        exception("six", None, live),
+    ])
+    .unwrap();
+    assert_eq!(waivers[0].rule, LICENSE.id);
+    apply_waivers(&mut report, &waivers, Date::new(2026, 11, 28).unwrap());
+    let gate = &report.gates[0];
+    assert!(gate.findings[0].waived_by.is_some());
+    assert!(gate.findings[1].waived_by.is_some());
+    // The exception for a package that passes anyway is reported unused.
+    assert_eq!(gate.findings[2].rule.id, "waiver/unused");
+    assert_eq!(gate.verdict(), Verdict::Warn);
+    // An expired exception suppresses nothing.
+    let mut again = Report::new(vec![check_licenses(&records[..1], &allow(&["MIT"]))]);
+    let expired =
+        exceptions_to_waivers(&[exception("certifi", None, Date::new(2026, 1, 1).unwrap())])
+            .unwrap();
+    apply_waivers(&mut again, &expired, Date::new(2026, 11, 28).unwrap());
+    assert_eq!(again.gates[0].verdict(), Verdict::Fail);
+    assert!(again.gates[0].findings[0].waived_by.is_none());
 }
 
 #[test]
