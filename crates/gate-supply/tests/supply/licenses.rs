@@ -813,6 +813,13 @@ fn arbitrary_bytes_never_panic_the_license_parsers() {
     for bytes in mutations(&metadata, &mut rng).into_iter().take(20) {
         let _ = python_license(&String::from_utf8_lossy(&bytes), path, Some(classifier()));
     }
+    let license_text = std::fs::read(fixture(
+        "licenses/site-packages/docutils-0.23.dist-info/licenses/licenses/BSD-2-Clause.rst",
+    ))
+    .unwrap();
+    for bytes in mutations(&license_text, &mut rng).into_iter().take(50) {
+        let _ = classifier().classify(&String::from_utf8_lossy(&bytes));
+    }
     for bytes in mutations(cargo_metadata, &mut rng) {
         if let Ok(records) = cargo_metadata_licenses(&String::from_utf8_lossy(&bytes), path) {
             let _ = inventory(&records, &[]);
