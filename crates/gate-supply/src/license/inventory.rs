@@ -10,6 +10,7 @@ use crate::Ecosystem;
 
 /// One package's license, as pip-licenses lists it plus the SPDX reading.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct InventoryRow {
     /// The package name.
     pub package: String,

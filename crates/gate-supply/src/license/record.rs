@@ -49,6 +49,7 @@ impl fmt::Display for LicenseSource {
 
 /// What a license text classifier made of a text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Detected {
     /// The SPDX id of the best match, when its confidence reached the classifier's threshold
     /// and it spans (nearly) the whole text.
@@ -95,6 +96,7 @@ impl Declared {
 
 /// The license metadata of one package, every statement kept in precedence order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LicenseRecord {
     /// The package name as its metadata writes it (waivers and clarifications match it).
     pub package: String,
