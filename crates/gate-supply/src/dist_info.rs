@@ -36,7 +36,9 @@ pub fn parse_metadata(text: &str) -> (Metadata, Vec<u32>) {
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut lines = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+        // Only an empty line ends the headers: a whitespace-only line is a continuation (a
+        // blank line inside a `License` text), as Python's email parser reads it.
+        if line.is_empty() {
             break;
         }
         if line.starts_with([' ', '\t']) {

@@ -1,4 +1,5 @@
-//! The supply gate: offline audit of locked dependencies against OSV advisory data.
+//! The supply gate: offline audit of locked dependencies against OSV advisory data, and
+//! license compliance against an SPDX allowlist.
 //!
 //! Read dependencies with [`read_lockfile`] (or a `parse_*` function for text you already
 //! have), load advisories with [`Database::load`], and [`audit`] them into a `supply`
@@ -23,6 +24,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! License compliance lives in [`license`]: discover each package's license statements, read
+//! them as SPDX expressions, and check them against an allowlist into the same `supply` gate:
+//!
+//! ```
+//! use gate_supply::license::{check_licenses, python_license, LicensePolicy};
+//! use gate_core::Verdict;
+//! use std::path::Path;
+//!
+//! let metadata = "Metadata-Version: 2.4\nName: packaging\nVersion: 26.4\n\
+//!                 License-Expression: Apache-2.0 OR BSD-2-Clause\n\n";
+//! let record = python_license(metadata, Path::new("packaging-26.4.dist-info/METADATA"), None)?;
+//! let policy = LicensePolicy::new(&["Apache-2.0"])?; // one side of the OR is enough
+//! assert_eq!(check_licenses(&[record], &policy).verdict(), Verdict::Pass);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The semantics follow DESIGN.md §4 "supply": OSV ranges pair each `introduced` with the next
 //! end event in listed order, versions compare by each ecosystem's scheme, withdrawn records
 //! are dropped, and nothing that could not be checked passes.
@@ -38,6 +55,7 @@ mod db_error;
 mod dependency;
 mod dist_info;
 mod json_lines;
+pub mod license;
 mod lockfile;
 mod matcher;
 mod osv;
@@ -63,6 +81,10 @@ pub use database::{CacheStatus, Database};
 pub use db_error::DbError;
 pub use dependency::{Dependency, Ecosystem, Origin, Relation, VersionSpec};
 pub use dist_info::{Metadata, parse_dist_info, parse_metadata, read_site_packages};
+pub use license::{
+    Clarification, InventoryRow, LicensePolicy, LicenseRecord, TextClassifier, check_licenses,
+    inventory,
+};
 pub use lockfile::{LockfileKind, find_lockfiles, read_lockfile};
 pub use matcher::{MatchError, is_affected};
 pub use osv::{

@@ -860,3 +860,7 @@ fn the_cache_is_used_only_while_the_data_is_unchanged() {
     std::fs::create_dir(&empty).unwrap();
     assert!(Database::load_cached(&[&empty], &cache).is_err());
 }
+
+/// License discovery, normalisation and evaluation on real metadata.
+#[path = "supply/licenses.rs"]
+mod licenses;

@@ -1,0 +1,47 @@
+//! Per-package license exceptions, as gate-core waivers.
+
+use gate_core::{Date, Target, TargetError, Waiver};
+
+use super::check::LICENSE;
+use crate::Ecosystem;
+
+/// A package allowed to fail the license check, with a reason and an expiry date: a gate-core
+/// waiver on rule `supply/license` whose target is the package, so expiry and unused-exception
+/// warnings work as for every other waiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseException {
+    /// The package name. With `ecosystem` set it is normalised as the findings' targets are
+    /// (`PyYAML` → `pyyaml`); without, it is a glob matched against them as written.
+    pub package: String,
+    /// The ecosystem whose naming rules apply, if known.
+    pub ecosystem: Option<Ecosystem>,
+    /// Why it is acceptable.
+    pub reason: String,
+    /// The last day it applies.
+    pub expires: Date,
+    /// Who answers for it.
+    pub owner: Option<String>,
+}
+
+/// Turns license exceptions into waivers for the `supply` gate (apply them with
+/// `gate_core::apply_waivers`).
+pub fn exceptions_to_waivers(exceptions: &[LicenseException]) -> Result<Vec<Waiver>, TargetError> {
+    exceptions
+        .iter()
+        .map(|exception| {
+            let target = match exception.ecosystem {
+                Some(ecosystem) => ecosystem.normalise_name(&exception.package),
+                None => exception.package.clone(),
+            };
+            Ok(Waiver {
+                gate: "supply".into(),
+                rule: LICENSE.id.into(),
+                target: Some(Target::new(&target)?),
+                reason: exception.reason.clone(),
+                expires: exception.expires,
+                owner: exception.owner.clone(),
+                source: None,
+            })
+        })
+        .collect()
+}

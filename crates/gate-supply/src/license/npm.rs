@@ -1,0 +1,146 @@
+//! npm: `license` (and the legacy `licenses` array) in `package.json`, and a walk over a
+//! `node_modules` tree.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::record::{Declared, LicenseRecord, LicenseSource};
+use super::text::TextClassifier;
+use crate::Ecosystem;
+use crate::read_error::{ReadError, read_text};
+
+/// Nested `node_modules` deeper than this are not followed: real trees stay far below it, and
+/// it bounds the walk.
+const MAX_DEPTH: usize = 64;
+
+/// The license statements of one `package.json` text: `license` as a string or a legacy
+/// `{ "type": … }` object; `SEE LICENSE IN <file>` as a license file next to it; the legacy
+/// `licenses` array (of strings or `{ "type": … }`) as alternatives, joined with `; `.
+pub fn package_json_license(text: &str, path: &Path) -> Result<LicenseRecord, ReadError> {
+    let json: Value = serde_json::from_str(text)
+        .map_err(|source| ReadError::json(path, "package.json", source))?;
+    let field = |name: &'static str| {
+        json.get(name)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+            .ok_or(ReadError::MissingMetadata {
+                path: path.to_owned(),
+                field: name,
+            })
+    };
+    let name = field("name")?;
+    let version = json.get("version").and_then(Value::as_str).unwrap_or("");
+    let mut record = LicenseRecord::new(name, version, Ecosystem::Npm, path);
+    let type_of = |value: &Value| match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Object(object) => object
+            .get("type")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        _ => None,
+    };
+    if let Some(license) = json.get("license").and_then(type_of) {
+        let trimmed = license.trim();
+        let see = trimmed
+            .strip_prefix("SEE LICENSE IN ")
+            .or_else(|| trimmed.strip_prefix("SEE LICENCE IN "));
+        match see {
+            Some(file) => {
+                let dir = path.parent().unwrap_or(Path::new(""));
+                record.declared.push(Declared {
+                    source: LicenseSource::LicenseFile(dir.join(file.trim())),
+                    value: license.clone(),
+                    line: None,
+                    detected: None,
+                });
+            }
+            None => record
+                .declared
+                .push(Declared::value(LicenseSource::NpmLicense, license, None)),
+        }
+    }
+    if let Some(Value::Array(items)) = json.get("licenses") {
+        let types: Vec<String> = items.iter().filter_map(type_of).collect();
+        if !types.is_empty() {
+            record.declared.push(Declared::value(
+                LicenseSource::NpmLicenses,
+                types.join("; "),
+                None,
+            ));
+        }
+    }
+    Ok(record)
+}
+
+/// Reads every package under a `node_modules` directory: `name/package.json`,
+/// `@scope/name/package.json`, and nested `node_modules` below them, sorted by path.
+/// Symbolic links (workspace links) are not followed: they point at local code. With a
+/// classifier, `SEE LICENSE IN` files are classified.
+pub fn read_node_modules(
+    dir: &Path,
+    classifier: Option<&TextClassifier>,
+) -> Result<Vec<LicenseRecord>, ReadError> {
+    let mut manifests = Vec::new();
+    walk(dir, 0, &mut manifests)?;
+    manifests.sort();
+    let mut records = manifests
+        .iter()
+        .map(|manifest| package_json_license(&read_text(manifest)?, manifest))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(classifier) = classifier {
+        super::classify_license_files(&mut records, classifier)?;
+    }
+    Ok(records)
+}
+
+fn walk(node_modules: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    for package in package_dirs(node_modules)? {
+        let manifest = package.join("package.json");
+        if manifest.is_file() {
+            out.push(manifest);
+        }
+        let nested = package.join("node_modules");
+        if is_real_dir(&nested) {
+            walk(&nested, depth + 1, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn package_dirs(node_modules: &Path) -> Result<Vec<PathBuf>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: node_modules.to_owned(),
+        source,
+    };
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(node_modules).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || !is_real_dir(&path) {
+            continue;
+        }
+        if name.starts_with('@') {
+            let scope_io = |source| ReadError::Io {
+                path: path.clone(),
+                source,
+            };
+            for scoped in std::fs::read_dir(&path).map_err(scope_io)? {
+                let scoped = scoped.map_err(scope_io)?.path();
+                if is_real_dir(&scoped) {
+                    dirs.push(scoped);
+                }
+            }
+        } else {
+            dirs.push(path);
+        }
+    }
+    Ok(dirs)
+}
+
+fn is_real_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}

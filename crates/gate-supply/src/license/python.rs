@@ -1,0 +1,177 @@
+//! Python: license statements in `*.dist-info/METADATA`.
+
+use std::path::{Path, PathBuf};
+
+use super::record::{Declared, LicenseRecord, LicenseSource};
+use super::resolve::interpret;
+use super::text::{TextClassifier, first_line, is_license_text};
+use crate::read_error::{ReadError, read_text};
+use crate::{Ecosystem, parse_metadata};
+
+/// The license statements of one `METADATA` text, in precedence order: PEP 639
+/// `License-Expression`, `License` (a name; or a whole license text, classified when a
+/// classifier is given), `Classifier: License :: …` (the last segments, sorted and joined with
+/// `; ` as pip-licenses prints them; `OSI Approved` alone is a category and skipped), then each
+/// `License-File` (recorded unclassified: [`classify_license_files`] reads them).
+///
+/// `path` is the `METADATA` file: records and findings point at it, and `License-File` paths
+/// are resolved next to it.
+pub fn python_license(
+    text: &str,
+    path: &Path,
+    classifier: Option<&TextClassifier>,
+) -> Result<LicenseRecord, ReadError> {
+    let (metadata, lines) = parse_metadata(text);
+    let missing = |field| ReadError::MissingMetadata {
+        path: path.to_owned(),
+        field,
+    };
+    let name = metadata
+        .get("Name")
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| missing("Name"))?;
+    let version = metadata
+        .get("Version")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| missing("Version"))?;
+    let mut record = LicenseRecord::new(name, version, Ecosystem::PyPI, path);
+    let line_of = |wanted: &str| {
+        metadata
+            .headers
+            .iter()
+            .zip(&lines)
+            .find(|((key, _), _)| key.eq_ignore_ascii_case(wanted))
+            .map(|(_, line)| *line)
+    };
+    if let Some(expression) = metadata.get("License-Expression") {
+        record.declared.push(Declared::value(
+            LicenseSource::LicenseExpression,
+            expression,
+            line_of("License-Expression"),
+        ));
+    }
+    if let Some(license) = metadata.get("License").filter(|l| !l.trim().is_empty()) {
+        let line = line_of("License");
+        if is_license_text(license) {
+            let resolved_before = record.declared.iter().any(|d| interpret(d).is_ok());
+            record.declared.push(Declared {
+                source: LicenseSource::LicenseFieldText,
+                value: first_line(license),
+                line,
+                detected: classifier
+                    .filter(|_| !resolved_before)
+                    .map(|c| c.classify(license)),
+            });
+        } else {
+            record
+                .declared
+                .push(Declared::value(LicenseSource::LicenseField, license, line));
+        }
+    }
+    let mut classifiers: Vec<(&str, u32)> = metadata
+        .headers
+        .iter()
+        .zip(&lines)
+        .filter(|((key, _), _)| key.eq_ignore_ascii_case("Classifier"))
+        .filter_map(|((_, value), line)| Some((value.strip_prefix("License ::")?, *line)))
+        .map(|(c, line)| (c.rsplit(" :: ").next().unwrap_or(c).trim(), line))
+        .filter(|(c, _)| !c.is_empty() && *c != "OSI Approved" && *c != "DFSG approved")
+        .collect();
+    if !classifiers.is_empty() {
+        let first_line = classifiers[0].1;
+        classifiers.sort_unstable();
+        let mut names: Vec<&str> = classifiers.iter().map(|(c, _)| *c).collect();
+        names.dedup();
+        record.declared.push(Declared::value(
+            LicenseSource::Classifier,
+            names.join("; "),
+            Some(first_line),
+        ));
+    }
+    let dist_info = path.parent().unwrap_or(Path::new(""));
+    for (index, file) in metadata.all("License-File").enumerate() {
+        let line = metadata
+            .headers
+            .iter()
+            .zip(&lines)
+            .filter(|((key, _), _)| key.eq_ignore_ascii_case("License-File"))
+            .nth(index)
+            .map(|(_, line)| *line);
+        record.declared.push(Declared {
+            source: LicenseSource::LicenseFile(license_file_path(dist_info, file)),
+            value: file.to_owned(),
+            line,
+            detected: None,
+        });
+    }
+    Ok(record)
+}
+
+/// PEP 639 puts license files under `<dist-info>/licenses/`; wheels built before it put them at
+/// the top of the dist-info directory. The first that exists, else the PEP 639 place.
+fn license_file_path(dist_info: &Path, file: &str) -> PathBuf {
+    let pep639 = dist_info.join("licenses").join(file);
+    let legacy = dist_info.join(file);
+    if !pep639.exists() && legacy.exists() {
+        legacy
+    } else {
+        pep639
+    }
+}
+
+/// Reads every `*.dist-info/METADATA` directly inside a site-packages directory (sorted by
+/// path) and, with a classifier, classifies the license texts of packages whose metadata
+/// names no license otherwise.
+pub fn read_site_packages_licenses(
+    dir: &Path,
+    classifier: Option<&TextClassifier>,
+) -> Result<Vec<LicenseRecord>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut infos: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "dist-info") && p.is_dir())
+        .collect();
+    infos.sort();
+    let mut records = infos
+        .into_iter()
+        .map(|info| {
+            let metadata = info.join("METADATA");
+            python_license(&read_text(&metadata)?, &metadata, classifier)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(classifier) = classifier {
+        classify_license_files(&mut records, classifier)?;
+    }
+    Ok(records)
+}
+
+/// Reads and classifies the license files of records that no earlier statement resolves
+/// (license files are the last resort, as they are for cargo-deny). A license file that does
+/// not exist is an error naming it.
+pub fn classify_license_files(
+    records: &mut [LicenseRecord],
+    classifier: &TextClassifier,
+) -> Result<(), ReadError> {
+    for record in records {
+        let resolved = record
+            .declared
+            .iter()
+            .filter(|d| !matches!(d.source, LicenseSource::LicenseFile(_)))
+            .any(|d| interpret(d).is_ok());
+        if resolved {
+            continue;
+        }
+        for declared in &mut record.declared {
+            if let (LicenseSource::LicenseFile(file), None) = (&declared.source, &declared.detected)
+            {
+                declared.detected = Some(classifier.classify(&read_text(file)?));
+            }
+        }
+    }
+    Ok(())
+}
