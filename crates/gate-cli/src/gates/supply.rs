@@ -1,10 +1,13 @@
 //! The supply gate's glue: lockfiles and advisory data read from disk (the download cache or
 //! paths given), then `gate_supply::audit`, plus the database-age check only the CLI can make.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use gate_core::{Finding, GateError, GateReport, Location, Metric, Rule, Verdict};
-use gate_supply::{AuditConfig, Database, Dependency, audit, find_lockfiles, read_lockfile};
+use gate_supply::{
+    AuditConfig, Database, Dependency, Ecosystem, Origin, audit, find_lockfiles, read_lockfile,
+};
 
 use crate::config::supply::Advisories;
 use crate::environment::Environment;
@@ -20,6 +23,16 @@ pub static STALE_DATABASE: Rule = Rule {
     help: "Advisories published since the download are not checked. Run `gate supply db update` \
            (in CI, before the audit, or from a cached step refreshed daily), or raise \
            `max-db-age` in [supply.advisories] if the database is refreshed another way.",
+};
+
+/// Dependencies of an ecosystem the advisory data says nothing about were not checked at all.
+pub static NO_ADVISORY_DATA: Rule = Rule {
+    id: "supply/no-advisory-data",
+    summary: "Every ecosystem the lockfiles use has advisory data in the database.",
+    help: "The database holds no advisories for this ecosystem, so its packages were compared \
+           against nothing. Download its data (`gate supply db update --ecosystem NAME`, such as \
+           crates.io or npm) or add a directory of its OSV records to `db`. Waive the ecosystem \
+           name (rule `supply/no-advisory-data`) only for packages you audit another way.",
 };
 
 /// Runs the advisory audit for `gate check`: anything that cannot be read makes the gate error.
@@ -43,6 +56,9 @@ pub fn audit_report(
     config.informational = advisories.informational;
     config.id_preference.clone_from(&advisories.prefer_ids);
     let mut report = audit(&dependencies, &database.database, &config);
+    for finding in uncovered_ecosystems(&dependencies, &database.database) {
+        report.push(finding);
+    }
     if let (Some(fetched), Some(now)) = (database.fetched, environment.now) {
         let age_days = now.saturating_sub(fetched) / 86_400;
         report.set_metric("database-age-days", Metric::Count(age_days));
@@ -65,6 +81,42 @@ pub fn audit_report(
         }
     }
     Ok(report)
+}
+
+/// A failure per ecosystem with audited dependencies but no advisories: an audit of crates
+/// against a PyPI-only database must not pass as "no known vulnerabilities".
+fn uncovered_ecosystems(dependencies: &[Dependency], database: &Database) -> Vec<Finding> {
+    let mut counts: BTreeMap<Ecosystem, (u64, &Dependency)> = BTreeMap::new();
+    for dependency in dependencies {
+        if matches!(dependency.origin, Origin::Registry(_)) {
+            counts
+                .entry(dependency.ecosystem)
+                .or_insert((0, dependency))
+                .0 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(ecosystem, _)| database.package_names(*ecosystem).is_empty())
+        .map(|(ecosystem, (count, first))| {
+            let location = match first.line {
+                Some(line) => Location::line(first.source.to_string_lossy(), line),
+                None => Location::file(first.source.to_string_lossy()),
+            };
+            Finding::new(
+                &NO_ADVISORY_DATA,
+                Verdict::Fail,
+                format!(
+                    "{count} {ecosystem} package(s) were not checked: the advisory database has \
+                     no {ecosystem} advisories (gate supply db update --ecosystem {ecosystem})"
+                ),
+            )
+            .with_target(ecosystem.osv_name())
+            .with_location(location)
+            .with_detail("ecosystem", ecosystem.osv_name())
+            .with_detail("packages", count)
+        })
+        .collect()
 }
 
 /// Every dependency of the inputs; a directory contributes the lockfiles directly inside it.
@@ -138,15 +190,20 @@ pub fn open_database(
         };
         match record {
             Some(record) => {
-                let zips: Vec<_> = record
-                    .ecosystems
-                    .values()
-                    .filter(|entry| path.join(&entry.file).is_file())
-                    .collect();
-                if zips.is_empty() {
+                if record.ecosystems.is_empty() {
                     return Err(missing_database(path));
                 }
-                for entry in zips {
+                for (ecosystem, entry) in &record.ecosystems {
+                    // A partial cache would silently check some ecosystems against nothing.
+                    if !path.join(&entry.file).is_file() {
+                        return Err(GateError::new(format!(
+                            "the advisory cache {} lists {ecosystem} in {} but {} is missing: \
+                             run `gate supply db update`",
+                            path.display(),
+                            advisory_cache::FETCH_RECORD,
+                            entry.file
+                        )));
+                    }
                     sources.push(path.join(&entry.file));
                     fetched = Some(fetched.map_or(entry.fetched, |f| f.min(entry.fetched)));
                 }

@@ -675,6 +675,20 @@ fn db_update_downloads_validates_and_swaps_in_atomically() {
         !targets.contains(&"RUSTSEC-2099-0001".to_owned()),
         "crates.io was not downloaded"
     );
+    // …so the crates in Cargo.lock were checked against nothing: that fails, it does not pass.
+    assert!(targets.contains(&"crates.io".to_owned()), "{targets:?}");
+    let output = workspace.run(&["supply", "audit", "project/Cargo.lock", "--color", "never"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("supply/no-advisory-data"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains("2 crates.io package(s) were not checked"),
+        "{}",
+        stdout(&output)
+    );
 
     let output = workspace.run(&["supply", "db", "status"]);
     assert_eq!(code(&output), 0, "{}", both(&output));
@@ -682,6 +696,18 @@ fn db_update_downloads_validates_and_swaps_in_atomically() {
     assert!(text.contains("PyPI: 2 advisories"), "{text}");
     assert!(text.contains("npm: 1 advisories"), "{text}");
     assert!(text.contains("(0 days ago)"), "{text}");
+
+    // A zip the record lists but that is gone: an error, not a partial audit.
+    std::fs::remove_file(dir.join("npm.zip")).unwrap();
+    let output = workspace.run(&["supply", "audit", "project/requirements.txt"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("npm.zip is missing"),
+        "{}",
+        stdout(&output)
+    );
+    let output = workspace.run(&["supply", "db", "status"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
 }
 
 #[test]
