@@ -50,7 +50,13 @@ pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<
         .context("cannot read the system clock to record the fetch time")?;
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the cache directory {}", dir.display()))?;
-    let mut record = FetchRecord::read(&dir)?.unwrap_or_default();
+    // An unreadable record is replaced: refusing to update would leave the cache stuck.
+    let mut record = FetchRecord::read(&dir)
+        .unwrap_or_else(|error| {
+            eprintln!("warning: {error:#}: writing a new one");
+            None
+        })
+        .unwrap_or_default();
     record.version = 1;
     let mut failed = false;
     for ecosystem in ecosystems {

@@ -830,6 +830,23 @@ fn db_update_defaults_to_pypi_and_crates_and_honours_cache() {
         "--cache replaces the default"
     );
 
+    // A damaged fetch record is rewritten by the next update rather than blocking it.
+    let saved = std::fs::read_to_string(dir.join("fetched.json")).unwrap();
+    std::fs::write(dir.join("fetched.json"), "{ not json").unwrap();
+    let output = workspace.run(&["supply", "db", "status", "--cache", "db-cache"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    let output = workspace.run(&[
+        "supply", "db", "update", "--url", &url, "--cache", "db-cache",
+    ]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("not a fetch record"),
+        "{}",
+        stderr(&output)
+    );
+    let rewritten = std::fs::read_to_string(dir.join("fetched.json")).unwrap();
+    assert_eq!(rewritten.len(), saved.len(), "{rewritten}");
+
     // A cache directory given with --db is read through its fetch record.
     let output = workspace.run(&[
         "supply", "audit", "project", "--db", "db-cache", "--format", "json",
