@@ -111,14 +111,16 @@ pub(crate) fn advisories(raw: Spanned<RawSupply>, root: &Path) -> Result<Advisor
         .severity_threshold
         .as_ref()
         .map(|value| {
-            Severity::parse(value.get_ref()).ok_or_else(|| {
-                problem(
-                    value.span(),
-                    "severity-threshold",
-                    value.get_ref(),
-                    "low, medium, high or critical",
-                )
-            })
+            Severity::parse(value.get_ref())
+                .filter(|severity| *severity != Severity::Info)
+                .ok_or_else(|| {
+                    problem(
+                        value.span(),
+                        "severity-threshold",
+                        value.get_ref(),
+                        "low, medium, high or critical",
+                    )
+                })
         })
         .transpose()?;
     let max_db_age_days = match &raw.max_db_age {

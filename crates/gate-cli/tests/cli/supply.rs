@@ -489,6 +489,10 @@ fn supply_config_errors_name_their_line() {
             "gate.toml:3:22: [supply.advisories]: `severity-threshold` is `huge`",
         ),
         (
+            "[supply.advisories]\nlockfiles = [\"a\"]\nseverity-threshold = \"info\"\n",
+            "gate.toml:3:22: [supply.advisories]: `severity-threshold` is `info`",
+        ),
+        (
             "[supply.advisories]\nlockfiles = [\"a\"]\nunpinned = \"pass\"\n",
             "gate.toml:3:12:",
         ),
