@@ -22,7 +22,7 @@ pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
         environment,
     )?;
 
-    let mut report = Report::new(run_gates(&config, &selected)?);
+    let mut report = Report::new(run_gates(&config, &selected, environment)?);
     apply_waivers(&mut report, &config.waivers, today);
 
     output::write_all(
@@ -101,11 +101,15 @@ fn select<'a>(
 }
 
 /// Runs the selected gates in parallel; reports come back in configuration order.
-fn run_gates(config: &Config, selected: &[&Section]) -> Result<Vec<GateReport>, ConfigError> {
+fn run_gates(
+    config: &Config,
+    selected: &[&Section],
+    environment: &Environment,
+) -> Result<Vec<GateReport>, ConfigError> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = selected
             .iter()
-            .map(|section| scope.spawn(|| run_gate(config, section)))
+            .map(|section| scope.spawn(|| run_gate(config, section, environment)))
             .collect();
         handles
             .into_iter()
@@ -125,7 +129,14 @@ fn run_gates(config: &Config, selected: &[&Section]) -> Result<Vec<GateReport>, 
     })
 }
 
-fn run_gate(config: &Config, section: &Section) -> Result<GateReport, ConfigError> {
+fn run_gate(
+    config: &Config,
+    section: &Section,
+    environment: &Environment,
+) -> Result<GateReport, ConfigError> {
+    if let ("supply", Some(advisories)) = (section.gate, &config.supply) {
+        return Ok(gates::supply::run(advisories, &config.root, environment));
+    }
     match (section.gate, &config.coverage) {
         ("coverage", Some(projects)) => Ok(gates::coverage::run(projects, &config.root)),
         (gate, _) => Err(ConfigError {

@@ -26,6 +26,10 @@ pub enum Command {
     /// Coverage gate on its own: check thresholds, print the per-file table, write a baseline.
     #[command(subcommand)]
     Coverage(CoverageCommand),
+    /// Supply gate on its own: audit lockfiles against OSV advisories, manage the advisory
+    /// database, write an SBOM.
+    #[command(subcommand)]
+    Supply(crate::supply_command::SupplyCommand),
     /// Explain what a rule checks and how to fix or waive it.
     Explain(ExplainArgs),
     /// Print a shell completion script.

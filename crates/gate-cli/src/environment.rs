@@ -15,6 +15,16 @@ pub struct Environment {
     pub github_step_summary: Option<PathBuf>,
     /// Today's date in UTC.
     pub today: Option<Date>,
+    /// Seconds since the Unix epoch (the clock): the advisory database's fetch time and age.
+    pub now: Option<u64>,
+    /// `XDG_CACHE_HOME`: where the advisory database is cached (`gate/advisory-db` inside).
+    pub xdg_cache_home: Option<PathBuf>,
+    /// `HOME`: the cache is `~/.cache/gate/advisory-db` when `XDG_CACHE_HOME` is unset.
+    pub home: Option<PathBuf>,
+    /// The proxy for downloads: `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (either case).
+    pub proxy: Option<String>,
+    /// `NO_PROXY`: comma-separated hosts (or `.domain` suffixes, or `*`) reached directly.
+    pub no_proxy: Option<String>,
 }
 
 impl Environment {
@@ -26,6 +36,22 @@ impl Environment {
             github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true"),
             github_step_summary: non_empty("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             today: today_utc(),
+            now: seconds_since_epoch(),
+            xdg_cache_home: non_empty("XDG_CACHE_HOME").map(PathBuf::from),
+            home: non_empty("HOME").map(PathBuf::from),
+            proxy: [
+                "ALL_PROXY",
+                "all_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "HTTP_PROXY",
+                "http_proxy",
+            ]
+            .into_iter()
+            .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty())),
+            no_proxy: ["NO_PROXY", "no_proxy"]
+                .into_iter()
+                .find_map(|name| std::env::var(name).ok()),
         }
     }
 }
@@ -37,4 +63,11 @@ fn today_utc() -> Option<Date> {
         .as_secs();
     let days = i64::try_from(seconds / 86_400).ok()?;
     Some(Date::from_days_since_unix_epoch(days))
+}
+
+fn seconds_since_epoch() -> Option<u64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|elapsed| elapsed.as_secs())
 }

@@ -11,6 +11,9 @@ pub fn catalog() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = Vec::new();
     rules.extend(gate_core::rules::ALL);
     rules.extend(gate_coverage::RULES);
+    rules.extend(gate_supply::RULES);
+    rules.push(&crate::gates::supply::STALE_DATABASE);
+    rules.push(&crate::gates::supply::NO_ADVISORY_DATA);
     rules.sort_by_key(|rule| rule.id);
     rules
 }

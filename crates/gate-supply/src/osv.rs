@@ -308,7 +308,7 @@ pub fn parse_osv(
         .filter(|s| !s.trim().is_empty())
         .or_else(|| {
             raw.details
-                .and_then(|d| d.lines().next().map(str::to_owned))
+                .and_then(|d| d.lines().next().map(|line| shorten(line.trim())))
         })
         .unwrap_or_default();
     Ok(Some(Advisory {
@@ -323,9 +323,32 @@ pub fn parse_osv(
     }))
 }
 
+/// Findings carry the summary on one line; PyPA records have none, and the first line of their
+/// details is often a whole paragraph.
+const MAX_SUMMARY_CHARS: usize = 160;
+
+/// `text` cut to at most [`MAX_SUMMARY_CHARS`] at a word boundary, with `…` when cut.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_SUMMARY_CHARS {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(MAX_SUMMARY_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_details_make_a_short_summary() {
+        let long = "word ".repeat(100);
+        let summary = shorten(long.trim());
+        assert!(summary.ends_with("word…"), "{summary}");
+        assert!(summary.chars().count() <= MAX_SUMMARY_CHARS + 1);
+        assert_eq!(shorten("Short, plain."), "Short, plain.");
+    }
 
     #[test]
     fn parses_yaml_and_drops_withdrawn() {

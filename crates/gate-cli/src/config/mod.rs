@@ -1,6 +1,7 @@
 //! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
 
 pub mod coverage;
+pub mod supply;
 
 use std::fmt;
 use std::ops::Range;
@@ -60,6 +61,8 @@ pub struct Config {
     pub sections: Vec<Section>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
+    /// `[supply.advisories]`, when present.
+    pub supply: Option<supply::Advisories>,
 }
 
 /// What a configuration file says, before it is tied to a location on disk.
@@ -71,6 +74,8 @@ pub struct Parsed {
     pub sections: Vec<Section>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
+    /// `[supply.advisories]`, when present.
+    pub supply: Option<supply::Advisories>,
 }
 
 impl Config {
@@ -112,6 +117,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         waivers: parsed.waivers,
         sections: parsed.sections,
         coverage: parsed.coverage,
+        supply: parsed.supply,
     })
 }
 
@@ -122,7 +128,7 @@ struct RawConfig {
     waiver: Vec<Spanned<RawWaiver>>,
     policy: Option<Spanned<toml::Table>>,
     coverage: Option<Spanned<coverage::RawProject>>,
-    supply: Option<Spanned<toml::Table>>,
+    supply: Option<Spanned<supply::RawSupply>>,
     release: Option<Spanned<toml::Table>>,
     protect: Option<Spanned<toml::Table>>,
 }
@@ -175,6 +181,11 @@ pub fn parse(
         .map(|table| coverage::projects(table, root))
         .transpose()
         .map_err(|(span, message)| error_at(span, format!("[coverage]: {message}")))?;
+    let supply = raw
+        .supply
+        .map(|table| supply::advisories(table, root))
+        .transpose()
+        .map_err(|(span, message)| error_at(span, message))?;
 
     let mut waivers = Vec::new();
     for spanned in raw.waiver {
@@ -187,6 +198,7 @@ pub fn parse(
         waivers,
         sections,
         coverage,
+        supply,
     })
 }
 

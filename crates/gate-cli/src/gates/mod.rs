@@ -1,5 +1,7 @@
 //! Each gate's glue: typed settings from gate.toml or flags in, the library called, a
 //! `GateReport` out. File and git access happen here, never in the gate libraries.
 
+pub mod advisory_cache;
 pub mod coverage;
 pub mod git;
+pub mod supply;

@@ -3,6 +3,7 @@
 
 mod check;
 mod coverage;
+mod supply;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

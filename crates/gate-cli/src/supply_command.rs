@@ -1,0 +1,207 @@
+//! `gate supply audit|db|sbom`: the supply gate without a gate.toml, the advisory database
+//! download, and a CycloneDX SBOM of what the lockfiles lock.
+
+mod db;
+mod sbom;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, anyhow};
+use clap::{Args, Subcommand, ValueEnum};
+use gate_core::{Date, GateReport, Report, Severity, Verdict, apply_waivers};
+use gate_supply::{Ignore, ignores_to_waivers};
+
+use crate::cli::OutputArgs;
+use crate::config::supply::{Advisories, DEFAULT_MAX_DB_AGE_DAYS};
+use crate::environment::Environment;
+use crate::gates::supply::{GATE, audit_report};
+use crate::output;
+
+/// `gate supply …`.
+#[derive(Debug, Subcommand)]
+pub enum SupplyCommand {
+    /// Audit locked dependencies against OSV advisory data, offline (exit 0 pass, 1 fail,
+    /// 2 error: no database, an unreadable lockfile).
+    Audit(AuditArgs),
+    /// The advisory database cache: download it, or show what is cached.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Write a CycloneDX 1.5 JSON SBOM of the locked dependencies.
+    Sbom(SbomArgs),
+}
+
+/// A verdict a kind of finding can be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// The finding fails the gate.
+    Fail,
+    /// The finding only warns.
+    Warn,
+}
+
+impl From<Level> for Verdict {
+    fn from(level: Level) -> Verdict {
+        match level {
+            Level::Fail => Verdict::Fail,
+            Level::Warn => Verdict::Warn,
+        }
+    }
+}
+
+/// `gate supply audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Lockfiles (requirements*.txt, Cargo.lock, uv.lock, poetry.lock, Pipfile.lock,
+    /// pylock.toml, package-lock.json), site-packages directories, or directories holding
+    /// lockfiles.
+    #[arg(required = true, value_name = "LOCKFILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Advisory data: a directory or .zip of OSV records, a RustSec checkout, or a cache
+    /// written by `gate supply db update`; repeatable [default: the download cache].
+    #[arg(long, value_name = "PATH")]
+    pub db: Vec<PathBuf>,
+    /// Vulnerabilities below this severity only warn: low, medium, high or critical.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+    pub severity_threshold: Option<Severity>,
+    /// The verdict for a vulnerability whose record gives no severity [default: fail].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub no_severity: Option<Level>,
+    /// The verdict for a dependency not pinned to one version [default: fail].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub unpinned: Option<Level>,
+    /// Ignore an advisory id (or any alias: CVE, GHSA…) for this run only; repeatable.
+    /// Lasting exceptions belong in gate.toml as [[waiver]]s with a reason and an expiry.
+    #[arg(long, value_name = "ID")]
+    pub ignore: Vec<String>,
+    /// Warn when the downloaded database is older than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_MAX_DB_AGE_DAYS)]
+    pub max_db_age: u64,
+    /// Judge ignore expiry as if today were this date (YYYY-MM-DD) [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Output formats and destinations.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    match Severity::parse(text) {
+        Some(Severity::Info) | None => Err(format!(
+            "`{text}` is not a severity: use low, medium, high or critical"
+        )),
+        Some(severity) => Ok(severity),
+    }
+}
+
+/// `gate supply db …`.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download OSV ecosystem archives into the cache (validated, then swapped in atomically).
+    Update(DbUpdateArgs),
+    /// Show what is cached: ecosystems, advisory counts, when each was fetched.
+    Status(DbStatusArgs),
+}
+
+/// `gate supply db update`.
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// An OSV ecosystem to download (`PyPI`, `crates.io`, `npm`…); repeatable
+    /// [default: PyPI and crates.io].
+    #[arg(long, value_name = "NAME")]
+    pub ecosystem: Vec<String>,
+    /// Where to download from: a URL with `{ecosystem}` in it
+    /// [default: https://osv-vulnerabilities.storage.googleapis.com/{ecosystem}/all.zip].
+    // The doc comment is the --help text: the URL is shown as written, not as Markdown.
+    #[allow(clippy::doc_markdown)]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The cache directory [default: $XDG_CACHE_HOME/gate/advisory-db, else
+    /// ~/.cache/gate/advisory-db].
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+}
+
+/// `gate supply db status`.
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    /// The cache directory [default: $XDG_CACHE_HOME/gate/advisory-db, else
+    /// ~/.cache/gate/advisory-db].
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Call the database stale after this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_MAX_DB_AGE_DAYS)]
+    pub max_db_age: u64,
+}
+
+/// `gate supply sbom`.
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// Lockfiles, site-packages directories, or directories holding lockfiles.
+    #[arg(required = true, value_name = "LOCKFILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Write the SBOM to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Record when the SBOM was made (`metadata.timestamp`); without it the output depends only
+    /// on the lockfiles, so it can be committed and diffed.
+    #[arg(long)]
+    pub timestamp: bool,
+}
+
+/// Runs a `gate supply` subcommand.
+pub fn run(command: &SupplyCommand, environment: &Environment) -> anyhow::Result<u8> {
+    match command {
+        SupplyCommand::Audit(args) => audit(args, environment),
+        SupplyCommand::Db(DbCommand::Update(args)) => db::update(args, environment),
+        SupplyCommand::Db(DbCommand::Status(args)) => db::status(args, environment),
+        SupplyCommand::Sbom(args) => sbom::run(args, environment),
+    }
+}
+
+fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let outputs = output::plan(
+        &args.output.format,
+        args.output.output.as_deref(),
+        environment,
+    )?;
+    let today = today(args.today.as_deref(), environment)?;
+    let defaults = Advisories::default();
+    let advisories = Advisories {
+        lockfiles: args.inputs.clone(),
+        db: args.db.clone(),
+        severity_threshold: args.severity_threshold,
+        no_severity: args.no_severity.map_or(defaults.no_severity, Verdict::from),
+        unpinned: args.unpinned.map_or(defaults.unpinned, Verdict::from),
+        max_db_age_days: args.max_db_age,
+        ..defaults
+    };
+    let gate = audit_report(&advisories, Path::new("."), environment)
+        .unwrap_or_else(|error| GateReport::errored(GATE, error));
+    // A command-line ignore lasts for this run: it expires today, and says where it came from.
+    let ignores: Vec<Ignore> = args
+        .ignore
+        .iter()
+        .map(|id| Ignore {
+            id: id.trim().to_owned(),
+            reason: "ignored with --ignore".to_owned(),
+            expires: today,
+            owner: None,
+        })
+        .collect();
+    let waivers = ignores_to_waivers(&gate, &ignores).context("--ignore")?;
+    let mut report = Report::new(vec![gate]);
+    apply_waivers(&mut report, &waivers, today);
+    // Findings without a file point at the first input in SARIF and GitLab output.
+    let fallback = crate::gates::supply::display(&args.inputs[0], Path::new("."));
+    output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
+    Ok(report.outcome().exit_code())
+}
+
+fn today(given: Option<&str>, environment: &Environment) -> anyhow::Result<Date> {
+    match given {
+        Some(text) => text.parse().with_context(|| "--today"),
+        None => environment.today.ok_or_else(|| {
+            anyhow!("cannot read the system clock to judge ignore expiry: pass --today YYYY-MM-DD")
+        }),
+    }
+}

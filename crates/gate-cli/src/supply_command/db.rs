@@ -1,0 +1,301 @@
+//! `gate supply db update|status`: the only network access gate has.
+//!
+//! Each ecosystem's OSV `all.zip` is downloaded to a temporary file in the cache directory,
+//! loaded with `Database::load` (a readable zip whose every record parses, with size bounds),
+//! and only then renamed over the previous one: a failed or corrupt download leaves the old
+//! database in place. The zip is never extracted, so no path inside it is ever written to.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use gate_supply::Database;
+
+use super::{DbStatusArgs, DbUpdateArgs};
+use crate::environment::Environment;
+use crate::gates::advisory_cache::{self, FetchRecord, Fetched};
+use crate::gates::supply::chain;
+use crate::{EXIT_ERROR, EXIT_PASS};
+
+/// OSV's public bucket of per-ecosystem exports.
+pub const DEFAULT_URL: &str =
+    "https://osv-vulnerabilities.storage.googleapis.com/{ecosystem}/all.zip";
+
+/// The ecosystems gate reads lockfiles for that have OSV exports worth downloading by default.
+pub const DEFAULT_ECOSYSTEMS: [&str; 2] = ["PyPI", "crates.io"];
+
+/// No OSV ecosystem export comes near this (PyPI's is tens of megabytes); it bounds the disk a
+/// misbehaving server can fill.
+const MAX_DOWNLOAD_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Runs `gate supply db update`.
+pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let dir = advisory_cache::dir_or_default(args.cache.as_deref(), environment)?;
+    let pattern = args.url.as_deref().unwrap_or(DEFAULT_URL);
+    if !pattern.contains("{ecosystem}") {
+        bail!("--url {pattern}: the URL needs `{{ecosystem}}` where the ecosystem name goes");
+    }
+    let ecosystems: Vec<&str> = if args.ecosystem.is_empty() {
+        DEFAULT_ECOSYSTEMS.to_vec()
+    } else {
+        args.ecosystem.iter().map(String::as_str).collect()
+    };
+    for ecosystem in &ecosystems {
+        check_ecosystem_name(ecosystem)?;
+    }
+    let now = environment
+        .now
+        .context("cannot read the system clock to record the fetch time")?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the cache directory {}", dir.display()))?;
+    // An unreadable record is replaced: refusing to update would leave the cache stuck.
+    let mut record = FetchRecord::read(&dir)
+        .unwrap_or_else(|error| {
+            eprintln!("warning: {error:#}: writing a new one");
+            None
+        })
+        .unwrap_or_default();
+    record.version = 1;
+    let mut failed = false;
+    for ecosystem in ecosystems {
+        let url = pattern.replace("{ecosystem}", &percent_encode(ecosystem));
+        match fetch(ecosystem, &url, &dir, environment) {
+            Ok((records, bytes)) => {
+                let file = advisory_cache::zip_name(ecosystem);
+                println!(
+                    "{ecosystem}: {records} advisories ({bytes} bytes) from {url} -> {}",
+                    dir.join(&file).display()
+                );
+                record.ecosystems.insert(
+                    ecosystem.to_owned(),
+                    Fetched {
+                        file,
+                        url,
+                        fetched: now,
+                        records,
+                        bytes,
+                    },
+                );
+                record.write(&dir)?;
+            }
+            Err(error) => {
+                failed = true;
+                eprintln!("error: {ecosystem}: {error:#}; the cached copy, if any, is unchanged");
+            }
+        }
+    }
+    Ok(if failed { EXIT_ERROR } else { EXIT_PASS })
+}
+
+/// Downloads, validates and installs one ecosystem's archive; returns its advisory count and size.
+fn fetch(
+    ecosystem: &str,
+    url: &str,
+    dir: &Path,
+    environment: &Environment,
+) -> anyhow::Result<(u64, u64)> {
+    let target = dir.join(advisory_cache::zip_name(ecosystem));
+    // The loader reads archives by their `.zip` extension; the leading dot keeps the temporary
+    // file out of the way, and the process id keeps two runs from sharing one.
+    let temporary = dir.join(format!(
+        ".{}.{}.download.zip",
+        advisory_cache::zip_name(ecosystem).trim_end_matches(".zip"),
+        std::process::id()
+    ));
+    let result = download(url, &temporary, environment).and_then(|bytes| {
+        let database = Database::load(&[&temporary]).map_err(|error| {
+            anyhow::anyhow!(
+                "{url} is not a readable archive of OSV records: {}",
+                chain(&error)
+            )
+        })?;
+        Ok((database.len() as u64, bytes))
+    });
+    let installed = result.and_then(|counts| {
+        std::fs::rename(&temporary, &target)
+            .with_context(|| format!("cannot move the download to {}", target.display()))?;
+        Ok(counts)
+    });
+    if installed.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    installed
+}
+
+/// Streams `url` into `path` (created or truncated); returns the byte count.
+fn download(url: &str, path: &Path, environment: &Environment) -> anyhow::Result<u64> {
+    let proxy = match proxy_for(url, environment) {
+        Some(proxy) => {
+            Some(ureq::Proxy::new(proxy).with_context(|| format!("invalid proxy `{proxy}`"))?)
+        }
+        None => None,
+    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(proxy)
+        .timeout_connect(Some(Duration::from_secs(30)))
+        .timeout_global(Some(Duration::from_secs(15 * 60)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .call()
+        .with_context(|| format!("cannot download {url}"))?;
+    let mut reader = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_DOWNLOAD_BYTES)
+        .reader();
+    let mut file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let bytes =
+        std::io::copy(&mut reader, &mut file).with_context(|| format!("cannot download {url}"))?;
+    file.flush()
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(bytes)
+}
+
+/// The proxy to use for `url`: none for loopback hosts and hosts `NO_PROXY` lists.
+fn proxy_for<'a>(url: &str, environment: &'a Environment) -> Option<&'a str> {
+    let proxy = environment.proxy.as_deref()?;
+    let host = host_of(url);
+    if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+        return None;
+    }
+    let bypassed = environment.no_proxy.as_deref().is_some_and(|list| {
+        list.split(',').map(str::trim).any(|entry| {
+            entry == "*"
+                || (!entry.is_empty()
+                    && (host == entry.trim_start_matches('.')
+                        || host.ends_with(&format!(".{}", entry.trim_start_matches('.')))))
+        })
+    });
+    (!bypassed).then_some(proxy)
+}
+
+/// The host of a URL (`example.org` in `https://user@example.org:8443/x`).
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.starts_with('[') {
+        return host_port
+            .split_once(']')
+            .map_or(host_port, |(h, _)| &host_port[..=h.len()]);
+    }
+    host_port.split(':').next().unwrap_or(host_port)
+}
+
+/// OSV ecosystem names are words such as `PyPI`, `crates.io`, `Debian:12`, `GitHub Actions`;
+/// anything that could steer a URL or a file path elsewhere is refused.
+fn check_ecosystem_name(name: &str) -> anyhow::Result<()> {
+    let valid = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | ' '));
+    if !valid {
+        bail!(
+            "--ecosystem `{name}` is not an OSV ecosystem name (letters, digits, `.`, `-`, `_`, \
+             `:` and spaces, such as PyPI or crates.io)"
+        );
+    }
+    Ok(())
+}
+
+/// Percent-encodes what is not unreserved in a URL path segment (`GitHub Actions` → `GitHub%20Actions`).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_' | b'~' | b':') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// Runs `gate supply db status`.
+pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let dir = advisory_cache::dir_or_default(args.cache.as_deref(), environment)?;
+    let Some(record) = FetchRecord::read(&dir)? else {
+        bail!(
+            "no advisory database in {}: run `gate supply db update` to download one",
+            dir.display()
+        );
+    };
+    println!("advisory database: {}", dir.display());
+    let mut missing = false;
+    for (ecosystem, fetched) in &record.ecosystems {
+        let present = dir.join(&fetched.file).is_file();
+        missing |= !present;
+        let age = environment.now.map_or_else(String::new, |now| {
+            let days = now.saturating_sub(fetched.fetched) / 86_400;
+            let stale = if days > args.max_db_age {
+                format!(", stale: older than {} days", args.max_db_age)
+            } else {
+                String::new()
+            };
+            format!(" ({days} days ago{stale})")
+        });
+        println!(
+            "  {ecosystem}: {} advisories, {} bytes, fetched {}{age} from {}{}",
+            fetched.records,
+            fetched.bytes,
+            advisory_cache::format_time(fetched.fetched),
+            fetched.url,
+            if present {
+                String::new()
+            } else {
+                format!(" — {} is missing", fetched.file)
+            }
+        );
+    }
+    if record.ecosystems.is_empty() || missing {
+        eprintln!("error: the cache is incomplete: run `gate supply db update`");
+        return Ok(EXIT_ERROR);
+    }
+    Ok(EXIT_PASS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_proxies() {
+        assert_eq!(host_of("http://127.0.0.1:8080/PyPI/all.zip"), "127.0.0.1");
+        assert_eq!(host_of("https://u:p@example.org:8443/x"), "example.org");
+        assert_eq!(host_of("http://[::1]:80/x"), "[::1]");
+        let environment = Environment {
+            proxy: Some("http://proxy:3128".into()),
+            no_proxy: Some("internal.example, .corp".into()),
+            ..Environment::default()
+        };
+        assert_eq!(proxy_for("http://127.0.0.1:1/x", &environment), None);
+        assert_eq!(
+            proxy_for("https://a.internal.example/x", &environment),
+            None
+        );
+        assert_eq!(proxy_for("https://db.corp/x", &environment), None);
+        assert_eq!(
+            proxy_for("https://osv.example/x", &environment),
+            Some("http://proxy:3128")
+        );
+    }
+
+    #[test]
+    fn ecosystem_names_cannot_steer_paths_or_urls() {
+        for good in ["PyPI", "crates.io", "Debian:12", "GitHub Actions"] {
+            assert!(check_ecosystem_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "../etc", "a/b", ".hidden", "x?y=1", "a%2F"] {
+            assert!(check_ecosystem_name(bad).is_err(), "{bad}");
+        }
+        assert_eq!(percent_encode("GitHub Actions"), "GitHub%20Actions");
+        assert_eq!(percent_encode("crates.io"), "crates.io");
+    }
+}
