@@ -6,6 +6,7 @@ use anyhow::{Context as _, anyhow, bail};
 use gate_core::{Date, GateReport, Report, apply_waivers};
 
 use crate::cli::CheckArgs;
+use crate::config::supply::Supply;
 use crate::config::{self, Config, ConfigError, GATES, Section};
 use crate::environment::Environment;
 use crate::{gates, output};
@@ -134,17 +135,39 @@ fn run_gate(
     section: &Section,
     environment: &Environment,
 ) -> Result<GateReport, ConfigError> {
-    if let ("supply", Some(advisories)) = (section.gate, &config.supply) {
-        return Ok(gates::supply::run(advisories, &config.root, environment));
+    let root = &config.root;
+    let report = match section.gate {
+        "coverage" => config
+            .coverage
+            .as_ref()
+            .map(|projects| gates::coverage::run(projects, root)),
+        "supply" => config
+            .supply
+            .as_ref()
+            .map(|supply| run_supply(supply, root, environment)),
+        _ => None,
+    };
+    report.ok_or_else(|| ConfigError {
+        path: config.path.display().to_string(),
+        position: Some((section.line, 1)),
+        message: format!(
+            "[{gate}] configures the {gate} gate, which this build of gate does not include yet",
+            gate = section.gate
+        ),
+    })
+}
+
+/// The supply gate: the advisory audit and the license check, whichever are configured.
+fn run_supply(supply: &Supply, root: &Path, environment: &Environment) -> GateReport {
+    let mut report = GateReport::new(gates::supply::GATE);
+    if let Some(advisories) = &supply.advisories {
+        gates::absorb(
+            &mut report,
+            gates::supply::run(advisories, root, environment),
+        );
     }
-    match (section.gate, &config.coverage) {
-        ("coverage", Some(projects)) => Ok(gates::coverage::run(projects, &config.root)),
-        (gate, _) => Err(ConfigError {
-            path: config.path.display().to_string(),
-            position: Some((section.line, 1)),
-            message: format!(
-                "[{gate}] configures the {gate} gate, which this build of gate does not include yet"
-            ),
-        }),
+    if let Some(licenses) = &supply.licenses {
+        gates::absorb(&mut report, gates::licenses::run(licenses, root));
     }
+    report
 }

@@ -2,6 +2,7 @@
 //! download, and a CycloneDX SBOM of what the lockfiles lock.
 
 mod db;
+mod licenses_list;
 mod sbom;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,53 @@ pub enum SupplyCommand {
     Db(DbCommand),
     /// Write a CycloneDX 1.5 JSON SBOM of the locked dependencies.
     Sbom(SbomArgs),
+    /// Check every dependency's license against an SPDX allowlist, or list the inventory
+    /// (exit 0 pass, 1 a license is not allowed or unknown, 2 unreadable metadata).
+    Licenses(LicensesArgs),
+}
+
+/// `gate supply licenses`.
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    /// Site-packages directories, virtual environments, Cargo projects (a directory with
+    /// Cargo.lock, or the file) or `node_modules` trees.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// An accepted SPDX license id (`MIT`, `Apache-2.0`, `GPL-2.0-only WITH Classpath-exception-2.0`);
+    /// repeatable. Required unless --list.
+    #[arg(long, value_name = "ID", required_unless_present = "list")]
+    pub allow: Vec<String>,
+    /// A refused SPDX license id: wins over --allow for the term it names; repeatable.
+    #[arg(long, value_name = "ID")]
+    pub deny: Vec<String>,
+    /// What a package's license really is, when its metadata is wrong or vague:
+    /// `PACKAGE=EXPRESSION` (`idna=BSD-3-Clause`); repeatable.
+    #[arg(long, value_name = "PACKAGE=EXPRESSION")]
+    pub clarify: Vec<String>,
+    /// The verdict for a package whose license cannot be determined [default: fail].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub unknown: Option<Level>,
+    /// Print the inventory (package, version, license, source) instead of checking, as
+    /// pip-licenses does.
+    #[arg(long)]
+    pub list: bool,
+    /// The inventory's format, with --list.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table, requires = "list")]
+    pub list_format: ListFormat,
+    /// Output formats and destinations (the check).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How `--list` prints the inventory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns.
+    Table,
+    /// A JSON array of rows.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
 }
 
 /// A verdict a kind of finding can be given.
@@ -155,7 +203,54 @@ pub fn run(command: &SupplyCommand, environment: &Environment) -> anyhow::Result
         SupplyCommand::Db(DbCommand::Update(args)) => db::update(args, environment),
         SupplyCommand::Db(DbCommand::Status(args)) => db::status(args, environment),
         SupplyCommand::Sbom(args) => sbom::run(args, environment),
+        SupplyCommand::Licenses(args) => licenses(args, environment),
     }
+}
+
+fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8> {
+    use gate_supply::license::{Clarification, LicensePolicy, check_licenses, inventory};
+    let mut clarify = Vec::new();
+    for spec in &args.clarify {
+        let Some((package, expression)) = spec.split_once('=') else {
+            anyhow::bail!(
+                "--clarify {spec}: expected PACKAGE=EXPRESSION, such as idna=BSD-3-Clause"
+            );
+        };
+        clarify.push(Clarification::new(
+            package.trim(),
+            expression.trim(),
+            "--clarify on the command line",
+        )?);
+    }
+    let root = Path::new(".");
+    if args.list {
+        let records = crate::gates::licenses::read_records(&args.paths, root)
+            .map_err(|error| anyhow::anyhow!(error.message))?;
+        print!(
+            "{}",
+            licenses_list::render(&inventory(&records, &clarify), args.list_format)
+        );
+        return Ok(crate::EXIT_PASS);
+    }
+    let outputs = output::plan(
+        &args.output.format,
+        args.output.output.as_deref(),
+        environment,
+    )?;
+    let mut policy = LicensePolicy::new(&args.allow)?
+        .with_deny(&args.deny)?
+        .with_clarifications(clarify);
+    if let Some(level) = args.unknown {
+        policy.unknown = level.into();
+    }
+    let gate = match crate::gates::licenses::read_records(&args.paths, root) {
+        Ok(records) => check_licenses(&records, &policy),
+        Err(error) => GateReport::errored(GATE, error),
+    };
+    let report = Report::new(vec![gate]);
+    let fallback = crate::gates::supply::display(&args.paths[0], root);
+    output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
+    Ok(report.outcome().exit_code())
 }
 
 fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {

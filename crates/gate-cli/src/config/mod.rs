@@ -61,8 +61,8 @@ pub struct Config {
     pub sections: Vec<Section>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
-    /// `[supply.advisories]`, when present.
-    pub supply: Option<supply::Advisories>,
+    /// `[supply]`, when present.
+    pub supply: Option<supply::Supply>,
 }
 
 /// What a configuration file says, before it is tied to a location on disk.
@@ -74,8 +74,8 @@ pub struct Parsed {
     pub sections: Vec<Section>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
-    /// `[supply.advisories]`, when present.
-    pub supply: Option<supply::Advisories>,
+    /// `[supply]`, when present.
+    pub supply: Option<supply::Supply>,
 }
 
 impl Config {
@@ -183,7 +183,11 @@ pub fn parse(
         .map_err(|(span, message)| error_at(span, format!("[coverage]: {message}")))?;
     let supply = raw
         .supply
-        .map(|table| supply::advisories(table, root))
+        .map(|table| {
+            let line_of =
+                |offset: usize| u32::try_from(line_and_column(text, offset).0).unwrap_or(u32::MAX);
+            supply::supply(table, root, &line_of, report_path)
+        })
         .transpose()
         .map_err(|(span, message)| error_at(span, message))?;
 
@@ -193,6 +197,10 @@ pub fn parse(
         let raw = spanned.into_inner();
         let line = line_and_column(text, span.start).0;
         waivers.push(waiver(raw, line, report_path, &error_at)?);
+    }
+    // License exceptions are waivers written where reviewers of the allowlist look for them.
+    if let Some(licenses) = supply.as_ref().and_then(|supply| supply.licenses.as_ref()) {
+        waivers.extend(licenses.exceptions.iter().cloned());
     }
     Ok(Parsed {
         waivers,

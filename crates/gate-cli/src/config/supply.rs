@@ -1,5 +1,5 @@
 //! `[supply]`: the supply gate. `[supply.advisories]` audits locked dependencies against OSV
-//! advisory data; `[supply.licenses]` is reserved for the license check, not built yet.
+//! advisory data; `[supply.licenses]` checks every dependency's license against an allowlist.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -18,8 +18,65 @@ pub const DEFAULT_MAX_DB_AGE_DAYS: u64 = 7;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSupply {
     advisories: Option<Spanned<RawAdvisories>>,
-    // Read as any value so that the "not built yet" error can name its line.
-    licenses: Option<Spanned<toml::Value>>,
+    licenses: Option<Spanned<RawLicenses>>,
+}
+
+/// The keys of `[supply.licenses]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLicenses {
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
+    unknown: Option<Spanned<String>>,
+    #[serde(default)]
+    clarify: Vec<Spanned<RawClarification>>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<RawException>>,
+}
+
+/// A `clarify` entry: what a package's license really is when its metadata is wrong or vague.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawClarification {
+    package: String,
+    license: String,
+    reason: String,
+    version: Option<String>,
+}
+
+/// An `exceptions` entry: a package allowed whatever its license, for a reason, until a date.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawException {
+    package: String,
+    reason: String,
+    expires: toml::Value,
+    owner: Option<String>,
+}
+
+/// Everything `[supply]` configures.
+#[derive(Debug, Clone, Default)]
+pub struct Supply {
+    /// `[supply.advisories]`, when present.
+    pub advisories: Option<Advisories>,
+    /// `[supply.licenses]`, when present.
+    pub licenses: Option<Licenses>,
+}
+
+/// What the license check reads and which licenses it accepts.
+#[derive(Debug, Clone)]
+pub struct Licenses {
+    /// Site-packages directories, virtual environments, Cargo projects or `node_modules` trees
+    /// (resolved against the configuration's directory).
+    pub paths: Vec<PathBuf>,
+    /// The allowlist, the denylist and clarifications.
+    pub policy: gate_supply::license::LicensePolicy,
+    /// Per-package exceptions, as waivers on `supply/license` (with their line in gate.toml).
+    pub exceptions: Vec<gate_core::Waiver>,
 }
 
 /// The keys of `[supply.advisories]`.
@@ -78,25 +135,138 @@ impl Default for Advisories {
     }
 }
 
-/// Turns the raw `[supply]` table into the advisory settings; paths are resolved against `root`.
-pub(crate) fn advisories(raw: Spanned<RawSupply>, root: &Path) -> Result<Advisories, Problem> {
+/// Turns the raw `[supply]` table into settings; paths are resolved against `root`, and
+/// `line_of` turns a span into a line for the waivers exceptions become.
+pub(crate) fn supply(
+    raw: Spanned<RawSupply>,
+    root: &Path,
+    line_of: &dyn Fn(usize) -> u32,
+    report_path: &str,
+) -> Result<Supply, Problem> {
     let span = raw.span();
     let raw = raw.into_inner();
-    if let Some(licenses) = &raw.licenses {
+    if raw.advisories.is_none() && raw.licenses.is_none() {
         return Err((
-            Some(licenses.span()),
-            "[supply.licenses] configures the license check, which this build of gate does not \
-             include yet"
+            Some(span),
+            "[supply] has nothing to check: add [supply.advisories] (lockfiles to audit) or \
+             [supply.licenses] (an allowlist)"
                 .to_owned(),
         ));
     }
-    let Some(advisories) = raw.advisories else {
-        return Err((
-            Some(span),
-            "[supply] has nothing to check: add [supply.advisories] with the `lockfiles` to audit"
-                .to_owned(),
+    let advisories = raw
+        .advisories
+        .map(|table| advisories(table, root))
+        .transpose()?;
+    let licenses = raw
+        .licenses
+        .map(|table| licenses(table, root, line_of, report_path))
+        .transpose()?;
+    Ok(Supply {
+        advisories,
+        licenses,
+    })
+}
+
+fn licenses(
+    raw: Spanned<RawLicenses>,
+    root: &Path,
+    line_of: &dyn Fn(usize) -> u32,
+    report_path: &str,
+) -> Result<Licenses, Problem> {
+    use gate_supply::license::{Clarification, LicensePolicy};
+    let span = raw.span();
+    let raw = raw.into_inner();
+    let complain =
+        |span: Range<usize>, message: String| (Some(span), format!("[supply.licenses]: {message}"));
+    if raw.paths.is_empty() {
+        return Err(complain(span, "`paths` is empty: list the site-packages directories, virtual environments, Cargo projects or node_modules trees to check".to_owned()));
+    }
+    if raw.allow.is_empty() {
+        return Err(complain(
+            span,
+            "`allow` is empty: list the SPDX license ids you accept".to_owned(),
         ));
-    };
+    }
+    for entry in raw.allow.iter().chain(&raw.deny) {
+        LicensePolicy::new(&[entry.get_ref()])
+            .map_err(|error| complain(entry.span(), error.to_string()))?;
+    }
+    let allow: Vec<&String> = raw.allow.iter().map(Spanned::get_ref).collect();
+    let deny: Vec<&String> = raw.deny.iter().map(Spanned::get_ref).collect();
+    let mut policy = LicensePolicy::new(&allow)
+        .and_then(|policy| policy.with_deny(&deny))
+        .map_err(|error| complain(span.clone(), error.to_string()))?;
+    if let Some(unknown) = &raw.unknown {
+        policy.unknown = match unknown.get_ref().as_str() {
+            "fail" => Verdict::Fail,
+            "warn" => Verdict::Warn,
+            other => {
+                return Err(complain(
+                    unknown.span(),
+                    format!("`unknown` is `{other}`; expected fail or warn"),
+                ));
+            }
+        };
+    }
+    let mut clarify = Vec::new();
+    for entry in raw.clarify {
+        let entry_span = entry.span();
+        let entry = entry.into_inner();
+        let mut clarification = Clarification::new(&entry.package, &entry.license, &entry.reason)
+            .map_err(|error| complain(entry_span.clone(), error.to_string()))?;
+        if let Some(version) = &entry.version {
+            clarification = clarification.for_version(version);
+        }
+        clarify.push(clarification);
+    }
+    let policy = policy.with_clarifications(clarify);
+    let mut exceptions = Vec::new();
+    for entry in raw.exceptions {
+        let entry_span = entry.span();
+        let entry = entry.into_inner();
+        let expires = match &entry.expires {
+            toml::Value::Datetime(date) if date.time.is_none() => date.to_string(),
+            toml::Value::String(text) => text.clone(),
+            other => {
+                return Err(complain(
+                    entry_span,
+                    format!("exception `expires` must be a date like 2026-12-31, not `{other}`"),
+                ));
+            }
+        };
+        let expires: gate_core::Date = expires.parse().map_err(|error: gate_core::DateError| {
+            complain(entry_span.clone(), error.to_string())
+        })?;
+        if entry.reason.trim().is_empty() {
+            return Err(complain(
+                entry_span,
+                format!("the exception for `{}` has an empty reason", entry.package),
+            ));
+        }
+        let target = gate_core::Target::new(&entry.package)
+            .map_err(|error| complain(entry_span.clone(), error.to_string()))?;
+        exceptions.push(gate_core::Waiver {
+            gate: "supply".to_owned(),
+            rule: gate_supply::license::LICENSE.id.to_owned(),
+            target: Some(target),
+            reason: entry.reason,
+            expires,
+            owner: entry.owner,
+            source: Some(gate_core::Location::line(
+                report_path,
+                line_of(entry_span.start),
+            )),
+        });
+    }
+    Ok(Licenses {
+        paths: raw.paths.iter().map(|path| root.join(path)).collect(),
+        policy,
+        exceptions,
+    })
+}
+
+/// Turns the raw `[supply.advisories]` table into the audit's settings.
+fn advisories(advisories: Spanned<RawAdvisories>, root: &Path) -> Result<Advisories, Problem> {
     let span = advisories.span();
     let raw = advisories.into_inner();
     if raw.lockfiles.is_empty() {

@@ -10,7 +10,7 @@ use gate_coverage::{
 };
 
 use crate::config::coverage::{DiffSource, Project};
-use crate::gates::git;
+use crate::gates::{absorb, git};
 
 /// Runs every project and combines them into the coverage gate's report.
 pub fn run(projects: &[Project], root: &Path) -> GateReport {
@@ -26,12 +26,6 @@ pub fn run(projects: &[Project], root: &Path) -> GateReport {
         }
     }
     combined
-}
-
-fn absorb(combined: &mut GateReport, report: GateReport) {
-    combined.findings.extend(report.findings);
-    combined.metrics.extend(report.metrics);
-    combined.errors.extend(report.errors);
 }
 
 /// A named project's findings say which project they are about, in the message and in the

@@ -4,4 +4,15 @@
 pub mod advisory_cache;
 pub mod coverage;
 pub mod git;
+pub mod licenses;
 pub mod supply;
+
+use gate_core::GateReport;
+
+/// Adds one part's findings, metrics and errors to a gate's report (a gate may run in parts:
+/// coverage projects, the supply audit and license check).
+pub fn absorb(combined: &mut GateReport, part: GateReport) {
+    combined.findings.extend(part.findings);
+    combined.metrics.extend(part.metrics);
+    combined.errors.extend(part.errors);
+}

@@ -3,6 +3,7 @@
 
 mod check;
 mod coverage;
+mod licenses;
 mod supply;
 
 use std::path::{Path, PathBuf};

@@ -510,7 +510,7 @@ fn supply_config_errors_name_their_line() {
         ),
         (
             "[supply.advisories]\nlockfiles = [\"a\"]\n\n[supply.licenses]\nallow = [\"MIT\"]\n",
-            "gate.toml:4:1: [supply.licenses] configures the license check, which this build",
+            "gate.toml:4:1: [supply.licenses]: `paths` is empty",
         ),
     ];
     for (config, expected) in cases {
@@ -1081,7 +1081,8 @@ fn beacon_passes_and_its_incidents_fail_with_the_excerpt() {
     );
     assert_eq!(code(&output), 1, "{}", both(&output));
     let targets: Vec<String> = findings(&json(&output)).into_iter().map(|f| f.1).collect();
-    assert_eq!(targets, ["PYSEC-2023-212"]);
+    // The audit's advisory, then the license check's unapproved package.
+    assert_eq!(targets, ["PYSEC-2023-212", "mutagen"]);
 }
 
 #[test]

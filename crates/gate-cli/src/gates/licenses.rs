@@ -1,0 +1,95 @@
+//! The license check's glue: license metadata read from site-packages, `node_modules` trees and
+//! Cargo projects (through `cargo metadata`), then `gate_supply::license::check_licenses`.
+
+use std::path::Path;
+use std::process::Command;
+
+use gate_core::{GateError, GateReport, Location};
+use gate_supply::license::{
+    LicenseInput, LicenseRecord, TextClassifier, cargo_metadata_licenses, check_licenses,
+    classify_license_files, find_license_inputs, read_node_modules, read_site_packages_licenses,
+};
+
+use crate::config::supply::Licenses;
+use crate::gates::supply::{chain, display};
+
+/// Runs the license check for `gate check`: anything that cannot be read makes the gate error.
+pub fn run(licenses: &Licenses, root: &Path) -> GateReport {
+    match read_records(&licenses.paths, root) {
+        Ok(records) => check_licenses(&records, &licenses.policy),
+        Err(error) => GateReport::errored(gate_supply::license::LICENSE.gate(), error),
+    }
+}
+
+/// Reads the license metadata under each path, with paths shown relative to `root`.
+pub fn read_records(
+    paths: &[std::path::PathBuf],
+    root: &Path,
+) -> Result<Vec<LicenseRecord>, GateError> {
+    let classifier = TextClassifier::load().map_err(|error| GateError::new(chain(&error)))?;
+    let mut records = Vec::new();
+    for path in paths {
+        let inputs = find_license_inputs(path);
+        if inputs.is_empty() {
+            return Err(GateError::new(format!(
+                "{}: no license metadata found: expected a site-packages directory, a virtual \
+                 environment, a Cargo project or a node_modules tree",
+                display(path, root)
+            ))
+            .with_location(Location::file(display(path, root))));
+        }
+        for input in inputs {
+            records.extend(read_input(&input, &classifier, root)?);
+        }
+    }
+    for record in &mut records {
+        record.path = display(&record.path, root).into();
+    }
+    Ok(records)
+}
+
+fn read_input(
+    input: &LicenseInput,
+    classifier: &TextClassifier,
+    root: &Path,
+) -> Result<Vec<LicenseRecord>, GateError> {
+    let error = |error: &dyn std::error::Error| GateError::new(chain(error));
+    match input {
+        LicenseInput::SitePackages(directory) => {
+            read_site_packages_licenses(directory, Some(classifier)).map_err(|e| error(&e))
+        }
+        LicenseInput::NodeModules(directory) => {
+            read_node_modules(directory, Some(classifier)).map_err(|e| error(&e))
+        }
+        LicenseInput::CargoProject(directory) => {
+            let metadata = cargo_metadata(directory, root)?;
+            let manifest = directory.join("Cargo.toml");
+            let mut records =
+                cargo_metadata_licenses(&metadata, &manifest).map_err(|e| error(&e))?;
+            classify_license_files(&mut records, classifier).map_err(|e| error(&e))?;
+            Ok(records)
+        }
+        other => Err(GateError::new(format!(
+            "{other:?}: this kind of license input is not supported yet"
+        ))),
+    }
+}
+
+/// `cargo metadata` from the lockfile as it is, without the network: a license check must not
+/// resolve a different dependency tree than the one that ships.
+fn cargo_metadata(directory: &Path, root: &Path) -> Result<String, GateError> {
+    let output = Command::new("cargo")
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(directory)
+        .output()
+        .map_err(|error| GateError::new(format!("cannot run cargo metadata: {error}")))?;
+    if !output.status.success() {
+        return Err(GateError::new(format!(
+            "`cargo metadata --locked --offline` failed in {}: {}",
+            display(directory, root),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| GateError::new("cargo metadata printed text that is not UTF-8"))
+}

@@ -1,0 +1,221 @@
+//! `gate supply licenses` and `[supply.licenses]`: the allowlist, clarifications, exceptions,
+//! the inventory.
+
+use crate::{code, copy_of, fixture, gate, stderr, stdout};
+
+const ALLOW: [&str; 10] = [
+    "--allow",
+    "MIT",
+    "--allow",
+    "Apache-2.0",
+    "--allow",
+    "MPL-2.0",
+    "--allow",
+    "BSD-3-Clause",
+    "--clarify",
+    "idna=BSD-3-Clause",
+];
+
+fn licenses(extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["supply", "licenses", "site-packages"];
+    args.extend_from_slice(&ALLOW);
+    args.extend_from_slice(extra);
+    gate(&fixture("licenses"), &args)
+}
+
+#[test]
+fn an_unapproved_license_fails_and_names_the_package() {
+    let output = licenses(&["--color", "never"]);
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("supply/license"), "{text}");
+    assert!(
+        text.contains("mutagen 1.47.0: license GPL-2.0-or-later"),
+        "{text}"
+    );
+    assert!(
+        text.contains("site-packages/mutagen-1.47.0.dist-info/METADATA:4"),
+        "{text}"
+    );
+    assert!(!text.contains("idna"), "idna is clarified: {text}");
+}
+
+#[test]
+fn allowing_the_license_passes_and_deny_wins() {
+    let output = licenses(&["--allow", "GPL-2.0-or-later"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = licenses(&["--allow", "GPL-2.0-or-later", "--deny", "GPL-2.0-or-later"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("denied: GPL-2.0-or-later"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn an_unknown_license_fails_unless_told_to_warn() {
+    let args = [
+        "supply",
+        "licenses",
+        "site-packages",
+        "--allow",
+        "MIT",
+        "--allow",
+        "Apache-2.0",
+        "--allow",
+        "MPL-2.0",
+        "--allow",
+        "GPL-2.0-or-later",
+    ];
+    let output = gate(&fixture("licenses"), &args);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("idna 3.10: license unknown"),
+        "{}",
+        stdout(&output)
+    );
+    let mut warn = args.to_vec();
+    warn.extend(["--unknown", "warn"]);
+    let output = gate(&fixture("licenses"), &warn);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(stdout(&output).contains("1 warning"), "{}", stdout(&output));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let output = gate(
+        &fixture("licenses"),
+        &["supply", "licenses", "site-packages"],
+    );
+    assert_eq!(code(&output), 2, "--allow is required");
+    let output = licenses(&["--clarify", "idna"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("expected PACKAGE=EXPRESSION"),
+        "{}",
+        stderr(&output)
+    );
+    let output = gate(
+        &fixture("licenses"),
+        &["supply", "licenses", "site-packages", "--allow", "BSD"],
+    );
+    assert_eq!(code(&output), 2, "{}{}", stdout(&output), stderr(&output));
+    let output = gate(
+        &fixture("licenses"),
+        &["supply", "licenses", "nowhere", "--allow", "MIT"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stdout(&output).contains("no license metadata found"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn list_prints_the_inventory_as_table_json_and_csv() {
+    let directory = fixture("licenses");
+    let output = gate(
+        &directory,
+        &["supply", "licenses", "site-packages", "--list"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    insta::assert_snapshot!("licenses_list_table", stdout(&output));
+    let output = gate(
+        &directory,
+        &[
+            "supply",
+            "licenses",
+            "site-packages",
+            "--list",
+            "--list-format",
+            "json",
+            "--clarify",
+            "idna=BSD-3-Clause",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let idna = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["Name"] == "idna")
+        .unwrap();
+    assert_eq!(idna["License"], "BSD-3-Clause");
+    let output = gate(
+        &directory,
+        &[
+            "supply",
+            "licenses",
+            "site-packages",
+            "--list",
+            "--list-format",
+            "csv",
+        ],
+    );
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("Name,Version,License,Source,Path\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nmutagen,1.47.0,GPL-2.0-or-later,License,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn gate_check_runs_the_license_check_with_exceptions_as_waivers() {
+    let directory = copy_of("licenses");
+    let config = "[supply.licenses]\npaths = [\"site-packages\"]\nallow = [\"MIT\", \"Apache-2.0\", \"MPL-2.0\", \"BSD-3-Clause\"]\n\
+        clarify = [{ package = \"idna\", license = \"BSD-3-Clause\", reason = \"LICENSE.md\" }]\n\
+        exceptions = [{ package = \"mutagen\", reason = \"internal tool, not distributed\", expires = 2026-12-31 }]\n";
+    std::fs::write(directory.path().join("gate.toml"), config).unwrap();
+    let output = gate(directory.path(), &["check", "--today", "2026-12-01"]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("waived until 2026-12-31: internal tool, not distributed"),
+        "{}",
+        stdout(&output)
+    );
+    let output = gate(
+        directory.path(),
+        &["check", "--today", "2027-01-01", "--color", "never"],
+    );
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("waiver/expired  gate.toml:5"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn license_config_errors_name_their_line() {
+    let directory = copy_of("licenses");
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        "[supply.licenses]\npaths = [\"site-packages\"]\nallow = [\"MIT\", \"BSD\"]\n",
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("gate.toml:3:17: [supply.licenses]"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        "[supply.licenses]\npaths = [\"site-packages\"]\nallow = [\"MIT\"]\nunknown = \"ignore\"\n",
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("gate.toml:4:11:"),
+        "{}",
+        stderr(&output)
+    );
+}
