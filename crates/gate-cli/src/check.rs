@@ -126,6 +126,9 @@ fn run_gates(config: &Config, selected: &[&Section]) -> Result<Vec<GateReport>, 
 }
 
 fn run_gate(config: &Config, section: &Section) -> Result<GateReport, ConfigError> {
+    if let ("release", Some(release)) = (section.gate, &config.release) {
+        return Ok(gates::release::run(release, &config.root));
+    }
     match (section.gate, &config.coverage) {
         ("coverage", Some(projects)) => Ok(gates::coverage::run(projects, &config.root)),
         (gate, _) => Err(ConfigError {

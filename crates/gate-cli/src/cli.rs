@@ -26,6 +26,9 @@ pub enum Command {
     /// Coverage gate on its own: check thresholds, print the per-file table, write a baseline.
     #[command(subcommand)]
     Coverage(CoverageCommand),
+    /// Release gate on its own: next version, notes, changelog, tag, commit lint, version bumps.
+    #[command(subcommand)]
+    Release(crate::release_command::ReleaseCommand),
     /// Explain what a rule checks and how to fix or waive it.
     Explain(ExplainArgs),
     /// Print a shell completion script.

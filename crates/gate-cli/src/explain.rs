@@ -11,6 +11,7 @@ pub fn catalog() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = Vec::new();
     rules.extend(gate_core::rules::ALL);
     rules.extend(gate_coverage::RULES);
+    rules.extend(gate_release::RULES);
     rules.sort_by_key(|rule| rule.id);
     rules
 }

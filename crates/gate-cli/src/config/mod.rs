@@ -1,6 +1,7 @@
 //! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
 
 pub mod coverage;
+pub mod release;
 
 use std::fmt;
 use std::ops::Range;
@@ -60,6 +61,8 @@ pub struct Config {
     pub sections: Vec<Section>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
+    /// `[release]`, when present.
+    pub release: Option<release::Release>,
 }
 
 /// What a configuration file says, before it is tied to a location on disk.
@@ -71,6 +74,8 @@ pub struct Parsed {
     pub sections: Vec<Section>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
+    /// `[release]`, when present.
+    pub release: Option<release::Release>,
 }
 
 impl Config {
@@ -112,6 +117,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         waivers: parsed.waivers,
         sections: parsed.sections,
         coverage: parsed.coverage,
+        release: parsed.release,
     })
 }
 
@@ -123,7 +129,7 @@ struct RawConfig {
     policy: Option<Spanned<toml::Table>>,
     coverage: Option<Spanned<coverage::RawProject>>,
     supply: Option<Spanned<toml::Table>>,
-    release: Option<Spanned<toml::Table>>,
+    release: Option<Spanned<release::RawRelease>>,
     protect: Option<Spanned<toml::Table>>,
 }
 
@@ -176,6 +182,12 @@ pub fn parse(
         .transpose()
         .map_err(|(span, message)| error_at(span, format!("[coverage]: {message}")))?;
 
+    let release = raw
+        .release
+        .map(|table| release::release(table.into_inner(), root))
+        .transpose()
+        .map_err(|(span, message)| error_at(span, format!("[release]: {message}")))?;
+
     let mut waivers = Vec::new();
     for spanned in raw.waiver {
         let span = spanned.span();
@@ -187,6 +199,7 @@ pub fn parse(
         waivers,
         sections,
         coverage,
+        release,
     })
 }
 
