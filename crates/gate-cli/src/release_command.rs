@@ -214,7 +214,8 @@ fn settings(config_flag: Option<&Path>) -> anyhow::Result<Release> {
                 .release
                 .unwrap_or_else(|| Release::defaults(&config.root)))
         }
-        None => Ok(Release::defaults(Path::new(HERE))),
+        // Relative to the current directory, spelt without `./` in messages.
+        None => Ok(Release::defaults(Path::new(""))),
     }
 }
 
