@@ -414,11 +414,12 @@ fn full_changelog(
     let releases = past_releases(&planning.history.history, &planning.config);
     let mut sections: Vec<String> = Vec::with_capacity(releases.len() + 1);
     sections.extend(next_notes.map(str::to_owned));
+    let dates = planning.history.dates();
     let mut past_options = options.clone();
     for release in releases.iter().rev() {
-        past_options.date = planning
-            .history
-            .date_of(&release.tag.sha)
+        past_options.date = dates
+            .get(release.tag.sha.as_str())
+            .copied()
             .unwrap_or(options.date);
         sections.push(render_past_release(release, &past_options));
     }

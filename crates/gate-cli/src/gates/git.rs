@@ -39,17 +39,21 @@ pub struct ReleaseHistory {
 }
 
 impl ReleaseHistory {
-    /// The committer date (UTC) of the commit with this sha, if it is in the history.
-    pub fn date_of(&self, sha: &str) -> Option<gate_core::Date> {
-        let index = self
-            .history
+    /// The committer date (UTC) of every commit, by sha: one map for all lookups, so dating
+    /// thousands of releases stays O(commits + tags).
+    pub fn dates(&self) -> std::collections::HashMap<&str, gate_core::Date> {
+        self.history
             .commits
             .iter()
-            .position(|commit| commit.sha == sha)?;
-        let seconds = *self.committed_at.get(index)?;
-        Some(gate_core::Date::from_days_since_unix_epoch(
-            seconds.div_euclid(86_400),
-        ))
+            .zip(&self.committed_at)
+            .map(|(commit, seconds)| {
+                let days = seconds.div_euclid(86_400);
+                (
+                    commit.sha.as_str(),
+                    gate_core::Date::from_days_since_unix_epoch(days),
+                )
+            })
+            .collect()
     }
 }
 
