@@ -905,3 +905,36 @@ fn explain_knows_the_release_rules_and_help_is_stable() {
         insta::assert_snapshot!(name, ok(&repo.gate(&args)));
     }
 }
+
+#[test]
+fn merges_and_annotated_tags_on_side_branches_are_read_in_one_pass() {
+    let mut repo = Repo::new();
+    repo.commit("chore: init");
+    repo.git(&["tag", "-a", "v1.0.0", "-m", "release 1.0.0"]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit("feat(api): add search");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit("fix: on main");
+    repo.clock += 1;
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge branch 'feature'",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&repo.gate(&["release", "next", "--format", "json"]))).unwrap();
+    assert_eq!(json["version"], "1.1.0");
+    assert_eq!(
+        json["last_release"], "v1.0.0",
+        "the annotated tag is peeled"
+    );
+    assert_eq!(json["commits"], 3, "both sides of the merge, and the merge");
+    // The merge message is not linted (commitlint's default ignores).
+    assert_eq!(
+        code(&repo.gate(&["release", "lint", "--range", "v1.0.0..HEAD"])),
+        0
+    );
+}
