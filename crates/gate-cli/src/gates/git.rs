@@ -103,11 +103,15 @@ fn log(directory: &Path, revisions: &[&str]) -> Result<ReleaseHistory, String> {
         "log",
         "-z",
         "--no-color",
+        // Messages come back as UTF-8 whatever `i18n.logOutputEncoding` says.
+        "--encoding=UTF-8",
         "--decorate-refs=refs/tags/",
         LOG_FORMAT,
         "--end-of-options",
     ];
     args.extend(revisions);
+    // Revisions only, never paths: a bad range is reported as such.
+    args.push("--");
     let output = git_bytes(directory, &args)?;
     // A message that is not UTF-8 is read lossily rather than failing the whole history.
     let text = String::from_utf8_lossy(&output);
@@ -231,10 +235,11 @@ fn git_bytes(directory: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     if output.status.success() {
         Ok(output.stdout)
     } else {
+        // Name the command without its plumbing (`-c` settings, formats, `--end-of-options`).
         let shown: Vec<&str> = args
             .iter()
             .copied()
-            .filter(|arg| !arg.starts_with("--format") && *arg != "-c" && !arg.contains('='))
+            .filter(|arg| !arg.starts_with('-') && !arg.contains('='))
             .collect();
         Err(failure(&format!("git {}", shown.join(" ")), &output))
     }
