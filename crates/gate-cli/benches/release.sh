@@ -98,7 +98,8 @@ elif [ -x "$venv/bin/git-cliff" ]; then
     limit="${CLIFF_TIMEOUT:-120}"
     # One run each: git-cliff is the slow one.
     cliff_next="$(timed 1 "$limit" "${cliff[@]}" --bumped-version)"
-    cliff_full="$(timed 1 "$limit" "${cliff[@]}" --output /dev/null)"
+    # A file, not /dev/null: a tool that writes by renaming would replace the device.
+    cliff_full="$(timed 1 "$limit" "${cliff[@]}" --output "$work/cliff-CHANGELOG.md")"
     cliff_version="$("$venv/bin/git-cliff" --version 2>/dev/null || true)"
 fi
 
