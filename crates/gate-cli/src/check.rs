@@ -145,6 +145,10 @@ fn run_gate(
             .supply
             .as_ref()
             .map(|supply| run_supply(supply, root, environment)),
+        "release" => config
+            .release
+            .as_ref()
+            .map(|release| gates::release::run(release, root)),
         _ => None,
     };
     report.ok_or_else(|| ConfigError {

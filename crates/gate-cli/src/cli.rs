@@ -27,9 +27,12 @@ pub enum Command {
     #[command(subcommand)]
     Coverage(CoverageCommand),
     /// Supply gate on its own: audit lockfiles against OSV advisories, manage the advisory
-    /// database, write an SBOM.
+    /// database, write an SBOM, check licenses.
     #[command(subcommand)]
     Supply(crate::supply_command::SupplyCommand),
+    /// Release gate on its own: next version, notes, changelog, tag, commit lint, version bumps.
+    #[command(subcommand)]
+    Release(crate::release_command::ReleaseCommand),
     /// Explain what a rule checks and how to fix or waive it.
     Explain(ExplainArgs),
     /// Print a shell completion script.

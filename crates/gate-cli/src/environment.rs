@@ -13,6 +13,8 @@ pub struct Environment {
     pub github_actions: bool,
     /// `GITHUB_STEP_SUMMARY`: the file a job summary is appended to.
     pub github_step_summary: Option<PathBuf>,
+    /// `GITHUB_OUTPUT`: the file step outputs are appended to.
+    pub github_output: Option<PathBuf>,
     /// Today's date in UTC.
     pub today: Option<Date>,
     /// Seconds since the Unix epoch (the clock): the advisory database's fetch time and age.
@@ -35,6 +37,7 @@ impl Environment {
             no_color: non_empty("NO_COLOR").is_some(),
             github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true"),
             github_step_summary: non_empty("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            github_output: non_empty("GITHUB_OUTPUT").map(PathBuf::from),
             today: today_utc(),
             now: seconds_since_epoch(),
             xdg_cache_home: non_empty("XDG_CACHE_HOME").map(PathBuf::from),

@@ -14,6 +14,7 @@ pub fn catalog() -> Vec<&'static Rule> {
     rules.extend(gate_supply::RULES);
     rules.push(&crate::gates::supply::STALE_DATABASE);
     rules.push(&crate::gates::supply::NO_ADVISORY_DATA);
+    rules.extend(gate_release::RULES);
     rules.sort_by_key(|rule| rule.id);
     rules
 }

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod gates;
 pub mod init;
 pub mod output;
+pub mod release_command;
 pub mod supply_command;
 
 use std::io::Write as _;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli, environment: &Environment) -> u8 {
         Command::Init(args) => init::run(&args).map(|()| EXIT_PASS),
         Command::Coverage(command) => coverage_command::run(&command, environment),
         Command::Supply(command) => supply_command::run(&command, environment),
+        Command::Release(command) => release_command::run(&command, environment),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => {
             let mut command = Cli::command();

@@ -114,7 +114,14 @@ pub fn write_all(
 }
 
 /// Writes a whole file or nothing: a temporary file beside it, then a rename.
+///
+/// A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
+/// in place: renaming over it would replace the device with a plain file.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir()) {
+        return std::fs::write(path, contents)
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
     let directory = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -198,6 +205,28 @@ mod tests {
         )
         .unwrap();
         assert_eq!(outputs[0].file.as_deref(), Some(Path::new("r.json")));
+    }
+
+    /// A FIFO stands in for `/dev/null`: it must still be a FIFO afterwards, not a plain file.
+    #[cfg(unix)]
+    #[test]
+    fn writes_special_files_in_place() {
+        use std::os::unix::fs::FileTypeExt as _;
+        let directory = tempfile::tempdir().unwrap();
+        let fifo = directory.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_atomically(&fifo, b"report").unwrap();
+        // Checked before joining: had the FIFO been replaced, the reader would wait forever.
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), b"report");
     }
 
     #[test]

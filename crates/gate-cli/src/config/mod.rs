@@ -1,6 +1,7 @@
 //! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
 
 pub mod coverage;
+pub mod release;
 pub mod supply;
 
 use std::fmt;
@@ -63,6 +64,8 @@ pub struct Config {
     pub coverage: Option<Vec<coverage::Project>>,
     /// `[supply]`, when present.
     pub supply: Option<supply::Supply>,
+    /// `[release]`, when present.
+    pub release: Option<release::Release>,
 }
 
 /// What a configuration file says, before it is tied to a location on disk.
@@ -76,6 +79,8 @@ pub struct Parsed {
     pub coverage: Option<Vec<coverage::Project>>,
     /// `[supply]`, when present.
     pub supply: Option<supply::Supply>,
+    /// `[release]`, when present.
+    pub release: Option<release::Release>,
 }
 
 impl Config {
@@ -118,6 +123,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         sections: parsed.sections,
         coverage: parsed.coverage,
         supply: parsed.supply,
+        release: parsed.release,
     })
 }
 
@@ -129,7 +135,7 @@ struct RawConfig {
     policy: Option<Spanned<toml::Table>>,
     coverage: Option<Spanned<coverage::RawProject>>,
     supply: Option<Spanned<supply::RawSupply>>,
-    release: Option<Spanned<toml::Table>>,
+    release: Option<Spanned<release::RawRelease>>,
     protect: Option<Spanned<toml::Table>>,
 }
 
@@ -191,6 +197,12 @@ pub fn parse(
         .transpose()
         .map_err(|(span, message)| error_at(span, message))?;
 
+    let release = raw
+        .release
+        .map(|table| release::release(table.into_inner(), root))
+        .transpose()
+        .map_err(|(span, message)| error_at(span, format!("[release]: {message}")))?;
+
     let mut waivers = Vec::new();
     for spanned in raw.waiver {
         let span = spanned.span();
@@ -207,6 +219,7 @@ pub fn parse(
         sections,
         coverage,
         supply,
+        release,
     })
 }
 

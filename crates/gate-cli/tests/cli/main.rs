@@ -4,6 +4,7 @@
 mod check;
 mod coverage;
 mod licenses;
+mod release;
 mod supply;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,124 @@
+//! The release gate's glue: settings from `[release]` (and flags), history from git, then
+//! `gate_release` plans, renders and lints.
+
+use std::path::Path;
+
+use gate_core::{Date, Finding, GateError, GateReport};
+use gate_release::{Branch, Config, LintConfig, NotesOptions, Plan, ReleaseError, lint_commits};
+
+use crate::config::release::Release;
+use crate::gates::git::{self, ReleaseHistory};
+
+/// The branch to release as: the flag, then `[release] branch`, then the checked-out branch.
+///
+/// A detached `HEAD` (CI checkouts of a tag or a pull request) has no branch: that is an error
+/// telling the user to name one, since guessing could pick the wrong kind of branch.
+pub fn branch_name(
+    directory: &Path,
+    settings: &Release,
+    flag: Option<&str>,
+) -> Result<String, String> {
+    if let Some(name) = flag.or(settings.branch.as_deref()) {
+        return Ok(name.to_owned());
+    }
+    git::current_branch(directory)?.ok_or_else(|| {
+        "HEAD is detached, so there is no branch to release from: pass --branch NAME (or set \
+         `branch` in [release])"
+            .to_owned()
+    })
+}
+
+/// The branch's kind: a configured prerelease branch, else semantic-release's default
+/// `branches` (`N.x` / `N.N.x` maintenance, `beta` / `alpha` prerelease, anything else release).
+pub fn branch(settings: &Release, name: &str) -> Branch {
+    match settings.prerelease.get(name) {
+        Some(preid) => Branch::prerelease(name, preid.clone()),
+        None => Branch::from_default_config(name),
+    }
+}
+
+/// The planning configuration for a branch.
+pub fn plan_config(settings: &Release, branch: Branch) -> Config {
+    Config {
+        tag_format: settings.tag_format.clone(),
+        branch,
+        major_on_zero: settings.major_on_zero,
+        ..Config::default()
+    }
+}
+
+/// The repository URL links point at: the given one, else `remote.origin.url` as configured.
+pub fn repository_url(
+    directory: &Path,
+    settings: &Release,
+    flag: Option<&str>,
+) -> Result<Option<String>, String> {
+    match flag.or(settings.repository_url.as_deref()) {
+        Some(url) => Ok(Some(url.to_owned())),
+        None => git::origin_url(directory),
+    }
+}
+
+/// Notes options for a date and a repository URL.
+pub fn notes_options(date: Date, url: Option<&str>) -> NotesOptions {
+    NotesOptions::new(date, url)
+}
+
+/// The lint findings the gate reports: `lint-base..HEAD` when configured, else the plan's
+/// unreleased commits.
+fn lint(
+    directory: &Path,
+    settings: &Release,
+    history: &ReleaseHistory,
+    config: &Config,
+    outcome: &Result<Plan<'_>, ReleaseError>,
+) -> Result<Vec<Finding>, String> {
+    let lint_config: &LintConfig = &settings.lint;
+    if let Some(base) = &settings.lint_base {
+        let commits = git::range_commits(directory, &format!("{base}..HEAD"))?;
+        return Ok(lint_commits(&commits, lint_config));
+    }
+    if let Ok(plan) = outcome {
+        return Ok(lint_commits(
+            plan.commits.iter().map(|c| c.commit),
+            lint_config,
+        ));
+    }
+    // An out-of-range maintenance release has no plan; the same range comes from planning as a
+    // release branch (both take the last regular release).
+    let fallback = Config {
+        branch: Branch::release(config.branch.name.clone()),
+        ..config.clone()
+    };
+    let plan =
+        gate_release::plan(&history.history, &fallback).map_err(|error| error.to_string())?;
+    Ok(lint_commits(
+        plan.commits.iter().map(|c| c.commit),
+        lint_config,
+    ))
+}
+
+/// Runs the release gate for `gate check`: lint findings plus the next version as a metric.
+/// A gate that cannot read git is errored (exit 2), never a pass.
+pub fn run(settings: &Release, root: &Path) -> GateReport {
+    match check(settings, root) {
+        Ok(report) => report,
+        Err(message) => GateReport::errored("release", GateError::new(message)),
+    }
+}
+
+fn check(settings: &Release, root: &Path) -> Result<GateReport, String> {
+    let history = git::release_history(root)?;
+    // `gate check` runs on pull request checkouts, which are detached: there the next version
+    // is computed as for a release branch named `HEAD` unless `branch` is configured.
+    let name = match settings.branch.clone() {
+        Some(name) => name,
+        None => git::current_branch(root)?.unwrap_or_else(|| "HEAD".to_owned()),
+    };
+    let config = plan_config(settings, branch(settings, &name));
+    let outcome = gate_release::plan(&history.history, &config);
+    let findings = lint(root, settings, &history, &config, &outcome)?;
+    let mut report = gate_release::gate_report_from_result(findings, &outcome);
+    report.set_metric("branch", gate_core::Metric::Text(name));
+    Ok(report)
+}

@@ -1,0 +1,559 @@
+//! `gate release next|notes|changelog|tag|lint|bump`: the release gate on its own, for release
+//! pipelines, `commit-msg` hooks and pull request titles.
+//!
+//! Settings come from `[release]` in gate.toml when there is one (flags win); the history from
+//! one `git log` pass; the answers from `gate_release`.
+
+mod bump;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, anyhow, bail};
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
+use gate_core::{Date, GateReport, Location, Metric, Report};
+use gate_release::{
+    Config, Plan, TagFormat, lint_commits, lint_findings, past_releases, prepend_changelog,
+    render_notes, render_past_release,
+};
+
+use crate::cli::OutputArgs;
+use crate::config::{self, release::Release};
+use crate::environment::Environment;
+use crate::gates::git::{self, ReleaseHistory};
+use crate::gates::release as glue;
+use crate::{EXIT_PASS, output};
+
+/// `gate release …`.
+#[derive(Debug, Subcommand)]
+pub enum ReleaseCommand {
+    /// Print the next version semantic-release would publish, or `no release`.
+    Next(NextArgs),
+    /// Print the release notes of the next version (conventionalcommits markdown).
+    Notes(NotesArgs),
+    /// Prepend the next version's notes to the changelog (or rebuild it with --full).
+    Changelog(ChangelogArgs),
+    /// Create the next version's annotated tag, its message being the notes.
+    Tag(TagArgs),
+    /// Lint commit messages as commitlint with config-conventional (exit 0 pass, 1 fail, 2 error).
+    Lint(LintArgs),
+    /// Write the next version into pyproject.toml, Cargo.toml, package.json or kustomization.yaml.
+    Bump(BumpArgs),
+}
+
+/// How the release is planned: shared by the commands that compute a version.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Release as this branch (for detached CI checkouts) [default: `branch` in [release], then
+    /// the checked-out branch].
+    #[arg(long, value_name = "BRANCH")]
+    pub branch: Option<String>,
+    /// How release tags are spelt, with `{version}` [default: `tag-format` in [release], then
+    /// v{version}].
+    #[arg(long, value_name = "FORMAT")]
+    pub tag_format: Option<String>,
+    /// The configuration whose [release] section applies [default: gate.toml in the current
+    /// directory or the nearest parent, when there is one].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// What the notes need besides the plan.
+#[derive(Debug, Args)]
+pub struct NotesSourceArgs {
+    /// The release date in the notes' header [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Where commit, compare and issue links point [default: `repository-url` in [release], then
+    /// the configured remote.origin.url].
+    #[arg(long, value_name = "URL")]
+    pub repository_url: Option<String>,
+}
+
+/// `gate release next`.
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// Planning options.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// How to print the answer.
+    #[arg(long, value_enum, default_value_t = NextFormat::Text)]
+    pub format: NextFormat,
+    /// Also append `released`, `version`, `tag`, `type` and `channel` to the file named by
+    /// `$GITHUB_OUTPUT` (a GitHub Actions step's outputs).
+    #[arg(long)]
+    pub github_output: bool,
+}
+
+/// How `gate release next` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NextFormat {
+    /// The version, or `no release`.
+    Text,
+    /// A JSON object with `released`, `version`, `tag`, `type`, `channel`, `last_release`.
+    Json,
+    /// `GATE_RELEASE_*=…` lines for a shell or a dotenv file.
+    Env,
+}
+
+/// `gate release notes`.
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// Planning options.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Date and links.
+    #[command(flatten)]
+    pub notes: NotesSourceArgs,
+}
+
+/// `gate release changelog`.
+#[derive(Debug, Args)]
+pub struct ChangelogArgs {
+    /// Planning options.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Date and links.
+    #[command(flatten)]
+    pub notes: NotesSourceArgs,
+    /// The changelog [default: `changelog` in [release], then CHANGELOG.md].
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Print what would be written instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rebuild the whole changelog from every release tag in the history (each dated by its
+    /// tagged commit), the next release on top.
+    #[arg(long)]
+    pub full: bool,
+}
+
+/// `gate release tag`.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Planning options.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Date and links.
+    #[command(flatten)]
+    pub notes: NotesSourceArgs,
+    /// Check and print the tag without creating it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `gate release lint`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["range", "message_file", "message"])))]
+pub struct LintArgs {
+    /// Lint the commits of a revision range, such as origin/main..HEAD (CI).
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+    /// Lint a commit message file, `#` lines being comments (a `commit-msg` hook's $1).
+    #[arg(long, value_name = "FILE")]
+    pub message_file: Option<PathBuf>,
+    /// Lint this text (a pull request title).
+    #[arg(long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// The configuration whose [release] lint settings apply [default: gate.toml in the current
+    /// directory or the nearest parent, when there is one].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output formats and destinations.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `gate release bump`.
+#[derive(Debug, Args)]
+pub struct BumpArgs {
+    /// The files to write the version into: pyproject.toml, Cargo.toml, package.json,
+    /// kustomization.yaml.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Write this version instead of the computed next version.
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// In a kustomization, the image(s) whose `newTag` carries the version (needed when there
+    /// are several).
+    #[arg(long, value_name = "NAME")]
+    pub image: Vec<String>,
+    /// Planning options.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+}
+
+/// Runs a `gate release` subcommand.
+pub fn run(command: &ReleaseCommand, environment: &Environment) -> anyhow::Result<u8> {
+    match command {
+        ReleaseCommand::Next(args) => next(args, environment),
+        ReleaseCommand::Notes(args) => notes(args, environment),
+        ReleaseCommand::Changelog(args) => changelog(args, environment),
+        ReleaseCommand::Tag(args) => tag(args, environment),
+        ReleaseCommand::Lint(args) => lint(args, environment),
+        ReleaseCommand::Bump(args) => bump_files(args),
+    }
+}
+
+/// Git runs in the current directory (git finds the repository from there).
+const HERE: &str = ".";
+
+/// `[release]` from the given or found gate.toml; defaults when there is none.
+fn settings(config_flag: Option<&Path>) -> anyhow::Result<Release> {
+    let path = if let Some(path) = config_flag {
+        Some(path.to_path_buf())
+    } else {
+        let current = std::env::current_dir().context("cannot read the current directory")?;
+        config::find(&current)
+    };
+    match path {
+        Some(path) => {
+            let config = config::load(&path)?;
+            Ok(config
+                .release
+                .unwrap_or_else(|| Release::defaults(&config.root)))
+        }
+        // Relative to the current directory, spelt without `./` in messages.
+        None => Ok(Release::defaults(Path::new(""))),
+    }
+}
+
+/// Everything a planning command needs: settings, history and planning configuration.
+struct Planning {
+    settings: Release,
+    history: ReleaseHistory,
+    config: Config,
+}
+
+impl Planning {
+    fn load(args: &PlanArgs) -> anyhow::Result<Planning> {
+        let mut settings = settings(args.config.as_deref())?;
+        if let Some(format) = &args.tag_format {
+            settings.tag_format = TagFormat::parse(format).context("--tag-format")?;
+        }
+        let directory = Path::new(HERE);
+        let history = git::release_history(directory).map_err(|message| anyhow!(message))?;
+        let name = glue::branch_name(directory, &settings, args.branch.as_deref())
+            .map_err(|message| anyhow!(message))?;
+        let config = glue::plan_config(&settings, glue::branch(&settings, &name));
+        Ok(Planning {
+            settings,
+            history,
+            config,
+        })
+    }
+
+    fn plan(&self) -> anyhow::Result<Plan<'_>> {
+        gate_release::plan(&self.history.history, &self.config).map_err(anyhow::Error::from)
+    }
+
+    fn notes_options(
+        &self,
+        args: &NotesSourceArgs,
+        environment: &Environment,
+    ) -> anyhow::Result<gate_release::NotesOptions> {
+        let date = release_date(args.date.as_deref(), environment)?;
+        let url = glue::repository_url(
+            Path::new(HERE),
+            &self.settings,
+            args.repository_url.as_deref(),
+        )
+        .map_err(|message| anyhow!(message))?;
+        Ok(glue::notes_options(date, url.as_deref()))
+    }
+}
+
+fn release_date(given: Option<&str>, environment: &Environment) -> anyhow::Result<Date> {
+    match given {
+        Some(text) => text.parse().with_context(|| format!("--date {text}")),
+        None => environment
+            .today
+            .ok_or_else(|| anyhow!("cannot read the system clock: pass --date YYYY-MM-DD")),
+    }
+}
+
+fn no_release(plan: &Plan<'_>) -> String {
+    match &plan.last_release {
+        Some(last) => format!(
+            "no release: no commit since {} asks for one (feat, fix, perf, revert or a breaking change)",
+            last.tag
+        ),
+        None => "no release: no commit asks for one (feat, fix, perf, revert or a breaking change)"
+            .to_owned(),
+    }
+}
+
+fn next(args: &NextArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let planning = Planning::load(&args.plan)?;
+    let plan = planning.plan()?;
+    let next = plan.next.as_ref();
+    let version = next.map(|next| next.version.to_string());
+    let tag = next.map(|next| next.tag.clone());
+    let release_type = next.map(|next| next.release_type.as_str());
+    let channel = next.and_then(|next| next.channel.clone());
+    let text = match args.format {
+        NextFormat::Text => format!("{}\n", version.as_deref().unwrap_or("no release")),
+        NextFormat::Json => {
+            let document = serde_json::json!({
+                "released": next.is_some(),
+                "version": version,
+                "tag": tag,
+                "type": release_type,
+                "channel": channel,
+                "branch": plan.branch.name,
+                "last_release": plan.last_release.as_ref().map(|last| &last.tag),
+                "commits": plan.commits.len(),
+            });
+            let mut text = serde_json::to_string_pretty(&document)?;
+            text.push('\n');
+            text
+        }
+        NextFormat::Env => {
+            let mut text = String::new();
+            let _ = writeln!(text, "GATE_RELEASE_RELEASED={}", next.is_some());
+            let _ = writeln!(
+                text,
+                "GATE_RELEASE_VERSION={}",
+                version.as_deref().unwrap_or("")
+            );
+            let _ = writeln!(text, "GATE_RELEASE_TAG={}", tag.as_deref().unwrap_or(""));
+            let _ = writeln!(text, "GATE_RELEASE_TYPE={}", release_type.unwrap_or(""));
+            let _ = writeln!(
+                text,
+                "GATE_RELEASE_CHANNEL={}",
+                channel.as_deref().unwrap_or("")
+            );
+            text
+        }
+    };
+    if args.github_output {
+        let path = environment.github_output.as_ref().ok_or_else(|| {
+            anyhow!(
+                "--github-output: GITHUB_OUTPUT is not set (GitHub Actions sets it in each step)"
+            )
+        })?;
+        let mut lines = String::new();
+        let _ = writeln!(lines, "released={}", next.is_some());
+        let _ = writeln!(lines, "version={}", version.as_deref().unwrap_or(""));
+        let _ = writeln!(lines, "tag={}", tag.as_deref().unwrap_or(""));
+        let _ = writeln!(lines, "type={}", release_type.unwrap_or(""));
+        let _ = writeln!(lines, "channel={}", channel.as_deref().unwrap_or(""));
+        append(path, &lines)?;
+    }
+    print!("{text}");
+    Ok(EXIT_PASS)
+}
+
+fn append(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn notes(args: &NotesArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let planning = Planning::load(&args.plan)?;
+    let plan = planning.plan()?;
+    let options = planning.notes_options(&args.notes, environment)?;
+    match render_notes(&plan, &options) {
+        Some(notes) => print!("{notes}"),
+        None => eprintln!("{}", no_release(&plan)),
+    }
+    Ok(EXIT_PASS)
+}
+
+fn changelog(args: &ChangelogArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let planning = Planning::load(&args.plan)?;
+    let plan = planning.plan()?;
+    let options = planning.notes_options(&args.notes, environment)?;
+    let file = args
+        .file
+        .clone()
+        .unwrap_or_else(|| planning.settings.changelog.clone());
+    let existing = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", file.display())),
+    };
+    let notes = render_notes(&plan, &options);
+    let (contents, printed) = if args.full {
+        let full = full_changelog(&planning, notes.as_deref(), &options, &existing);
+        (full.clone(), full)
+    } else {
+        let Some(notes) = notes else {
+            eprintln!("{}; {} left as it is", no_release(&plan), file.display());
+            return Ok(EXIT_PASS);
+        };
+        (prepend_changelog(&existing, &notes), notes)
+    };
+    if args.dry_run {
+        print!("{printed}");
+        eprintln!("dry run: {} not written", file.display());
+        return Ok(EXIT_PASS);
+    }
+    output::write_atomically(&file, contents.as_bytes())?;
+    match &plan.next {
+        Some(next) => println!("wrote {} ({})", file.display(), next.version),
+        None => println!("wrote {}", file.display()),
+    }
+    Ok(EXIT_PASS)
+}
+
+/// The whole changelog: the next release's notes (if any) on top, then every past release,
+/// newest first, each dated by its tagged commit; an existing `# ` title line is kept.
+fn full_changelog(
+    planning: &Planning,
+    next_notes: Option<&str>,
+    options: &gate_release::NotesOptions,
+    existing: &str,
+) -> String {
+    let releases = past_releases(&planning.history.history, &planning.config);
+    let mut sections: Vec<String> = Vec::with_capacity(releases.len() + 1);
+    sections.extend(next_notes.map(str::to_owned));
+    let dates = planning.history.dates();
+    let mut past_options = options.clone();
+    for release in releases.iter().rev() {
+        past_options.date = dates
+            .get(release.tag.sha.as_str())
+            .copied()
+            .unwrap_or(options.date);
+        sections.push(render_past_release(release, &past_options));
+    }
+    let body = sections.join("\n");
+    let title = existing
+        .lines()
+        .next()
+        .filter(|line| line.starts_with("# "))
+        .unwrap_or("");
+    if title.is_empty() {
+        body
+    } else {
+        prepend_changelog(title, &body)
+    }
+}
+
+fn tag(args: &TagArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let planning = Planning::load(&args.plan)?;
+    let plan = planning.plan()?;
+    let options = planning.notes_options(&args.notes, environment)?;
+    let (Some(next), Some(notes)) = (plan.next.as_ref(), render_notes(&plan, &options)) else {
+        eprintln!("{}; no tag created", no_release(&plan));
+        return Ok(EXIT_PASS);
+    };
+    let directory = Path::new(HERE);
+    if git::tag_exists(directory, &next.tag).map_err(|message| anyhow!(message))? {
+        bail!(
+            "tag {} already exists: a release is never tagged twice (was it made by hand?)",
+            next.tag
+        );
+    }
+    if git::is_dirty(directory).map_err(|message| anyhow!(message))? {
+        bail!(
+            "the working tree has uncommitted changes (`git status`): commit them (such as the \
+             changelog) or stash them before tagging {}",
+            next.tag
+        );
+    }
+    if args.dry_run {
+        eprintln!("dry run: tag {} not created", next.tag);
+    } else {
+        git::create_annotated_tag(directory, &next.tag, &notes)
+            .map_err(|message| anyhow!(message))?;
+    }
+    println!("{}", next.tag);
+    Ok(EXIT_PASS)
+}
+
+fn lint(args: &LintArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let outputs = output::plan(
+        &args.output.format,
+        args.output.output.as_deref(),
+        environment,
+    )?;
+    let mut lint_config = settings(args.config.as_deref())?.lint;
+    let mut report = GateReport::new("release");
+    let (findings, checked, shown) = if let Some(range) = &args.range {
+        let commits =
+            git::range_commits(Path::new(HERE), range).map_err(|message| anyhow!(message))?;
+        (
+            lint_commits(&commits, &lint_config),
+            commits.len(),
+            "gate.toml".to_owned(),
+        )
+    } else if let Some(path) = &args.message_file {
+        let message = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the message file {}", path.display()))?;
+        // A `commit-msg` hook's file still holds git's `#` help lines.
+        lint_config.comment_char = Some('#');
+        let shown = path.display().to_string();
+        let findings = lint_findings(&shown, &message, &lint_config)
+            .into_iter()
+            .map(|finding| finding.with_location(Location::line(&shown, 1)))
+            .collect();
+        (findings, 1, shown)
+    } else {
+        let message = args.message.as_deref().unwrap_or_default();
+        (
+            lint_findings("message", message, &lint_config),
+            1,
+            "gate.toml".to_owned(),
+        )
+    };
+    for finding in findings {
+        report.push(finding);
+    }
+    report.set_metric(
+        "messages",
+        Metric::Count(u64::try_from(checked).unwrap_or(u64::MAX)),
+    );
+    let report = Report::new(vec![report]);
+    output::write_all(&report, &outputs, args.output.color, &shown, environment)?;
+    Ok(report.outcome().exit_code())
+}
+
+fn bump_files(args: &BumpArgs) -> anyhow::Result<u8> {
+    // Check every file kind before computing anything: an unknown file is a usage error.
+    let mut kinds = Vec::new();
+    for file in &args.files {
+        let kind = bump::FileKind::of(file).ok_or_else(|| {
+            anyhow!(
+                "{}: gate bumps pyproject.toml, Cargo.toml, package.json and kustomization.yaml files only",
+                file.display()
+            )
+        })?;
+        kinds.push(kind);
+    }
+    let version = if let Some(version) = &args.to {
+        semver::Version::parse(version.trim_start_matches('v'))
+            .with_context(|| format!("--to {version}: not a semantic version"))?
+            .to_string()
+    } else {
+        let planning = Planning::load(&args.plan)?;
+        let plan = planning.plan()?;
+        let Some(next) = &plan.next else {
+            eprintln!("{}; no file changed", no_release(&plan));
+            return Ok(EXIT_PASS);
+        };
+        next.version.to_string()
+    };
+    // Edit everything in memory first so that one bad file leaves every file untouched.
+    let mut edited = Vec::new();
+    for (file, kind) in args.files.iter().zip(kinds) {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let new = bump::bump(kind, &text, &version, &args.image)
+            .with_context(|| file.display().to_string())?;
+        edited.push((file, text, new));
+    }
+    for (file, old, new) in edited {
+        if old != new {
+            output::write_atomically(file, new.as_bytes())?;
+        }
+        println!("{}: {version}", file.display());
+    }
+    Ok(EXIT_PASS)
+}
