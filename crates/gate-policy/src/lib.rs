@@ -34,6 +34,7 @@ pub mod parse;
 mod report;
 mod results;
 mod rules;
+mod value;
 mod verify;
 
 pub use engine::{EngineOptions, PolicyEngine, RegoVersion, TestOptions};

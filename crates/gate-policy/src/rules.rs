@@ -190,6 +190,9 @@ pub(crate) fn scan(
             }
         }
     }
+    for rules in namespaces.values_mut() {
+        rules.names.sort();
+    }
     Ok((namespaces, tests))
 }
 

@@ -153,24 +153,26 @@ impl Parsed {
     /// The documents policies are evaluated on one by one: a multi-document file's documents, or
     /// the elements of a single top-level array.
     pub fn inputs(&self) -> Vec<Document> {
+        self.input_values()
+            .into_iter()
+            .map(|(line, value)| Document {
+                value: value.clone(),
+                line,
+            })
+            .collect()
+    }
+
+    /// [`Parsed::inputs`] without copying: each input's start line and value.
+    pub fn input_values(&self) -> Vec<(u32, &Value)> {
         match self.documents.as_slice() {
             [single] => match &single.value {
-                Value::Array(items) => {
-                    let lines = match self.documents.first() {
-                        Some(document) => document.line,
-                        None => 1,
-                    };
-                    items
-                        .iter()
-                        .map(|value| Document {
-                            value: value.clone(),
-                            line: lines,
-                        })
-                        .collect()
-                }
-                _ => vec![single.clone()],
+                Value::Array(items) => items.iter().map(|value| (single.line, value)).collect(),
+                value => vec![(single.line, value)],
             },
-            documents => documents.to_vec(),
+            documents => documents
+                .iter()
+                .map(|document| (document.line, &document.value))
+                .collect(),
         }
     }
 }
