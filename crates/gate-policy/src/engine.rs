@@ -401,11 +401,16 @@ fn parse_location(value: &Value) -> Option<ResultLocation> {
     Some(ResultLocation { file, line })
 }
 
-/// `--combine`: all files as one input `[{path, contents}]`, sorted by path.
+/// `--combine`: all documents as one input `[{path, contents}]`, one entry per document (a
+/// multi-document file gives several entries with its path), stably sorted by path.
 pub(crate) fn combined_value(files: &[Parsed]) -> Value {
-    let mut entries: Vec<(&str, Value)> = files
+    let mut entries: Vec<(&str, &Value)> = files
         .iter()
-        .map(|file| (file.path.as_str(), file.value()))
+        .flat_map(|file| {
+            file.input_values()
+                .into_iter()
+                .map(move |(_, value)| (file.path.as_str(), value))
+        })
         .collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     Value::Array(
