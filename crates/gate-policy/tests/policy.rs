@@ -635,6 +635,23 @@ fn kubernetes_outputs_snapshot() {
     let checks = results.check_results();
     insta::assert_snapshot!("kubernetes_stdout", stdout(&results));
     insta::assert_snapshot!("kubernetes_json", output::conftest_json(&checks));
+    insta::assert_snapshot!("kubernetes_tap", output::conftest_tap(&checks));
+}
+
+#[test]
+fn tap_output_for_exceptions_and_verify() {
+    let results = run("exceptions", &["deployments.yaml"], &TestOptions::default());
+    insta::assert_snapshot!(
+        "exceptions_tap",
+        output::conftest_tap(&results.check_results())
+    );
+    let engine = engine("verify", "policy", true, &EngineOptions::default());
+    let verified = engine.verify(VerifyOptions::default()).unwrap();
+    let tap = output::conftest_tap(&verified.check_results());
+    assert!(
+        tap.starts_with("1..1\n# successes\nok 1 - policy/rules_test.rego -  - SUCCESS\n"),
+        "{tap}"
+    );
 }
 
 #[test]
