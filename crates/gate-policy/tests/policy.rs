@@ -469,6 +469,13 @@ fn dockerfile_inputs() {
 }
 
 #[test]
+fn xml_inputs() {
+    let results = run("xml", &["pom.xml"], &TestOptions::default());
+    assert!(results.has_failures());
+    assert!(stdout(&results).contains("--- maven-plugin must have the version: 3.6.1"));
+}
+
+#[test]
 fn dotenv_inputs() {
     let results = run("dotenv", &["sample.env"], &TestOptions::default());
     assert_eq!(
@@ -672,6 +679,7 @@ fn arbitrary_bytes_never_panic() {
         "{\"a\": [1, 2.5e3, null, \"\\u00e9\"]}",
         "[t]\nx = 1979-05-27T07:32:00Z\ny = [1, 'a']\n",
         "key: |\n  text\n  more\n? complex\n: value\n",
+        "<a x=\"1\"><b>&amp;&#65;<![CDATA[c]]></b><b/></a>",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -703,6 +711,7 @@ fn arbitrary_bytes_never_panic() {
             Format::Ini,
             Format::Dotenv,
             Format::Dockerfile,
+            Format::Xml,
         ] {
             let _ = gate_policy::parse::parse(format, "fuzz", &text);
         }

@@ -6,6 +6,7 @@ mod hcl;
 mod ini;
 mod json;
 mod toml;
+mod xml;
 mod yaml;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use crate::ParseError;
 
+pub use xml::XML_DEPTH_LIMIT;
 pub use yaml::ALIAS_NODE_LIMIT;
 
 /// An input format gate can parse, named as conftest's `--parser` names it.
@@ -34,6 +36,8 @@ pub enum Format {
     Ini,
     /// `.env` files: one object of string values.
     Dotenv,
+    /// XML, shaped like conftest's goxml2json output.
+    Xml,
 }
 
 impl Format {
@@ -46,6 +50,7 @@ impl Format {
         Format::Dockerfile,
         Format::Ini,
         Format::Dotenv,
+        Format::Xml,
     ];
 
     /// The `--parser` name.
@@ -58,6 +63,7 @@ impl Format {
             Format::Dockerfile => "dockerfile",
             Format::Ini => "ini",
             Format::Dotenv => "dotenv",
+            Format::Xml => "xml",
         }
     }
 
@@ -71,6 +77,7 @@ impl Format {
             "dockerfile" | "docker" => Format::Dockerfile,
             "ini" => Format::Ini,
             "dotenv" | "env" => Format::Dotenv,
+            "xml" => Format::Xml,
             _ => {
                 return Err(ParseError::UnknownParser {
                     name: name.to_owned(),
@@ -96,6 +103,7 @@ impl Format {
             Some("ini") => Some(Format::Ini),
             Some("env") => Some(Format::Dotenv),
             Some("dockerfile") => Some(Format::Dockerfile),
+            Some("xml") => Some(Format::Xml),
             _ => None,
         };
         by_extension.or_else(|| {
@@ -187,6 +195,7 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
         Format::Dockerfile => vec![dockerfile::parse(path, text)?],
         Format::Ini => vec![ini::parse(path, text)?],
         Format::Dotenv => vec![dotenv::parse(path, text)?],
+        Format::Xml => vec![xml::parse(path, text)?],
     };
     Ok(Parsed {
         path: path.to_owned(),
