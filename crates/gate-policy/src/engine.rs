@@ -247,7 +247,10 @@ impl PolicyEngine {
             let query = format!("data.{namespace}.{name}");
             let messages = rule_results(&value, file, &query)?;
             if messages.is_empty() {
-                if !matches!(value, regorus::Value::Undefined) {
+                // conftest counts a pass for an empty collection or a non-collection value
+                // (`deny if …` being true); undefined, or values that are neither strings nor
+                // objects, give no result and only count through the definition total below.
+                if counts_as_pass(&value) {
                     successes += 1;
                 }
                 continue;
@@ -316,6 +319,15 @@ fn eval_rule(
     // print() output is not part of `test` results; drop it so it does not pile up.
     let _ = engine.take_prints();
     value
+}
+
+fn counts_as_pass(value: &regorus::Value) -> bool {
+    match value {
+        regorus::Value::Undefined => false,
+        regorus::Value::Set(set) => set.is_empty(),
+        regorus::Value::Array(array) => array.is_empty(),
+        _ => true,
+    }
 }
 
 /// How many bindings of `exception[_][_] == name` hold.
