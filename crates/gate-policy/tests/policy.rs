@@ -717,3 +717,19 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn parse_output_shapes() {
+    let single = inputs("combine", &["users.yaml"], None);
+    insta::assert_snapshot!(
+        "parse_multi_document",
+        output::conftest_parse(&single, false)
+    );
+    let several = inputs("combine", &["team.yaml", "user1.yaml"], None);
+    insta::assert_snapshot!(
+        "parse_several_files",
+        output::conftest_parse(&several, false)
+    );
+    let combined = inputs("combine", &["users.yaml", "team.yaml"], None);
+    insta::assert_snapshot!("parse_combined", output::conftest_parse(&combined, true));
+}

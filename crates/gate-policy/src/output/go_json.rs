@@ -29,6 +29,11 @@ pub(super) fn string(out: &mut String, text: &str) {
 
 /// Appends `value` indented with tabs, the first line already placed at `depth`.
 pub(super) fn value(out: &mut String, value_: &Value, depth: usize) {
+    indented(out, value_, depth, "\t");
+}
+
+/// Appends `value` indented with `unit` per level (`json.MarshalIndent`'s indent).
+pub(super) fn indented(out: &mut String, value_: &Value, depth: usize, unit: &str) {
     match value_ {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
@@ -44,10 +49,10 @@ pub(super) fn value(out: &mut String, value_: &Value, depth: usize) {
                 if index > 0 {
                     out.push(',');
                 }
-                newline(out, depth + 1);
-                value(out, item, depth + 1);
+                newline_with(out, depth + 1, unit);
+                indented(out, item, depth + 1, unit);
             }
-            newline(out, depth);
+            newline_with(out, depth, unit);
             out.push(']');
         }
         Value::Object(entries) => {
@@ -60,12 +65,12 @@ pub(super) fn value(out: &mut String, value_: &Value, depth: usize) {
                 if index > 0 {
                     out.push(',');
                 }
-                newline(out, depth + 1);
+                newline_with(out, depth + 1, unit);
                 string(out, key);
                 out.push_str(": ");
-                value(out, item, depth + 1);
+                indented(out, item, depth + 1, unit);
             }
-            newline(out, depth);
+            newline_with(out, depth, unit);
             out.push('}');
         }
     }
@@ -73,9 +78,14 @@ pub(super) fn value(out: &mut String, value_: &Value, depth: usize) {
 
 /// A newline and `depth` tabs.
 pub(super) fn newline(out: &mut String, depth: usize) {
+    newline_with(out, depth, "\t");
+}
+
+/// A newline and `depth` indent units.
+pub(super) fn newline_with(out: &mut String, depth: usize, unit: &str) {
     out.push('\n');
     for _ in 0..depth {
-        out.push('\t');
+        out.push_str(unit);
     }
 }
 
