@@ -39,7 +39,7 @@ mod verify;
 
 pub use engine::{EngineOptions, PolicyEngine, RegoVersion, TestOptions};
 pub use error::{ParseError, PolicyError};
-pub use load::{PolicySource, find_inputs, load_data, load_policies};
+pub use load::{PolicySource, find_inputs, find_inputs_ignoring, load_data, load_policies};
 pub use parse::{Document, Format, Parsed, parse_as, parse_file};
 pub use report::{test_report, verify_report};
 pub use results::{

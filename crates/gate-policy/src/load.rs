@@ -112,6 +112,16 @@ pub fn load_data(paths: &[PathBuf]) -> Result<Value, PolicyError> {
 /// The input files under `paths`: files as given, and in directories every file whose format
 /// conftest would detect, sorted. `-` is kept as is (standard input, read by the caller).
 pub fn find_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PolicyError> {
+    find_inputs_ignoring(paths, &|_| false)
+}
+
+/// [`find_inputs`], leaving out files found in directories whose path (with `/` separators)
+/// `ignore` accepts — conftest's `--ignore` regular expression, which, like here, never drops a
+/// file named explicitly.
+pub fn find_inputs_ignoring(
+    paths: &[PathBuf],
+    ignore: &dyn Fn(&str) -> bool,
+) -> Result<Vec<PathBuf>, PolicyError> {
     let mut files = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -123,7 +133,9 @@ pub fn find_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PolicyError> {
             source,
         })?;
         if metadata.is_dir() {
-            walk(path, &mut files, &|file| Format::detect(file).is_some())?;
+            walk(path, &mut files, &|file| {
+                Format::detect(file).is_some() && !ignore(&display_path(file))
+            })?;
         } else {
             files.push(path.clone());
         }
@@ -217,6 +229,25 @@ mod tests {
         std::fs::write(dir.path().join("a.json"), r#"{"a": 1}"#).unwrap();
         std::fs::write(dir.path().join("b.json"), r#"{"a": 2}"#).unwrap();
         assert!(load_data(&[dir.path().to_owned()]).is_err());
+    }
+
+    #[test]
+    fn inputs_are_detected_sorted_and_ignorable() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+        for name in ["b.yaml", "a.json", "notes.md", "sub/c.tf", "sub/skip.yaml"] {
+            std::fs::write(dir.path().join(name), "{}").unwrap();
+        }
+        let found = find_inputs_ignoring(&[dir.path().to_owned()], &|path| {
+            path.ends_with("skip.yaml")
+        })
+        .unwrap();
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| display_path(p.strip_prefix(dir.path()).unwrap()))
+            .collect();
+        assert_eq!(names, vec!["a.json", "b.yaml", "sub/c.tf"]);
+        assert!(find_inputs(&[dir.path().join("missing.yaml")]).is_err());
     }
 
     #[test]

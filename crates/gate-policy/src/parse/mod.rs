@@ -203,10 +203,12 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
     })
 }
 
-/// Parses `text`, choosing the format from `path` unless `format` is given.
+/// Parses `text`, choosing the format from `path` unless `format` is given. Standard input
+/// (`-`) is YAML unless told otherwise, as in conftest.
 pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed, ParseError> {
     let format = match format {
         Some(format) => format,
+        None if path == "-" => Format::Yaml,
         None => Format::detect(Path::new(path)).ok_or_else(|| ParseError::UnknownFormat {
             path: path.to_owned(),
         })?,
