@@ -79,7 +79,7 @@ impl PolicyEngine {
                 .add_policy(policy.path.clone(), policy.text.clone())
                 .map_err(|error| PolicyError::Compile {
                     path: policy.path.clone(),
-                    message: error.to_string(),
+                    message: crate::error::one_line(&error.to_string()),
                 })?;
         }
         if data.as_object().is_some_and(|object| !object.is_empty()) {
@@ -87,13 +87,13 @@ impl PolicyEngine {
                 .add_data(regorus::Value::from(data))
                 .map_err(|error| PolicyError::Data {
                     path: "-d".to_owned(),
-                    message: error.to_string(),
+                    message: crate::error::one_line(&error.to_string()),
                 })?;
         }
         builtins::register(&mut engine, &options.file_roots).map_err(|error| {
             PolicyError::Compile {
                 path: "<builtins>".to_owned(),
-                message: error.to_string(),
+                message: crate::error::one_line(&error.to_string()),
             }
         })?;
         let modules = engine.get_modules().clone();
@@ -106,7 +106,7 @@ impl PolicyEngine {
                 path: policies
                     .first()
                     .map_or_else(String::new, |policy| policy.path.clone()),
-                message: error.to_string(),
+                message: crate::error::one_line(&error.to_string()),
             })?;
         Ok(PolicyEngine {
             engine,
@@ -314,7 +314,7 @@ fn eval_rule(
         .map_err(|error| PolicyError::Eval {
             file: file.to_owned(),
             query: query.to_owned(),
-            message: error.to_string(),
+            message: crate::error::one_line(&error.to_string()),
         });
     // print() output is not part of `test` results; drop it so it does not pile up.
     let _ = engine.take_prints();

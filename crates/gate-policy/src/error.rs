@@ -70,12 +70,12 @@ pub enum PolicyError {
         /// The paths searched, joined with `, `.
         paths: String,
     },
-    /// A policy does not compile (regorus names the file, line and column).
-    #[error("{path}: {message}")]
+    /// A policy does not compile.
+    #[error("{message}")]
     Compile {
         /// The policy file.
         path: String,
-        /// What the compiler reported, with the line.
+        /// What the compiler reported, as `file:line:column: problem` where it says.
         message: String,
     },
     /// `deny[msg] if { … }` without `contains` is an object rule in Rego v1, never a set of messages.
@@ -124,4 +124,34 @@ pub enum PolicyError {
         #[source]
         source: globset::Error,
     },
+}
+
+/// regorus reports `\n--> file:line:col\n  |\n4 | code\n  |  ^\nerror: problem`; one line
+/// `file:line:col: problem` reads better in a report and still names the place.
+pub(crate) fn one_line(report: &str) -> String {
+    let location = report
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("--> "))
+        .map(str::trim);
+    let problem = report
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("error: "))
+        .map(str::trim);
+    match (location, problem) {
+        (Some(location), Some(problem)) => format!("{location}: {problem}"),
+        _ => report.trim().replace('\n', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regorus_reports_become_one_line() {
+        let report =
+            "\n--> policy/a.rego:4:7\n  |\n4 |   msg := \n  |       ^\nerror: expecting `}`";
+        assert_eq!(one_line(report), "policy/a.rego:4:7: expecting `}`");
+        assert_eq!(one_line("plain\ntext"), "plain text");
+    }
 }

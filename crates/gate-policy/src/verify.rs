@@ -180,7 +180,7 @@ impl PolicyEngine {
                     }
                 }
                 Err(error) => {
-                    case.error = Some(error.to_string());
+                    case.error = Some(crate::error::one_line(&error.to_string()));
                     TestStatus::Failed
                 }
             };

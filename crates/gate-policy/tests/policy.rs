@@ -733,3 +733,38 @@ fn parse_output_shapes() {
     let combined = inputs("combine", &["users.yaml", "team.yaml"], None);
     insta::assert_snapshot!("parse_combined", output::conftest_parse(&combined, true));
 }
+
+#[test]
+fn policy_errors_name_file_and_line() {
+    let broken = gate_policy::PolicySource::new(
+        "policy/broken.rego",
+        "package main\n\ndeny contains msg if {\n  msg := \n}\n",
+    );
+    let error = PolicyEngine::new(
+        vec![broken],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("policy/broken.rego") && text.contains(":4:7: expecting"),
+        "{text}"
+    );
+    let failing = gate_policy::PolicySource::new(
+        "policy/object.rego",
+        "package main\n\ndeny contains {\"message\": \"no msg key\"} if true\n",
+    );
+    let engine = PolicyEngine::new(
+        vec![failing],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .unwrap();
+    let input = gate_policy::parse_as(None, "a.json", "{}").unwrap();
+    let error = engine.test(&[input], &TestOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "a.json: data.main.deny: \"msg\" field must be present and a string"
+    );
+}
