@@ -161,33 +161,44 @@ pub struct TestResults {
 }
 
 impl TestResults {
-    /// The results grouped like conftest: one per file and namespace, documents merged in order.
+    /// The results grouped like conftest: one per file and namespace with the file's documents
+    /// merged in order, namespace by namespace (in the order they were selected), files in the
+    /// order given.
     pub fn check_results(&self) -> Vec<CheckResult> {
+        let mut namespaces: Vec<&str> = Vec::new();
+        let mut index: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
         let mut checks: Vec<CheckResult> = Vec::new();
         for document in &self.documents {
-            let same = checks.last().is_some_and(|last| {
-                last.filename == document.file && last.namespace == document.namespace
-            });
-            if !same {
+            if !namespaces.contains(&document.namespace.as_str()) {
+                namespaces.push(&document.namespace);
+            }
+            let key = (document.namespace.as_str(), document.file.as_str());
+            let position = *index.entry(key).or_insert_with(|| {
                 checks.push(CheckResult {
                     filename: document.file.clone(),
                     namespace: document.namespace.clone(),
                     ..CheckResult::default()
                 });
-            }
-            if let Some(check) = checks.last_mut() {
-                check.successes += document.successes;
-                check
-                    .failures
-                    .extend(document.failures.iter().map(|o| o.result.clone()));
-                check
-                    .warnings
-                    .extend(document.warnings.iter().map(|o| o.result.clone()));
-                check
-                    .exceptions
-                    .extend(document.exceptions.iter().map(|o| o.result.clone()));
-            }
+                checks.len() - 1
+            });
+            let check = &mut checks[position];
+            check.successes += document.successes;
+            check
+                .failures
+                .extend(document.failures.iter().map(|o| o.result.clone()));
+            check
+                .warnings
+                .extend(document.warnings.iter().map(|o| o.result.clone()));
+            check
+                .exceptions
+                .extend(document.exceptions.iter().map(|o| o.result.clone()));
         }
+        checks.sort_by_key(|check| {
+            namespaces
+                .iter()
+                .position(|namespace| *namespace == check.namespace)
+        });
         checks
     }
 

@@ -768,3 +768,30 @@ fn policy_errors_name_file_and_line() {
         "a.json: data.main.deny: \"msg\" field must be present and a string"
     );
 }
+
+#[test]
+fn several_namespaces_on_a_multi_document_file_group_per_namespace() {
+    let results = run(
+        "nested",
+        &["multi.yaml", "data.json"],
+        &namespaces(&["group2", "group1"]),
+    );
+    let checks: Vec<(String, String, usize)> = results
+        .check_results()
+        .iter()
+        .map(|c| (c.namespace.clone(), c.filename.clone(), c.failures.len()))
+        .collect();
+    assert_eq!(
+        checks,
+        vec![
+            ("group2".to_owned(), "multi.yaml".to_owned(), 1),
+            ("group2".to_owned(), "data.json".to_owned(), 1),
+            ("group1".to_owned(), "multi.yaml".to_owned(), 1),
+            ("group1".to_owned(), "data.json".to_owned(), 1),
+        ]
+    );
+    assert_eq!(
+        summary(&results),
+        "6 tests, 2 passed, 0 warnings, 4 failures, 0 exceptions"
+    );
+}
