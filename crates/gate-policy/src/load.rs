@@ -102,7 +102,11 @@ pub fn load_data(paths: &[PathBuf]) -> Result<Value, PolicyError> {
             }
             merge(&mut root, value).map_err(|key| PolicyError::Data {
                 path: shown.clone(),
-                message: format!("merge error: {key:?} is already set by another data file"),
+                message: if key.is_empty() {
+                    "a data document must be an object (or sit in a subdirectory)".to_owned()
+                } else {
+                    format!("merge error: {key:?} is already set by another data file")
+                },
             })?;
         }
     }
