@@ -132,6 +132,9 @@ pub struct Document {
     pub value: Value,
     /// 1-based line where the document starts in its file.
     pub line: u32,
+    /// When the document is a top-level array: the line where each element starts, where the
+    /// format records it (YAML); empty otherwise.
+    pub item_lines: Vec<u32>,
 }
 
 /// A parsed file: its documents, and whether it held more than one (a multi-document YAML stream).
@@ -166,6 +169,7 @@ impl Parsed {
             .map(|(line, value)| Document {
                 value: value.clone(),
                 line,
+                item_lines: Vec::new(),
             })
             .collect()
     }
@@ -174,7 +178,14 @@ impl Parsed {
     pub fn input_values(&self) -> Vec<(u32, &Value)> {
         match self.documents.as_slice() {
             [single] => match &single.value {
-                Value::Array(items) => items.iter().map(|value| (single.line, value)).collect(),
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| {
+                        let line = single.item_lines.get(index).copied().unwrap_or(single.line);
+                        (line, value)
+                    })
+                    .collect(),
                 value => vec![(single.line, value)],
             },
             documents => documents
@@ -232,7 +243,11 @@ pub(crate) fn display_path(path: &Path) -> String {
 
 /// A single-document result at line 1.
 fn single(value: Value) -> Document {
-    Document { value, line: 1 }
+    Document {
+        value,
+        line: 1,
+        item_lines: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,10 @@ struct Builder<'a> {
     expanded: usize,
     documents: Vec<Document>,
     document_line: Option<u32>,
+    /// Start lines of the elements of a top-level sequence, as they complete.
+    item_lines: Vec<u32>,
+    /// Start line of the top-level sequence element being built.
+    item_start: Option<u32>,
 }
 
 /// Parses a YAML stream into its documents. Empty documents are dropped, except that an empty
@@ -49,6 +53,8 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
         expanded: 0,
         documents: Vec::new(),
         document_line: None,
+        item_lines: Vec::new(),
+        item_start: None,
     };
     loop {
         let (event, marker) = parser.next_token().map_err(|error| ParseError::Syntax {
@@ -130,6 +136,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
         builder.documents.push(Document {
             value: Value::Null,
             line: 1,
+            item_lines: Vec::new(),
         });
     }
     Ok(builder.documents)
@@ -140,6 +147,11 @@ impl Builder<'_> {
         if self.stack.is_empty() && self.document_line.is_none() {
             self.document_line = Some(line(marker));
         }
+        if self.item_start.is_none()
+            && let [Frame::Sequence { .. }] = self.stack.as_slice()
+        {
+            self.item_start = Some(line(marker));
+        }
     }
 
     fn push(
@@ -148,18 +160,27 @@ impl Builder<'_> {
         marker: &Marker,
         is_merge_key: bool,
     ) -> Result<(), ParseError> {
+        let top_level = self.stack.len() == 1;
         match self.stack.last_mut() {
             None => {
                 // go-yaml yields nothing for an empty document: conftest never sees it.
+                let item_lines = std::mem::take(&mut self.item_lines);
                 if !value.is_null() {
                     self.documents.push(Document {
                         value,
                         line: self.document_line.take().unwrap_or(1),
+                        item_lines,
                     });
                 }
                 self.document_line = None;
             }
-            Some(Frame::Sequence { items, .. }) => items.push(value),
+            Some(Frame::Sequence { items, .. }) => {
+                if top_level {
+                    let start = self.item_start.take().unwrap_or_else(|| line(marker));
+                    self.item_lines.push(start);
+                }
+                items.push(value);
+            }
             Some(Frame::Mapping {
                 entries,
                 key,
@@ -401,6 +422,16 @@ mod tests {
         let documents = parse("t.yaml", "# c\na: 1\n---\n\n---\nb: 2\n").unwrap();
         let lines: Vec<u32> = documents.iter().map(|d| d.line).collect();
         assert_eq!(lines, vec![2, 6]);
+    }
+
+    #[test]
+    fn top_level_sequence_items_record_their_lines() {
+        let documents = parse(
+            "list.yaml",
+            "# c\n- kind: Pod\n  name: a\n- kind: Service\n- x\n",
+        )
+        .unwrap();
+        assert_eq!(documents[0].item_lines, vec![2, 4, 5]);
     }
 
     #[test]
