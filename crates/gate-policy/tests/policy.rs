@@ -795,3 +795,41 @@ fn several_namespaces_on_a_multi_document_file_group_per_namespace() {
         "6 tests, 2 passed, 0 warnings, 4 failures, 0 exceptions"
     );
 }
+
+#[test]
+fn namespace_selection_and_rego_version_names() {
+    let engine = engine("nested", "policy", false, &EngineOptions::default());
+    assert_eq!(engine.namespaces(), vec!["group1", "group2", "main.gke"]);
+    assert_eq!(
+        engine
+            .select_namespaces(&["main*".to_owned()], false)
+            .unwrap(),
+        vec!["main.gke"]
+    );
+    assert_eq!(engine.select_namespaces(&[], false).unwrap(), vec!["main"]);
+    assert_eq!(engine.select_namespaces(&[], true).unwrap().len(), 3);
+    let error = engine
+        .select_namespaces(&["group[".to_owned()], false)
+        .unwrap_err();
+    assert!(
+        matches!(error, PolicyError::NamespacePattern { .. }),
+        "{error}"
+    );
+    assert_eq!(RegoVersion::from_name("v0"), Some(RegoVersion::V0));
+    assert_eq!(RegoVersion::from_name("V1"), Some(RegoVersion::V1));
+    assert_eq!(RegoVersion::from_name("v2"), None);
+}
+
+#[test]
+fn standard_input_is_yaml_and_prints_as_a_dash() {
+    let engine = engine("kubernetes", "policy", false, &EngineOptions::default());
+    let text = std::fs::read_to_string(fixture("kubernetes/service.yaml")).unwrap();
+    let input = gate_policy::parse_as(None, "-", &text).unwrap();
+    let results = engine.test(&[input], &TestOptions::default()).unwrap();
+    let checks = results.check_results();
+    assert!(
+        output::conftest_stdout(&checks, &output::StdoutOptions::default())
+            .starts_with("WARN - - main - Found service")
+    );
+    assert!(output::conftest_json(&checks).contains("\"filename\": \"\","));
+}
