@@ -79,6 +79,18 @@ fn beacon_verify_passes_every_test() {
     assert_eq!(results.cases.len(), 14);
     let coverage = results.coverage_percent().unwrap();
     assert!(coverage > 90.0, "{coverage}");
+    let policy = results
+        .coverage
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|f| f.path == "policy/deployment.rego")
+        .unwrap();
+    assert!(
+        policy.not_covered.is_empty(),
+        "uncovered lines {:?} ({coverage:.1}%)",
+        policy.not_covered
+    );
 }
 
 #[test]
