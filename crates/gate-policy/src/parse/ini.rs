@@ -1,5 +1,5 @@
-//! INI inputs: `[section]` headers and `key = value` lines; every value is a string, keys before
-//! the first section sit at the top level.
+//! INI inputs, shaped like conftest's: an object of sections (keys outside any section belong
+//! to the default section, which conftest leaves out), numbers and booleans converted.
 
 use serde_json::{Map, Value};
 
@@ -40,16 +40,50 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
             .unwrap_or(value);
-        let target = match &section {
-            Some(name) => match root.get_mut(name) {
-                Some(Value::Object(entries)) => entries,
-                _ => return Err(error(format!("section {name:?} clashes with a key"))),
-            },
-            None => &mut root,
+        let Some(name) = &section else {
+            continue;
         };
-        target.insert(key.trim().to_owned(), Value::String(value.to_owned()));
+        if let Some(Value::Object(entries)) = root.get_mut(name) {
+            entries.insert(key.trim().to_owned(), typed(value));
+        }
     }
     Ok(single(Value::Object(root)))
+}
+
+/// conftest converts a value that Go's `strconv.ParseFloat` reads (finite) to a number, else one
+/// `strconv.ParseBool` reads to a boolean, else keeps the string.
+fn typed(value: &str) -> Value {
+    if let Some(number) = go_float(value) {
+        #[allow(clippy::cast_possible_truncation)]
+        if number.fract() == 0.0 && number.abs() < 9.0e15 {
+            return Value::from(number as i64);
+        }
+        if let Some(number) = serde_json::Number::from_f64(number) {
+            return Value::Number(number);
+        }
+    }
+    match value {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Value::Bool(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Value::Bool(false),
+        _ => Value::String(value.to_owned()),
+    }
+}
+
+/// Decimal floats as `strconv.ParseFloat` accepts them (no infinities or NaN).
+fn go_float(value: &str) -> Option<f64> {
+    let body = value.strip_prefix(['+', '-']).unwrap_or(value);
+    let plausible = !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'))
+        && body
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.');
+    if !plausible {
+        return None;
+    }
+    value.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 #[cfg(test)]
@@ -58,10 +92,14 @@ mod tests {
 
     #[test]
     fn sections_and_errors() {
-        let document = parse("a.ini", "top=1\n[db]\nhost = x\n; c\nport: 5432\n").unwrap();
+        let document = parse(
+            "a.ini",
+            "top=1\n[db]\nhost = x\n; c\nport: 5432\nratio = 0.5\ntls = true\n",
+        )
+        .unwrap();
         assert_eq!(
             document.value,
-            serde_json::json!({"top": "1", "db": {"host": "x", "port": "5432"}})
+            serde_json::json!({"db": {"host": "x", "port": 5432, "ratio": 0.5, "tls": true}})
         );
         assert!(
             parse("a.ini", "[db\n")
