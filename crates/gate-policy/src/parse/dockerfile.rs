@@ -94,7 +94,7 @@ fn split_values(cmd: &str, rest: &str) -> Vec<Value> {
         // Shell-form commands keep the whole command line as one value.
         "run" | "cmd" | "entrypoint" | "shell" | "healthcheck" | "maintainer" | "workdir"
         | "stopsignal" | "user" => vec![Value::String(rest.to_owned())],
-        "env" | "label" | "arg" => {
+        "env" | "label" => {
             let mut values = Vec::new();
             if rest.contains('=') {
                 for pair in rest.split_whitespace() {
@@ -138,5 +138,8 @@ mod tests {
         assert_eq!(commands[2]["Flags"], json!(["--from=build"]));
         assert_eq!(commands[3]["JSON"], true);
         assert!(parse("Dockerfile", "FROM x\n!!! y\n").is_err());
+        let args = parse("Dockerfile", "ARG A=1 B\nENV K=v L=\"w\"\n").unwrap();
+        assert_eq!(args.value[0][0]["Value"], json!(["A=1", "B"]));
+        assert_eq!(args.value[0][1]["Value"], json!(["K", "v", "L", "w"]));
     }
 }
