@@ -1,0 +1,224 @@
+//! Policy throughput: documents per second for `test` with the beacon policy set (plus five more
+//! files, six in all) beside the time to merely parse the same YAML, in one run.
+//!
+//! `cargo bench -p gate-policy --bench policy -- [N]` (default 20,000 documents). Targets:
+//! ≥ 10,000 documents/s on two cores; evaluation ≤ 3× the parse time.
+
+#![allow(clippy::print_stdout, clippy::cast_precision_loss)]
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use gate_policy::{EngineOptions, Format, PolicyEngine, PolicySource, TestOptions, parse::parse};
+use rayon::prelude::*;
+
+const EXTRA_POLICIES: &[(&str, &str)] = &[
+    (
+        "labels.rego",
+        r#"package main
+
+warn contains msg if {
+	not input.metadata.labels.app
+	msg := sprintf("%s/%s: no app label", [input.kind, input.metadata.name])
+}
+"#,
+    ),
+    (
+        "services.rego",
+        r#"package main
+
+deny contains msg if {
+	input.kind == "Service"
+	input.spec.type == "NodePort"
+	msg := sprintf("Service/%s: NodePort services are not allowed", [input.metadata.name])
+}
+"#,
+    ),
+    (
+        "configmaps.rego",
+        r#"package main
+
+deny contains msg if {
+	input.kind == "ConfigMap"
+	some key, _ in input.data
+	some word in ["password", "secret", "token"]
+	contains(lower(key), word)
+	msg := sprintf("ConfigMap/%s: key %q looks like a secret", [input.metadata.name, key])
+}
+"#,
+    ),
+    (
+        "privileged.rego",
+        r#"package main
+
+deny contains msg if {
+	some container in input.spec.template.spec.containers
+	container.securityContext.privileged
+	msg := sprintf("%s/%s: container %q is privileged", [input.kind, input.metadata.name, container.name])
+}
+"#,
+    ),
+    (
+        "replicas.rego",
+        r#"package main
+
+warn_replicas contains msg if {
+	input.kind == "Deployment"
+	input.spec.replicas < 2
+	msg := sprintf("Deployment/%s: fewer than 2 replicas", [input.metadata.name])
+}
+"#,
+    ),
+];
+
+fn manifest(index: usize) -> String {
+    let name = format!("app-{index}");
+    let violating = index.is_multiple_of(5);
+    let image = if violating {
+        "docker.io/library/nginx:latest".to_owned()
+    } else {
+        format!("ghcr.io/beacon/{name}:1.{}.0", index % 10)
+    };
+    match index % 4 {
+        0 | 1 => {
+            let kind = if index.is_multiple_of(4) {
+                "Deployment"
+            } else {
+                "StatefulSet"
+            };
+            format!(
+                "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\n\
+                 spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n\
+                 \x20   metadata:\n      labels:\n        app: {name}\n    spec:\n      securityContext:\n\
+                 \x20       runAsNonRoot: {non_root}\n      containers:\n        - name: main\n\
+                 \x20         image: {image}\n          ports:\n            - containerPort: 8080\n\
+                 \x20         readinessProbe:\n            httpGet:\n              path: /healthz\n\
+                 \x20             port: 8080\n          resources:\n            requests:\n\
+                 \x20             cpu: 100m\n              memory: 128Mi\n            limits:\n\
+                 \x20             memory: 256Mi\n",
+                replicas = 1 + index % 3,
+                non_root = if violating { "false" } else { "true" },
+            )
+        }
+        2 => format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: {kind}\n  selector:\n\
+             \x20   app: {name}\n  ports:\n    - port: 80\n      targetPort: 8080\n",
+            kind = if violating { "NodePort" } else { "ClusterIP" },
+        ),
+        _ => format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\ndata:\n\
+             \x20 QUEUE_URL: \"redis://queue:6379/0\"\n  ENABLED: on\n  {key}: \"x\"\n",
+            key = if violating {
+                "DB_PASSWORD"
+            } else {
+                "MAX_ATTEMPTS"
+            },
+        ),
+    }
+}
+
+/// CPU seconds this process has used (all threads), from `/proc/self/stat` where it exists: on a
+/// shared machine wall-clock time measures the neighbours as much as the code.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let user: f64 = fields.get(11)?.parse().ok()?;
+    let system: f64 = fields.get(12)?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
+fn main() {
+    let count: usize = std::env::args()
+        .skip(1)
+        .find_map(|arg| arg.parse().ok())
+        .unwrap_or(20_000);
+    // Ten documents per file, as a deploy/ directory of multi-document manifests would have.
+    let files: Vec<(String, String)> = (0..count.div_ceil(10))
+        .map(|file| {
+            let mut text = String::new();
+            for index in file * 10..(file * 10 + 10).min(count) {
+                let _ = writeln!(text, "---\n{}", manifest(index));
+            }
+            (format!("deploy/file-{file}.yaml"), text)
+        })
+        .collect();
+
+    let beacon = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/beacon/policy/deployment.rego"
+    );
+    let mut policies = vec![PolicySource::new(
+        "policy/deployment.rego",
+        std::fs::read_to_string(beacon).expect("beacon policy fixture"),
+    )];
+    for (name, text) in EXTRA_POLICIES {
+        policies.push(PolicySource::new(format!("policy/{name}"), *text));
+    }
+    let engine = PolicyEngine::new(policies, serde_json::json!({}), &EngineOptions::default())
+        .expect("policies compile");
+
+    let threads = rayon::current_num_threads();
+    let parse_cpu_start = cpu_seconds();
+    let parse_start = Instant::now();
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|(path, text)| parse(Format::Yaml, path, text).expect("valid YAML"))
+        .collect();
+    let parse_time = parse_start.elapsed();
+    let parse_cpu = cpu_seconds()
+        .zip(parse_cpu_start)
+        .map(|(end, start)| end - start);
+
+    let eval_cpu_start = cpu_seconds();
+    let eval_start = Instant::now();
+    let results = engine
+        .test(&parsed, &TestOptions::default())
+        .expect("evaluation");
+    let eval_time = eval_start.elapsed();
+    let eval_cpu = cpu_seconds()
+        .zip(eval_cpu_start)
+        .map(|(end, start)| end - start);
+
+    let documents = results.documents.len();
+    let totals = results.totals();
+    let docs_per_second = documents as f64 / eval_time.as_secs_f64();
+    let ratio = eval_time.as_secs_f64() / parse_time.as_secs_f64();
+    println!(
+        "policy benchmark: {documents} documents in {} files, 6 policy files, {threads} threads",
+        files.len()
+    );
+    println!("  {}", totals.summary());
+    println!(
+        "  parse only      {:>9.1} ms  {:>10.0} docs/s",
+        parse_time.as_secs_f64() * 1000.0,
+        documents as f64 / parse_time.as_secs_f64()
+    );
+    println!(
+        "  test (evaluate) {:>9.1} ms  {:>10.0} docs/s   target >= 10000 docs/s: {}",
+        eval_time.as_secs_f64() * 1000.0,
+        docs_per_second,
+        if docs_per_second >= 10_000.0 {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+    println!(
+        "  evaluation / parse = {ratio:.2}x   target <= 3x: {}",
+        if ratio <= 3.0 { "met" } else { "MISSED" }
+    );
+    if let (Some(parse_cpu), Some(eval_cpu)) = (parse_cpu, eval_cpu) {
+        let per_cpu_second = documents as f64 / eval_cpu;
+        println!(
+            "  CPU time: parse {:.2} s, test {:.2} s ({:.0} docs per CPU-second, {:.0} docs/s on \
+             two free cores), evaluation / parse = {:.2}x",
+            parse_cpu,
+            eval_cpu,
+            per_cpu_second,
+            2.0 * per_cpu_second,
+            eval_cpu / parse_cpu
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! conftest's Rego builtins as regorus extensions: `parse_config`, `parse_config_file`,
+//! `parse_combined_config_files`. The file builtins read only files under the given roots.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use regorus::Value;
+
+use crate::engine::combined_value;
+use crate::parse::{self, Format, Parsed};
+
+/// Adds the builtins to `engine`.
+pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyhow::Result<()> {
+    engine.add_extension(
+        "parse_config".to_owned(),
+        2,
+        Box::new(|params: Vec<Value>| {
+            let [parser, content] = params.as_slice() else {
+                bail!("parse_config expects 2 arguments");
+            };
+            let format = Format::from_name(parser.as_string()?.as_ref())?;
+            let parsed = parse::parse(format, "parse_config", content.as_string()?.as_ref())?;
+            Ok(Value::from(parsed.value()))
+        }),
+    )?;
+    let allowed = roots.to_vec();
+    engine.add_extension(
+        "parse_config_file".to_owned(),
+        1,
+        Box::new(move |params: Vec<Value>| {
+            let [path] = params.as_slice() else {
+                bail!("parse_config_file expects 1 argument");
+            };
+            let parsed = read_allowed(&allowed, path.as_string()?.as_ref())?;
+            Ok(Value::from(parsed.value()))
+        }),
+    )?;
+    let allowed = roots.to_vec();
+    engine.add_extension(
+        "parse_combined_config_files".to_owned(),
+        1,
+        Box::new(move |params: Vec<Value>| {
+            let [paths] = params.as_slice() else {
+                bail!("parse_combined_config_files expects 1 argument");
+            };
+            let mut files = Vec::new();
+            for path in paths.as_array()? {
+                files.push(read_allowed(&allowed, path.as_string()?.as_ref())?);
+            }
+            Ok(Value::from(combined_value(&files)))
+        }),
+    )?;
+    Ok(())
+}
+
+/// Reads and parses `path` if it lies under one of `roots`.
+fn read_allowed(roots: &[PathBuf], path: &str) -> anyhow::Result<Parsed> {
+    let real = Path::new(path)
+        .canonicalize()
+        .with_context(|| format!("{path}: cannot read"))?;
+    let inside = roots.iter().any(|root| {
+        root.canonicalize()
+            .is_ok_and(|root| real.starts_with(&root))
+    });
+    if !inside {
+        bail!("{path}: outside the paths policies may read");
+    }
+    Ok(parse::parse_file(None, Path::new(path))?)
+}

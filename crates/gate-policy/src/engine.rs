@@ -1,0 +1,434 @@
+//! The prepared policy engine: policies and data loaded once, cloned per worker, evaluated on
+//! documents with conftest's rule conventions.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::parse::Parsed;
+use crate::results::{DocumentResult, ResultLocation, RuleOutcome, RuleResult, TestResults};
+use crate::rules::{self, NamespaceRules, TestRule};
+use crate::{PolicyError, PolicySource, builtins};
+
+/// Which Rego syntax the policies use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RegoVersion {
+    /// Rego v1 (OPA 1.x, conftest's default): `if` and `contains` required.
+    #[default]
+    V1,
+    /// Rego v0 (`deny[msg] { … }`).
+    V0,
+}
+
+impl RegoVersion {
+    /// Parses `v0`/`v1` as conftest's `--rego-version` takes them.
+    pub fn from_name(name: &str) -> Option<RegoVersion> {
+        match name {
+            "v0" | "V0" => Some(RegoVersion::V0),
+            "v1" | "V1" => Some(RegoVersion::V1),
+            _ => None,
+        }
+    }
+}
+
+/// How to build a [`PolicyEngine`].
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// The Rego syntax version.
+    pub rego_version: RegoVersion,
+    /// Directories (or files) that `parse_config_file` and `parse_combined_config_files` may
+    /// read; nothing outside them. Empty: those builtins fail.
+    pub file_roots: Vec<PathBuf>,
+}
+
+/// How to run `test`.
+#[derive(Debug, Clone, Default)]
+pub struct TestOptions {
+    /// Namespaces to check (globs allowed); empty means `main`.
+    pub namespaces: Vec<String>,
+    /// Check every namespace the policies define.
+    pub all_namespaces: bool,
+    /// Evaluate all files as one input `[{path, contents}]` named `Combined`.
+    pub combine: bool,
+}
+
+/// Policies and data, compiled once. Cloning the inner regorus engine is cheap, so evaluation
+/// clones it per worker thread.
+#[derive(Debug, Clone)]
+pub struct PolicyEngine {
+    engine: regorus::Engine,
+    namespaces: BTreeMap<String, NamespaceRules>,
+    pub(crate) tests: Vec<TestRule>,
+    pub(crate) policies: Vec<PolicySource>,
+}
+
+impl PolicyEngine {
+    /// Compiles `policies` with `data` (the `data` document, an object) and conftest's builtins.
+    pub fn new(
+        policies: Vec<PolicySource>,
+        data: Value,
+        options: &EngineOptions,
+    ) -> Result<PolicyEngine, PolicyError> {
+        let mut engine = regorus::Engine::new();
+        engine.set_rego_v0(options.rego_version == RegoVersion::V0);
+        engine.set_gather_prints(true);
+        for policy in &policies {
+            engine
+                .add_policy(policy.path.clone(), policy.text.clone())
+                .map_err(|error| PolicyError::Compile {
+                    path: policy.path.clone(),
+                    message: crate::error::one_line(&error.to_string()),
+                })?;
+        }
+        if data.as_object().is_some_and(|object| !object.is_empty()) {
+            engine
+                .add_data(regorus::Value::from(data))
+                .map_err(|error| PolicyError::Data {
+                    path: "-d".to_owned(),
+                    message: crate::error::one_line(&error.to_string()),
+                })?;
+        }
+        builtins::register(&mut engine, &options.file_roots).map_err(|error| {
+            PolicyError::Compile {
+                path: "<builtins>".to_owned(),
+                message: crate::error::one_line(&error.to_string()),
+            }
+        })?;
+        let modules = engine.get_modules().clone();
+        let (namespaces, tests) = rules::scan(&modules, options.rego_version == RegoVersion::V1)?;
+        // Compile now so that errors (unsafe variables, unknown functions, conflicts in rule
+        // kinds) surface once, before any document, and so clones start prepared.
+        engine
+            .eval_query("true".to_owned(), false)
+            .map_err(|error| PolicyError::Compile {
+                path: policies
+                    .first()
+                    .map_or_else(String::new, |policy| policy.path.clone()),
+                message: crate::error::one_line(&error.to_string()),
+            })?;
+        Ok(PolicyEngine {
+            engine,
+            namespaces,
+            tests,
+            policies,
+        })
+    }
+
+    /// Every namespace (package) the policies define, sorted.
+    pub fn namespaces(&self) -> Vec<String> {
+        self.namespaces.keys().cloned().collect()
+    }
+
+    /// The policy modules the engine was built from.
+    pub fn policies(&self) -> &[PolicySource] {
+        &self.policies
+    }
+
+    /// The namespaces `test` checks: all of them, or those matching the patterns (a pattern with
+    /// no glob characters is taken literally even if no policy defines it, as conftest does).
+    pub fn select_namespaces(
+        &self,
+        patterns: &[String],
+        all: bool,
+    ) -> Result<Vec<String>, PolicyError> {
+        if all {
+            return Ok(self.namespaces());
+        }
+        if patterns.is_empty() {
+            return Ok(vec!["main".to_owned()]);
+        }
+        let mut selected = Vec::new();
+        for pattern in patterns {
+            if pattern.contains(['*', '?', '[', '{']) {
+                let matcher = globset::GlobBuilder::new(pattern)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|source| PolicyError::NamespacePattern {
+                        pattern: pattern.clone(),
+                        source,
+                    })?
+                    .compile_matcher();
+                for namespace in self.namespaces.keys() {
+                    if matcher.is_match(namespace) && !selected.contains(namespace) {
+                        selected.push(namespace.clone());
+                    }
+                }
+            } else if !selected.contains(pattern) {
+                selected.push(pattern.clone());
+            }
+        }
+        Ok(selected)
+    }
+
+    /// Evaluates the policies on every document of `files`, in parallel, like `conftest test`.
+    ///
+    /// Results are ordered by file (in the order given), document, then namespace; within a
+    /// document by rule name, then message.
+    pub fn test(
+        &self,
+        files: &[Parsed],
+        options: &TestOptions,
+    ) -> Result<TestResults, PolicyError> {
+        let namespaces = self.select_namespaces(&options.namespaces, options.all_namespaces)?;
+        let combined;
+        let mut jobs: Vec<(&str, usize, u32, &Value)> = Vec::new();
+        if options.combine {
+            combined = combined_value(files);
+            jobs.push(("Combined", 0, 1, &combined));
+        } else {
+            for file in files {
+                for (index, (line, value)) in file.input_values().into_iter().enumerate() {
+                    jobs.push((file.path.as_str(), index, line, value));
+                }
+            }
+        }
+        let evaluated: Result<Vec<Vec<DocumentResult>>, PolicyError> = jobs
+            .par_iter()
+            .map_init(
+                || self.engine.clone(),
+                |engine, (file, index, line, value)| {
+                    engine.set_input(crate::value::to_regorus(value));
+                    namespaces
+                        .iter()
+                        .map(|namespace| self.check(engine, file, *index, *line, namespace))
+                        .collect()
+                },
+            )
+            .collect();
+        Ok(TestResults {
+            documents: evaluated?.into_iter().flatten().collect(),
+        })
+    }
+
+    /// One namespace on the engine's current input: conftest's `check`.
+    fn check(
+        &self,
+        engine: &mut regorus::Engine,
+        file: &str,
+        index: usize,
+        line: u32,
+        namespace: &str,
+    ) -> Result<DocumentResult, PolicyError> {
+        let mut result = DocumentResult {
+            file: file.to_owned(),
+            document: index,
+            line,
+            namespace: namespace.to_owned(),
+            successes: 0,
+            failures: Vec::new(),
+            warnings: Vec::new(),
+            exceptions: Vec::new(),
+        };
+        let Some(rules) = self.namespaces.get(namespace) else {
+            return Ok(result);
+        };
+        let (exception_value, values) = evaluate_namespace(engine, file, namespace, rules)?;
+        let mut successes = 0;
+        for (name, value) in rules.names.iter().zip(values) {
+            let exception_name = rules::exception_name(name);
+            let exception_count = count_exceptions(&exception_value, exception_name);
+            if exception_count > 0 {
+                let query = format!("data.{namespace}.exception[_][_] == {exception_name:?}");
+                for _ in 0..exception_count {
+                    result.exceptions.push(RuleOutcome {
+                        rule: name.clone(),
+                        result: RuleResult {
+                            message: query.clone(),
+                            location: None,
+                            metadata: Map::new(),
+                        },
+                    });
+                }
+                // Exceptions drop the rule's results: conftest does not even count successes.
+                continue;
+            }
+            let query = format!("data.{namespace}.{name}");
+            let messages = rule_results(&value, file, &query)?;
+            if messages.is_empty() {
+                // conftest counts a pass for an empty collection or a non-collection value
+                // (`deny if …` being true); undefined, or values that are neither strings nor
+                // objects, give no result and only count through the definition total below.
+                if counts_as_pass(&value) {
+                    successes += 1;
+                }
+                continue;
+            }
+            let target = if rules::is_failure(name) {
+                &mut result.failures
+            } else {
+                &mut result.warnings
+            };
+            target.extend(messages.into_iter().map(|result| RuleOutcome {
+                rule: name.clone(),
+                result,
+            }));
+        }
+        // Only one success is reported per passing rule name however many definitions it has:
+        // conftest makes up the difference so every definition counts.
+        let counted = result.failures.len() + result.warnings.len() + result.exceptions.len();
+        successes = successes.max(rules.definitions.saturating_sub(counted));
+        result.successes = successes;
+        Ok(result)
+    }
+
+    pub(crate) fn regorus(&self) -> &regorus::Engine {
+        &self.engine
+    }
+}
+
+/// The `exception` value and each check rule's value for the current input.
+///
+/// Each rule is evaluated with `eval_rule`: measured against one query listing them all, that is
+/// faster in regorus 0.14 (no query parsing per document) and pins an error on its rule.
+fn evaluate_namespace(
+    engine: &mut regorus::Engine,
+    file: &str,
+    namespace: &str,
+    rules: &NamespaceRules,
+) -> Result<(regorus::Value, Vec<regorus::Value>), PolicyError> {
+    let exception = if rules.has_exception {
+        eval_rule(engine, file, &format!("data.{namespace}.exception"))?
+    } else {
+        regorus::Value::Undefined
+    };
+    let mut values = Vec::with_capacity(rules.names.len());
+    for name in &rules.names {
+        values.push(eval_rule(
+            engine,
+            file,
+            &format!("data.{namespace}.{name}"),
+        )?);
+    }
+    Ok((exception, values))
+}
+
+fn eval_rule(
+    engine: &mut regorus::Engine,
+    file: &str,
+    query: &str,
+) -> Result<regorus::Value, PolicyError> {
+    let value = engine
+        .eval_rule(query.to_owned())
+        .map_err(|error| PolicyError::Eval {
+            file: file.to_owned(),
+            query: query.to_owned(),
+            message: crate::error::one_line(&error.to_string()),
+        });
+    // print() output is not part of `test` results; drop it so it does not pile up.
+    let _ = engine.take_prints();
+    value
+}
+
+fn counts_as_pass(value: &regorus::Value) -> bool {
+    match value {
+        regorus::Value::Undefined => false,
+        regorus::Value::Set(set) => set.is_empty(),
+        regorus::Value::Array(array) => array.is_empty(),
+        _ => true,
+    }
+}
+
+/// How many bindings of `exception[_][_] == name` hold.
+fn count_exceptions(exceptions: &regorus::Value, name: &str) -> usize {
+    let target = regorus::Value::from(name);
+    members(exceptions)
+        .iter()
+        .map(|inner| members(inner).iter().filter(|v| **v == target).count())
+        .sum()
+}
+
+/// The values of a collection (set elements, array items, object values).
+///
+/// Matches variants rather than calling `as_set()` and friends: their errors are `anyhow` errors,
+/// which capture a backtrace when `RUST_BACKTRACE` is set and would dominate the run time.
+fn members(value: &regorus::Value) -> Vec<regorus::Value> {
+    match value {
+        regorus::Value::Set(set) => set.iter().cloned().collect(),
+        regorus::Value::Array(array) => array.iter().cloned().collect(),
+        regorus::Value::Object(object) => object.values().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A rule's value as conftest reads it: a set or array of strings or `{msg, _loc, …}` objects;
+/// anything else (a boolean, an empty set) is a pass.
+fn rule_results(
+    value: &regorus::Value,
+    file: &str,
+    query: &str,
+) -> Result<Vec<RuleResult>, PolicyError> {
+    let items = match value {
+        regorus::Value::Set(_) | regorus::Value::Array(_) => members(value),
+        _ => return Ok(Vec::new()),
+    };
+    let mut results = Vec::with_capacity(items.len());
+    for item in items {
+        if let regorus::Value::String(message) = &item {
+            let mut metadata = Map::new();
+            metadata.insert("query".to_owned(), Value::String(query.to_owned()));
+            results.push(RuleResult {
+                message: message.to_string(),
+                location: None,
+                metadata,
+            });
+        } else if let regorus::Value::Object(_) = &item {
+            let Ok(Value::Object(mut object)) = serde_json::to_value(&item) else {
+                continue;
+            };
+            let Some(Value::String(message)) = object.remove("msg") else {
+                return Err(PolicyError::MissingMessage {
+                    file: file.to_owned(),
+                    query: query.to_owned(),
+                });
+            };
+            let location = object.remove("_loc").and_then(|loc| parse_location(&loc));
+            object.insert("query".to_owned(), Value::String(query.to_owned()));
+            results.push(RuleResult {
+                message,
+                location,
+                metadata: object,
+            });
+        }
+    }
+    results.sort_by(|a, b| a.message.cmp(&b.message));
+    Ok(results)
+}
+
+fn parse_location(value: &Value) -> Option<ResultLocation> {
+    let object = value.as_object()?;
+    let file = object
+        .get("file")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let line = match object.get("line") {
+        Some(Value::Number(number)) => number.to_string(),
+        _ => String::new(),
+    };
+    if file.is_empty() && line.is_empty() {
+        return None;
+    }
+    Some(ResultLocation { file, line })
+}
+
+/// `--combine`: all documents as one input `[{path, contents}]`, one entry per document (a
+/// multi-document file gives several entries with its path), stably sorted by path.
+pub(crate) fn combined_value(files: &[Parsed]) -> Value {
+    let mut entries: Vec<(&str, &Value)> = files
+        .iter()
+        .flat_map(|file| {
+            file.input_values()
+                .into_iter()
+                .map(move |(_, value)| (file.path.as_str(), value))
+        })
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    Value::Array(
+        entries
+            .into_iter()
+            .map(|(path, contents)| serde_json::json!({"path": path, "contents": contents}))
+            .collect(),
+    )
+}

@@ -1,0 +1,88 @@
+//! conftest's default `--output stdout`.
+
+use std::fmt::Write as _;
+
+use crate::results::{CheckResult, Totals};
+
+/// How to render the standard output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StdoutOptions {
+    /// Colour the verdict words and the summary with ANSI codes, as conftest does unless
+    /// `--no-color`.
+    pub color: bool,
+    /// Append `, N skipped` to the summary (conftest's `verify`).
+    pub show_skipped: bool,
+}
+
+const RED: &str = "31";
+const YELLOW: &str = "33";
+const CYAN: &str = "36";
+const GREEN: &str = "32";
+const WHITE: &str = "37";
+
+fn paint(text: &str, color: &str, options: StdoutOptions) -> String {
+    if options.color {
+        format!("\u{1b}[{color}m{text}\u{1b}[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The text `conftest test` (or `verify`) prints for `checks`: one line per warning, failure and
+/// exception, `?` lines for checks without policies, a blank line and the summary.
+pub fn conftest_stdout(checks: &[CheckResult], options: &StdoutOptions) -> String {
+    let options = *options;
+    let mut out = String::new();
+    for check in checks {
+        let indicator = if check.filename == "-" {
+            "-".to_owned()
+        } else {
+            format!("- {}", check.filename)
+        };
+        let namespace = if check.namespace == "-" {
+            "-".to_owned()
+        } else {
+            format!("- {} -", check.namespace)
+        };
+        if check.total() == 0 {
+            let _ = writeln!(
+                out,
+                "{} {indicator} {namespace} no policies found",
+                paint("?", WHITE, options)
+            );
+            continue;
+        }
+        for (word, color, results) in [
+            ("WARN", YELLOW, &check.warnings),
+            ("FAIL", RED, &check.failures),
+            ("EXCP", CYAN, &check.exceptions),
+        ] {
+            for result in results {
+                let _ = writeln!(
+                    out,
+                    "{} {indicator} {namespace} {}",
+                    paint(word, color, options),
+                    result.message
+                );
+            }
+        }
+    }
+    let totals = Totals::of(checks);
+    let mut summary = totals.summary();
+    if options.show_skipped {
+        let _ = write!(summary, ", {} skipped", totals.skipped);
+    }
+    let color = if totals.failures > 0 {
+        RED
+    } else if totals.warnings > 0 {
+        YELLOW
+    } else if totals.exceptions > 0 {
+        CYAN
+    } else {
+        GREEN
+    };
+    out.push('\n');
+    out.push_str(&paint(&summary, color, options));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,291 @@
+//! Input parsing: file name → [`Format`] (conftest's detection rules) → [`Parsed`] documents.
+
+mod dockerfile;
+mod dotenv;
+mod hcl;
+mod ini;
+mod json;
+mod toml;
+mod xml;
+mod yaml;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::ParseError;
+
+pub use xml::XML_DEPTH_LIMIT;
+pub use yaml::ALIAS_NODE_LIMIT;
+
+/// An input format gate can parse, named as conftest's `--parser` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Format {
+    /// YAML, multi-document, with go-yaml v2 (YAML 1.1) scalar rules.
+    Yaml,
+    /// JSON.
+    Json,
+    /// TOML.
+    Toml,
+    /// HCL2 (Terraform `.tf`, `.tfvars`, `.hcl`), shaped like conftest's hcl2json output.
+    Hcl2,
+    /// A Dockerfile, as a list of instructions like conftest's.
+    Dockerfile,
+    /// INI files: sections of string-valued keys.
+    Ini,
+    /// `.env` files: one object of string values.
+    Dotenv,
+    /// XML, shaped like conftest's goxml2json output.
+    Xml,
+}
+
+impl Format {
+    /// Every format, in the order `--parser` help lists them.
+    pub const ALL: &'static [Format] = &[
+        Format::Yaml,
+        Format::Json,
+        Format::Toml,
+        Format::Hcl2,
+        Format::Dockerfile,
+        Format::Ini,
+        Format::Dotenv,
+        Format::Xml,
+    ];
+
+    /// The `--parser` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Toml => "toml",
+            Format::Hcl2 => "hcl2",
+            Format::Dockerfile => "dockerfile",
+            Format::Ini => "ini",
+            Format::Dotenv => "dotenv",
+            Format::Xml => "xml",
+        }
+    }
+
+    /// The format a `--parser` name selects (conftest's names and aliases).
+    pub fn from_name(name: &str) -> Result<Format, ParseError> {
+        let format = match name.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Format::Yaml,
+            "json" => Format::Json,
+            "toml" => Format::Toml,
+            "hcl2" | "hcl" | "tf" | "tfvars" => Format::Hcl2,
+            "dockerfile" | "docker" => Format::Dockerfile,
+            "ini" => Format::Ini,
+            "dotenv" | "env" => Format::Dotenv,
+            "xml" => Format::Xml,
+            _ => {
+                return Err(ParseError::UnknownParser {
+                    name: name.to_owned(),
+                });
+            }
+        };
+        Ok(format)
+    }
+
+    /// conftest's detection: by extension, else by a `Dockerfile` file name.
+    pub fn detect(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?;
+        let lower = name.to_ascii_lowercase();
+        let extension = path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .map(str::to_ascii_lowercase);
+        let by_extension = match extension.as_deref() {
+            Some("yaml" | "yml") => Some(Format::Yaml),
+            Some("json") => Some(Format::Json),
+            Some("toml") => Some(Format::Toml),
+            Some("tf" | "tfvars" | "hcl") => Some(Format::Hcl2),
+            Some("ini") => Some(Format::Ini),
+            Some("env") => Some(Format::Dotenv),
+            Some("dockerfile") => Some(Format::Dockerfile),
+            Some("xml") => Some(Format::Xml),
+            _ => None,
+        };
+        by_extension.or_else(|| {
+            // conftest accepts `Dockerfile`, `Dockerfile.prod` and `prod.Dockerfile`.
+            if lower == "dockerfile" || lower.starts_with("dockerfile.") {
+                Some(Format::Dockerfile)
+            } else if lower == ".env" {
+                Some(Format::Dotenv)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One configuration document as policies see it (`input`), with where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The value.
+    pub value: Value,
+    /// 1-based line where the document starts in its file.
+    pub line: u32,
+    /// When the document is a top-level array: the line where each element starts, where the
+    /// format records it (YAML); empty otherwise.
+    pub item_lines: Vec<u32>,
+}
+
+/// A parsed file: its documents, and whether it held more than one (a multi-document YAML stream).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The path as given (what outputs print).
+    pub path: String,
+    /// The file's documents in order.
+    pub documents: Vec<Document>,
+}
+
+impl Parsed {
+    /// The value conftest's `parse` prints and `--combine` passes: the document, or an array of
+    /// the documents of a multi-document file.
+    pub fn value(&self) -> Value {
+        match self.documents.as_slice() {
+            [single] => single.value.clone(),
+            documents => Value::Array(
+                documents
+                    .iter()
+                    .map(|document| document.value.clone())
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The documents policies are evaluated on one by one: a multi-document file's documents, or
+    /// the elements of a single top-level array.
+    pub fn inputs(&self) -> Vec<Document> {
+        self.input_values()
+            .into_iter()
+            .map(|(line, value)| Document {
+                value: value.clone(),
+                line,
+                item_lines: Vec::new(),
+            })
+            .collect()
+    }
+
+    /// [`Parsed::inputs`] without copying: each input's start line and value.
+    pub fn input_values(&self) -> Vec<(u32, &Value)> {
+        match self.documents.as_slice() {
+            [single] => match &single.value {
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| {
+                        let line = single.item_lines.get(index).copied().unwrap_or(single.line);
+                        (line, value)
+                    })
+                    .collect(),
+                value => vec![(single.line, value)],
+            },
+            documents => documents
+                .iter()
+                .map(|document| (document.line, &document.value))
+                .collect(),
+        }
+    }
+}
+
+/// Parses `text` as `format`. `path` only names the input in errors and results.
+pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    let documents = match format {
+        Format::Yaml => yaml::parse(path, text)?,
+        Format::Json => vec![json::parse(path, text)?],
+        Format::Toml => vec![toml::parse(path, text)?],
+        Format::Hcl2 => vec![hcl::parse(path, text)?],
+        Format::Dockerfile => vec![dockerfile::parse(path, text)?],
+        Format::Ini => vec![ini::parse(path, text)?],
+        Format::Dotenv => vec![dotenv::parse(path, text)?],
+        Format::Xml => vec![xml::parse(path, text)?],
+    };
+    Ok(Parsed {
+        path: path.to_owned(),
+        documents,
+    })
+}
+
+/// Parses `text`, choosing the format from `path` unless `format` is given. Standard input
+/// (`-`) is YAML unless told otherwise, as in conftest.
+pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    let format = match format {
+        Some(format) => format,
+        None if path == "-" => Format::Yaml,
+        None => Format::detect(Path::new(path)).ok_or_else(|| ParseError::UnknownFormat {
+            path: path.to_owned(),
+        })?,
+    };
+    parse(format, path, text)
+}
+
+/// Reads and parses one file (the loader for inputs: it reads only the file it is given).
+pub fn parse_file(format: Option<Format>, path: &Path) -> Result<Parsed, ParseError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ParseError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_as(format, &display_path(path), &text)
+}
+
+/// Paths print with `/` on every platform.
+pub(crate) fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// A single-document result at line 1.
+fn single(value: Value) -> Document {
+    Document {
+        value,
+        line: 1,
+        item_lines: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats_like_conftest() {
+        assert_eq!(Format::detect(Path::new("a/b.yml")), Some(Format::Yaml));
+        assert_eq!(Format::detect(Path::new("main.tf")), Some(Format::Hcl2));
+        assert_eq!(
+            Format::detect(Path::new("Dockerfile")),
+            Some(Format::Dockerfile)
+        );
+        assert_eq!(
+            Format::detect(Path::new("x/Dockerfile.prod")),
+            Some(Format::Dockerfile)
+        );
+        assert_eq!(
+            Format::detect(Path::new("prod.Dockerfile")),
+            Some(Format::Dockerfile)
+        );
+        assert_eq!(Format::detect(Path::new(".env")), Some(Format::Dotenv));
+        assert_eq!(Format::detect(Path::new("README.md")), None);
+    }
+
+    #[test]
+    fn parser_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()).unwrap(), *format);
+        }
+        assert!(Format::from_name("cue").is_err());
+    }
+
+    #[test]
+    fn a_top_level_array_is_split_into_inputs() {
+        let parsed = parse(Format::Json, "a.json", "[1, 2]").unwrap();
+        assert_eq!(parsed.inputs().len(), 2);
+        assert_eq!(parsed.value(), serde_json::json!([1, 2]));
+    }
+}

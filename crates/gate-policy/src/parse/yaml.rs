@@ -1,0 +1,474 @@
+//! YAML inputs, built from yaml-rust2's event stream so that scalar resolution follows go-yaml v2
+//! (YAML 1.1, what conftest uses): `on`/`yes`/`y` are booleans, `0755` is octal, unknown tags
+//! such as `CloudFormation`'s `!Ref` are tolerated, and alias expansion is bounded.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Number, Value};
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use super::Document;
+use crate::ParseError;
+
+/// The most nodes alias expansion may add to one file before parsing fails.
+pub const ALIAS_NODE_LIMIT: usize = 1_000_000;
+
+/// A container being filled while events stream in.
+enum Frame {
+    Sequence {
+        items: Vec<Value>,
+        anchor: usize,
+    },
+    Mapping {
+        entries: Map<String, Value>,
+        key: Option<String>,
+        /// Values of `<<` merge keys, applied when the mapping ends (explicit keys win).
+        merges: Vec<Value>,
+        anchor: usize,
+    },
+}
+
+struct Builder<'a> {
+    path: &'a str,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Value, usize)>,
+    expanded: usize,
+    documents: Vec<Document>,
+    document_line: Option<u32>,
+    /// Start lines of the elements of a top-level sequence, as they complete.
+    item_lines: Vec<u32>,
+    /// Start line of the top-level sequence element being built.
+    item_start: Option<u32>,
+}
+
+/// Parses a YAML stream into its documents. Empty documents are dropped, except that an empty
+/// stream yields one `null` document (as conftest evaluates it).
+pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut builder = Builder {
+        path,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        expanded: 0,
+        documents: Vec::new(),
+        document_line: None,
+        item_lines: Vec::new(),
+        item_start: None,
+    };
+    loop {
+        let (event, marker) = parser.next_token().map_err(|error| ParseError::Syntax {
+            path: path.to_owned(),
+            format: "yaml",
+            line: line(error.marker()),
+            message: error.info().to_owned(),
+        })?;
+        match event {
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
+            Event::DocumentStart => builder.document_line = None,
+            Event::Alias(id) => {
+                builder.note_start(&marker);
+                let Some((value, size)) = builder.anchors.get(&id) else {
+                    return Err(syntax(path, &marker, "unknown anchor"));
+                };
+                builder.expanded = builder.expanded.saturating_add(*size);
+                if builder.expanded > ALIAS_NODE_LIMIT {
+                    return Err(ParseError::AliasExpansion {
+                        path: path.to_owned(),
+                        line: line(&marker),
+                        limit: ALIAS_NODE_LIMIT,
+                    });
+                }
+                let value = value.clone();
+                builder.push(value, &marker, false)?;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                builder.note_start(&marker);
+                let is_merge_key = style == TScalarStyle::Plain && text == "<<";
+                let value = resolve(text, style, tag.as_ref());
+                if anchor > 0 {
+                    builder.anchors.insert(anchor, (value.clone(), 1));
+                }
+                builder.push(value, &marker, is_merge_key)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                builder.note_start(&marker);
+                builder.stack.push(Frame::Sequence {
+                    items: Vec::new(),
+                    anchor,
+                });
+            }
+            Event::MappingStart(anchor, _) => {
+                builder.note_start(&marker);
+                builder.stack.push(Frame::Mapping {
+                    entries: Map::new(),
+                    key: None,
+                    merges: Vec::new(),
+                    anchor,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, anchor) = match builder.stack.pop() {
+                    Some(Frame::Sequence { items, anchor }) => (Value::Array(items), anchor),
+                    Some(Frame::Mapping {
+                        mut entries,
+                        merges,
+                        anchor,
+                        ..
+                    }) => {
+                        for merge in merges {
+                            apply_merge(&mut entries, merge);
+                        }
+                        (Value::Object(entries), anchor)
+                    }
+                    None => return Err(syntax(path, &marker, "unbalanced collection")),
+                };
+                if anchor > 0 {
+                    let size = node_count(&value);
+                    builder.anchors.insert(anchor, (value.clone(), size));
+                }
+                builder.push(value, &marker, false)?;
+            }
+        }
+    }
+    if builder.documents.is_empty() {
+        builder.documents.push(Document {
+            value: Value::Null,
+            line: 1,
+            item_lines: Vec::new(),
+        });
+    }
+    Ok(builder.documents)
+}
+
+impl Builder<'_> {
+    fn note_start(&mut self, marker: &Marker) {
+        if self.stack.is_empty() && self.document_line.is_none() {
+            self.document_line = Some(line(marker));
+        }
+        if self.item_start.is_none()
+            && let [Frame::Sequence { .. }] = self.stack.as_slice()
+        {
+            self.item_start = Some(line(marker));
+        }
+    }
+
+    fn push(
+        &mut self,
+        value: Value,
+        marker: &Marker,
+        is_merge_key: bool,
+    ) -> Result<(), ParseError> {
+        let top_level = self.stack.len() == 1;
+        match self.stack.last_mut() {
+            None => {
+                // go-yaml yields nothing for an empty document: conftest never sees it.
+                let item_lines = std::mem::take(&mut self.item_lines);
+                if !value.is_null() {
+                    self.documents.push(Document {
+                        value,
+                        line: self.document_line.take().unwrap_or(1),
+                        item_lines,
+                    });
+                }
+                self.document_line = None;
+            }
+            Some(Frame::Sequence { items, .. }) => {
+                if top_level {
+                    let start = self.item_start.take().unwrap_or_else(|| line(marker));
+                    self.item_lines.push(start);
+                }
+                items.push(value);
+            }
+            Some(Frame::Mapping {
+                entries,
+                key,
+                merges,
+                ..
+            }) => match key.take() {
+                None if is_merge_key => *key = Some(MERGE_KEY.to_owned()),
+                None => {
+                    *key = Some(key_text(value).ok_or_else(|| {
+                        syntax(self.path, marker, "mapping keys must be scalars")
+                    })?);
+                }
+                Some(name) if name == MERGE_KEY => merges.push(value),
+                Some(name) => {
+                    entries.insert(name, value);
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Marks a pending `<<` key; not a valid YAML plain scalar result, so no real key collides.
+const MERGE_KEY: &str = "\u{0}<<";
+
+fn apply_merge(entries: &mut Map<String, Value>, merge: Value) {
+    match merge {
+        Value::Object(source) => {
+            for (key, value) in source {
+                entries.entry(key).or_insert(value);
+            }
+        }
+        Value::Array(sources) => {
+            for source in sources {
+                apply_merge(entries, source);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn node_count(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        Value::Object(entries) => 1 + entries.values().map(node_count).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// Keys become strings the way conftest's YAML-to-JSON conversion writes them.
+fn key_text(value: Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text),
+        Value::Null => Some("null".to_owned()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+fn line(marker: &Marker) -> u32 {
+    u32::try_from(marker.line()).unwrap_or(u32::MAX).max(1)
+}
+
+fn syntax(path: &str, marker: &Marker, message: &str) -> ParseError {
+    ParseError::Syntax {
+        path: path.to_owned(),
+        format: "yaml",
+        line: line(marker),
+        message: message.to_owned(),
+    }
+}
+
+/// Resolves a scalar like go-yaml v2 decoding into `interface{}`.
+fn resolve(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
+    if let Some(tag) = tag {
+        if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
+            return match tag.suffix.as_str() {
+                "str" | "binary" | "timestamp" => Value::String(text),
+                "null" => Value::Null,
+                "bool" => resolve_bool(&text).map_or(Value::String(text), Value::Bool),
+                "int" | "float" => resolve_plain(text),
+                _ => resolve_plain_or_string(text, style),
+            };
+        }
+        // Unknown (local) tags such as `!Ref`: go-yaml keeps the scalar's text.
+        return Value::String(text);
+    }
+    resolve_plain_or_string(text, style)
+}
+
+fn resolve_plain_or_string(text: String, style: TScalarStyle) -> Value {
+    if style == TScalarStyle::Plain {
+        resolve_plain(text)
+    } else {
+        Value::String(text)
+    }
+}
+
+fn resolve_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+fn resolve_plain(text: String) -> Value {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => {
+            // JSON has no infinities or NaN; conftest's YAML-to-JSON step keeps no number either.
+            return Value::String(text);
+        }
+        _ => {}
+    }
+    if let Some(flag) = resolve_bool(&text) {
+        return Value::Bool(flag);
+    }
+    let first = text.as_bytes().first().copied().unwrap_or(b'x');
+    if first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.') {
+        if let Some(number) = resolve_int(&text) {
+            return number;
+        }
+        if let Some(number) = resolve_float(&text) {
+            return number;
+        }
+    }
+    Value::String(text)
+}
+
+/// Integers as go-yaml v2 reads them: underscores dropped, then Go's `strconv.ParseInt(s, 0, 64)`
+/// (`0x`, `0o`, `0b` prefixes and a leading `0` for octal).
+fn resolve_int(text: &str) -> Option<Value> {
+    let plain = text.replace('_', "");
+    let (negative, digits) = match plain.as_bytes().first()? {
+        b'-' => (true, &plain[1..]),
+        b'+' => (false, &plain[1..]),
+        _ => (false, plain.as_str()),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(rest) = lower.strip_prefix("0x") {
+        (16, rest)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (2, rest)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (8, rest)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = i128::from_str_radix(body, radix).ok()?;
+    let value = if negative { -magnitude } else { magnitude };
+    if let Ok(small) = i64::try_from(value) {
+        return Some(Value::from(small));
+    }
+    // Beyond int64 go-yaml v2 tries uint64, then float.
+    if let Ok(big) = u64::try_from(value) {
+        return Some(Value::from(big));
+    }
+    #[allow(clippy::cast_precision_loss)]
+    Number::from_f64(value as f64).map(Value::Number)
+}
+
+fn resolve_float(text: &str) -> Option<Value> {
+    // YAML 1.1 float syntax as go-yaml v2 checks it before strconv.ParseFloat.
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (mantissa, None),
+    };
+    let whole_ok = whole.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let fraction_ok = fraction.is_none_or(|f| f.chars().all(|c| c.is_ascii_digit() || c == '_'));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let digits = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+    });
+    let has_digits = whole.chars().any(|c| c.is_ascii_digit())
+        || fraction.is_some_and(|f| f.chars().any(|c| c.is_ascii_digit()));
+    if !(whole_ok && fraction_ok && exponent_ok && has_digits) {
+        return None;
+    }
+    let number: f64 = text.replace('_', "").parse().ok()?;
+    Number::from_f64(number).map(Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn one(text: &str) -> Value {
+        let documents = parse("t.yaml", text).unwrap();
+        assert_eq!(documents.len(), 1);
+        documents.into_iter().next().unwrap().value
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_like_go_yaml_v2() {
+        let value = one(
+            "a: on\nb: yes\nc: off\nd: n\ne: 0755\nf: 0x1F\ng: 1.5\nh: ~\ni: \"on\"\nj: 1e3\n\
+             k: 2026-01-01\nl: -12\nm: 0b101\nq: 1_000\no: .inf\nn: x\n",
+        );
+        assert_eq!(
+            value,
+            json!({"a": true, "b": true, "c": false, "d": false, "e": 493, "f": 31, "g": 1.5,
+                   "h": null, "i": "on", "j": 1000.0, "k": "2026-01-01", "l": -12, "m": 5, "false": "x",
+                   "q": 1000, "o": ".inf"})
+        );
+    }
+
+    #[test]
+    fn unknown_tags_are_tolerated() {
+        let value = one("Value: !Ref MyBucket\nList: !GetAZs ''\nSub: !Sub\n  - x\n");
+        assert_eq!(
+            value,
+            json!({"Value": "MyBucket", "List": "", "Sub": ["x"]})
+        );
+    }
+
+    #[test]
+    fn documents_record_their_start_line() {
+        let documents = parse("t.yaml", "# c\na: 1\n---\n\n---\nb: 2\n").unwrap();
+        let lines: Vec<u32> = documents.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![2, 6]);
+    }
+
+    #[test]
+    fn top_level_sequence_items_record_their_lines() {
+        let documents = parse(
+            "list.yaml",
+            "# c\n- kind: Pod\n  name: a\n- kind: Service\n- x\n",
+        )
+        .unwrap();
+        assert_eq!(documents[0].item_lines, vec![2, 4, 5]);
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let value = one("base: &b {x: 1, z: 2}\nderived:\n  <<: *b\n  z: 3\n");
+        assert_eq!(
+            value,
+            json!({"base": {"x": 1, "z": 2}, "derived": {"x": 1, "z": 3}})
+        );
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let previous = level - 1;
+            let _ = writeln!(
+                text,
+                "a{level}: &a{level} [*a{previous}, *a{previous}, *a{previous}, *a{previous}, \
+                 *a{previous}, *a{previous}, *a{previous}, *a{previous}, *a{previous}, *a{previous}]"
+            );
+        }
+        let error = parse("bomb.yaml", &text).unwrap_err();
+        assert!(
+            matches!(error, ParseError::AliasExpansion { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let error = parse("bad.yaml", "a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+        assert!(error.to_string().starts_with("bad.yaml:"), "{error}");
+    }
+
+    #[test]
+    fn empty_stream_is_one_null_document() {
+        assert_eq!(parse("e.yaml", "").unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,226 @@
+//! Evaluation results: per document ([`DocumentResult`]), grouped like conftest
+//! ([`CheckResult`]), counted ([`Totals`]).
+
+use serde_json::{Map, Value};
+
+/// Where a result says it is (an object result's `_loc`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultLocation {
+    /// `_loc.file`, empty when absent.
+    pub file: String,
+    /// `_loc.line` as written (a JSON number's text), empty when absent.
+    pub line: String,
+}
+
+impl ResultLocation {
+    /// The line as a number, when it is one.
+    pub fn line_number(&self) -> Option<u32> {
+        self.line.parse().ok()
+    }
+}
+
+/// One message of one rule (conftest's `Result`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    /// The message (for an exception: the exception query).
+    pub message: String,
+    /// `_loc`, when the rule returned an object with one.
+    pub location: Option<ResultLocation>,
+    /// Other keys of an object result, plus `query` (the rule query), as conftest adds it.
+    pub metadata: Map<String, Value>,
+}
+
+/// A result with the rule that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleOutcome {
+    /// The rule name (`deny`, `warn_tls`, …).
+    pub rule: String,
+    /// The result.
+    pub result: RuleResult,
+}
+
+/// The results of one namespace's rules on one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentResult {
+    /// The input file (`Combined` for `--combine`, `-` for standard input).
+    pub file: String,
+    /// The document's index in the file (0 for single-document files).
+    pub document: usize,
+    /// 1-based line where the document starts.
+    pub line: u32,
+    /// The namespace (package without `data.`).
+    pub namespace: String,
+    /// Rule definitions that passed (conftest's count).
+    pub successes: usize,
+    /// Failed `deny`/`violation` results, sorted by rule then message.
+    pub failures: Vec<RuleOutcome>,
+    /// `warn` results, sorted by rule then message.
+    pub warnings: Vec<RuleOutcome>,
+    /// Exceptions (message = the exception query), sorted by rule.
+    pub exceptions: Vec<RuleOutcome>,
+}
+
+impl DocumentResult {
+    /// conftest's test count for this document.
+    pub fn tests(&self) -> usize {
+        self.successes + self.failures.len() + self.warnings.len() + self.exceptions.len()
+    }
+}
+
+/// conftest's `CheckResult`: one file in one namespace (documents of a file merged), or one test
+/// of `verify`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CheckResult {
+    /// The file (`-` for standard input; printed empty in JSON like conftest).
+    pub filename: String,
+    /// The namespace (empty for verify results, as conftest leaves it).
+    pub namespace: String,
+    /// Passed checks.
+    pub successes: usize,
+    /// Skipped checks (`todo_test_*` in verify).
+    pub skipped: Vec<RuleResult>,
+    /// Warnings.
+    pub warnings: Vec<RuleResult>,
+    /// Failures.
+    pub failures: Vec<RuleResult>,
+    /// Exceptions.
+    pub exceptions: Vec<RuleResult>,
+}
+
+impl CheckResult {
+    /// All results of this check, as the standard output counts them.
+    pub fn total(&self) -> usize {
+        self.successes
+            + self.skipped.len()
+            + self.warnings.len()
+            + self.failures.len()
+            + self.exceptions.len()
+    }
+}
+
+/// The summary counts (`N tests, P passed, W warnings, F failures, E exceptions`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Passed.
+    pub passed: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Failures.
+    pub failures: usize,
+    /// Exceptions.
+    pub exceptions: usize,
+    /// Skipped (verify's `todo_test_*`).
+    pub skipped: usize,
+}
+
+impl Totals {
+    /// Every counted result.
+    pub fn tests(&self) -> usize {
+        self.passed + self.warnings + self.failures + self.exceptions + self.skipped
+    }
+
+    /// Adds up check results.
+    pub fn of(checks: &[CheckResult]) -> Totals {
+        let mut totals = Totals::default();
+        for check in checks {
+            totals.passed += check.successes;
+            totals.warnings += check.warnings.len();
+            totals.failures += check.failures.len();
+            totals.exceptions += check.exceptions.len();
+            totals.skipped += check.skipped.len();
+        }
+        totals
+    }
+
+    /// The summary line conftest prints (without colour).
+    pub fn summary(&self) -> String {
+        fn plural(count: usize) -> &'static str {
+            if count == 1 { "" } else { "s" }
+        }
+        let tests = self.tests();
+        format!(
+            "{tests} test{}, {} passed, {} warning{}, {} failure{}, {} exception{}",
+            plural(tests),
+            self.passed,
+            self.warnings,
+            plural(self.warnings),
+            self.failures,
+            plural(self.failures),
+            self.exceptions,
+            plural(self.exceptions),
+        )
+    }
+}
+
+/// Everything `test` found, document by document, in a deterministic order (file, document,
+/// namespace).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TestResults {
+    /// One entry per document and namespace.
+    pub documents: Vec<DocumentResult>,
+}
+
+impl TestResults {
+    /// The results grouped like conftest: one per file and namespace with the file's documents
+    /// merged in order, namespace by namespace (in the order they were selected), files in the
+    /// order given.
+    pub fn check_results(&self) -> Vec<CheckResult> {
+        let mut namespaces: Vec<&str> = Vec::new();
+        let mut index: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
+        let mut checks: Vec<CheckResult> = Vec::new();
+        for document in &self.documents {
+            if !namespaces.contains(&document.namespace.as_str()) {
+                namespaces.push(&document.namespace);
+            }
+            let key = (document.namespace.as_str(), document.file.as_str());
+            let position = *index.entry(key).or_insert_with(|| {
+                checks.push(CheckResult {
+                    filename: document.file.clone(),
+                    namespace: document.namespace.clone(),
+                    ..CheckResult::default()
+                });
+                checks.len() - 1
+            });
+            let check = &mut checks[position];
+            check.successes += document.successes;
+            check
+                .failures
+                .extend(document.failures.iter().map(|o| o.result.clone()));
+            check
+                .warnings
+                .extend(document.warnings.iter().map(|o| o.result.clone()));
+            check
+                .exceptions
+                .extend(document.exceptions.iter().map(|o| o.result.clone()));
+        }
+        checks.sort_by_key(|check| {
+            namespaces
+                .iter()
+                .position(|namespace| *namespace == check.namespace)
+        });
+        checks
+    }
+
+    /// The summary counts.
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals::default();
+        for document in &self.documents {
+            totals.passed += document.successes;
+            totals.failures += document.failures.len();
+            totals.warnings += document.warnings.len();
+            totals.exceptions += document.exceptions.len();
+        }
+        totals
+    }
+
+    /// Whether any document failed.
+    pub fn has_failures(&self) -> bool {
+        self.documents.iter().any(|d| !d.failures.is_empty())
+    }
+
+    /// Whether any document warned.
+    pub fn has_warnings(&self) -> bool {
+        self.documents.iter().any(|d| !d.warnings.is_empty())
+    }
+}
