@@ -29,6 +29,8 @@ pub fn read_records(
     let classifier = TextClassifier::load().map_err(|error| GateError::new(chain(&error)))?;
     let mut records = Vec::new();
     for path in paths {
+        // `./api/.venv` reads as `api/.venv` in messages the library builds from the path.
+        let path = path.strip_prefix(".").unwrap_or(path);
         let inputs = find_license_inputs(path);
         if inputs.is_empty() {
             return Err(GateError::new(format!(
