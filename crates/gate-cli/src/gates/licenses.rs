@@ -30,7 +30,10 @@ pub fn read_records(
     let mut records = Vec::new();
     for path in paths {
         // `./api/.venv` reads as `api/.venv` in messages the library builds from the path.
-        let path = path.strip_prefix(".").unwrap_or(path);
+        let path = match path.strip_prefix(".") {
+            Ok(rest) if !rest.as_os_str().is_empty() => rest,
+            _ => path.as_path(),
+        };
         let inputs = find_license_inputs(path);
         if inputs.is_empty() {
             return Err(GateError::new(format!(
