@@ -122,7 +122,7 @@ mod tests {
             ),
             (4, 3, 2, 1)
         );
-        assert_eq!(file.partial_lines(), 1);
+        assert_eq!(file.partial_branches(), 1);
     }
 
     #[test]

@@ -148,13 +148,15 @@ impl FileCoverage {
             .map(|index| self.branches[index])
     }
 
-    /// Lines that ran but did not take all their branches (coverage.py's `BrPart`: a line that
-    /// never ran is missing, not partial).
-    pub fn partial_lines(&self) -> usize {
+    /// Branches not taken from lines that ran: coverage.py's `BrPart`, which counts the missing
+    /// exits (a line that ran but took neither of its two exits counts 2), not the lines. A line
+    /// that never ran is missing, not partial.
+    pub fn partial_branches(&self) -> u64 {
         self.branches
             .iter()
-            .filter(|b| b.is_partial() && self.hits(b.line).is_some_and(|hits| hits > 0))
-            .count()
+            .filter(|b| self.hits(b.line).is_some_and(|hits| hits > 0))
+            .map(|b| u64::from(b.total.saturating_sub(b.covered)))
+            .sum()
     }
 
     /// Line numbers that never ran.

@@ -58,7 +58,7 @@ impl FileTable {
                 totals = totals.without_branches();
                 0
             } else {
-                file.partial_lines() as u64
+                file.partial_branches()
             };
             partial_total += partial;
             let statements: Vec<u32> = file.lines().iter().map(|l| l.line).collect();
