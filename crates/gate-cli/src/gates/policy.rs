@@ -1,0 +1,99 @@
+//! The policy gate's glue: policies, data and inputs read from disk (and standard input), then
+//! `gate_policy`'s engine; shared by `gate check` and `gate policy test`.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use gate_core::{GateError, GateReport, Verdict};
+use gate_policy::{
+    EngineOptions, Parsed, PolicyEngine, TestOptions, TestResults, find_inputs_ignoring, load_data,
+    load_policies, parse_as, parse_file,
+};
+
+use crate::config::policy::Policy;
+use crate::gates::supply::display;
+
+/// The gate's name in reports.
+pub const GATE: &str = "policy";
+
+/// Runs the policy gate for `gate check`: a policy or input that cannot be read or parsed makes
+/// the gate error; with `fail-on-warn`, warnings become failures.
+pub fn run(policy: &Policy, root: &Path) -> GateReport {
+    match evaluate(policy, root) {
+        Ok(results) => report(&results, policy.fail_on_warn),
+        Err(error) => GateReport::errored(GATE, GateError::new(error)),
+    }
+}
+
+/// The gate report of `test` results; `fail_on_warn` turns warnings into failures, as
+/// conftest's `--fail-on-warn` does.
+pub fn report(results: &TestResults, fail_on_warn: bool) -> GateReport {
+    let mut report = gate_policy::test_report(results);
+    if fail_on_warn {
+        for finding in &mut report.findings {
+            if finding.verdict == Verdict::Warn {
+                finding.verdict = Verdict::Fail;
+            }
+        }
+    }
+    report
+}
+
+/// Loads the policies and data, reads the inputs and evaluates them. Paths in results are shown
+/// relative to `root`. Errors are one line naming the file (and line, where known).
+pub fn evaluate(policy: &Policy, root: &Path) -> Result<TestResults, String> {
+    let engine = engine(policy, root, false)?;
+    let files = read_inputs(policy, root)?;
+    let options = TestOptions {
+        namespaces: policy.namespaces.clone(),
+        all_namespaces: policy.all_namespaces,
+        combine: policy.combine,
+    };
+    engine
+        .test(&files, &options)
+        .map_err(|error| error.to_string())
+}
+
+/// Compiles the policies (with `*_test.rego` files when `include_tests`, for `verify`) and data.
+/// `parse_config_file` may read files under `root` only.
+pub fn engine(policy: &Policy, root: &Path, include_tests: bool) -> Result<PolicyEngine, String> {
+    let sources =
+        load_policies(&policy.policy, include_tests).map_err(|error| error.to_string())?;
+    let data = load_data(&policy.data).map_err(|error| error.to_string())?;
+    let options = EngineOptions {
+        rego_version: policy.rego_version,
+        file_roots: vec![root.to_path_buf()],
+    };
+    PolicyEngine::new(sources, data, &options).map_err(|error| error.to_string())
+}
+
+/// Finds and parses every input (standard input for `-`), each once, named relative to `root`.
+pub fn read_inputs(policy: &Policy, root: &Path) -> Result<Vec<Parsed>, String> {
+    let ignore = |path: &str| {
+        policy
+            .ignore
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(path))
+    };
+    let paths: Vec<PathBuf> =
+        find_inputs_ignoring(&policy.inputs, &ignore).map_err(|error| error.to_string())?;
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|error| format!("-: cannot read standard input: {error}"))?;
+            let parsed =
+                parse_as(policy.parser_for("-"), "-", &text).map_err(|error| error.to_string())?;
+            files.push(parsed);
+            continue;
+        }
+        let shown = display(&path, root);
+        let mut parsed =
+            parse_file(policy.parser_for(&shown), &path).map_err(|error| error.to_string())?;
+        parsed.path = shown;
+        files.push(parsed);
+    }
+    Ok(files)
+}
