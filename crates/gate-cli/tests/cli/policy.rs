@@ -680,3 +680,51 @@ fn explain_knows_the_policy_rules() {
     let output = gate(directory.path(), &["explain", "policy/deny"]);
     assert_eq!(code(&output), 0, "{}", both(&output));
 }
+
+#[test]
+fn verify_takes_the_policy_data_version_and_output_flags() {
+    let data = fixture("policy/data");
+    let output = gate(
+        &beacon(),
+        &[
+            "policy",
+            "verify",
+            "-p",
+            "policy",
+            "-d",
+            data.to_str().unwrap(),
+            "--rego-version",
+            "v1",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with('['), "{text}");
+    assert!(
+        text.contains("\"filename\": \"policy/deployment_test.rego\""),
+        "{text}"
+    );
+    let output = gate(
+        &beacon(),
+        &[
+            "policy", "verify", "--policy", "policy", "--output", "tap", "--quiet",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert!(stdout(&output).starts_with("1.."), "{}", both(&output));
+    let output = gate(&beacon(), &["policy", "verify", "-p", "no-such-policy"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+#[test]
+fn parse_ignores_matching_files_in_directories() {
+    let output = policy(&["parse", "inputs/mixed", "--ignore", "vendor/"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\"name\": \"api\""), "{text}");
+    assert!(!text.contains("worker"), "{text}");
+    let output = policy(&["parse", "inputs/mixed"]);
+    assert!(stdout(&output).contains("worker"), "{}", both(&output));
+}
