@@ -4,7 +4,7 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use gate_core::{GateError, GateReport, Verdict};
+use gate_core::{GateError, GateReport, Location, Verdict};
 use gate_policy::{
     EngineOptions, Parsed, PolicyEngine, TestOptions, TestResults, find_inputs_ignoring, load_data,
     load_policies, parse_as, parse_file,
@@ -21,7 +21,7 @@ pub const GATE: &str = "policy";
 pub fn run(policy: &Policy, root: &Path) -> GateReport {
     match evaluate(policy, root) {
         Ok(results) => report(&results, policy.fail_on_warn),
-        Err(error) => GateReport::errored(GATE, GateError::new(error)),
+        Err(message) => GateReport::errored(GATE, located(message)),
     }
 }
 
@@ -90,10 +90,59 @@ pub fn read_inputs(policy: &Policy, root: &Path) -> Result<Vec<Parsed>, String> 
             continue;
         }
         let shown = display(&path, root);
-        let mut parsed =
-            parse_file(policy.parser_for(&shown), &path).map_err(|error| error.to_string())?;
+        // Errors name the file as reports do, relative to the configuration's directory.
+        let mut parsed = parse_file(policy.parser_for(&shown), &path).map_err(|error| {
+            let message = error.to_string();
+            let full = path.to_string_lossy().replace('\\', "/");
+            match message.strip_prefix(full.as_str()) {
+                Some(rest) => format!("{shown}{rest}"),
+                None => message,
+            }
+        })?;
         parsed.path = shown;
         files.push(parsed);
     }
     Ok(files)
+}
+
+/// An error message as a gate error, located at the `file:line` (or `file:line:column`) it
+/// starts with, if any, so annotations and SARIF point at the broken policy or input. The
+/// location is taken out of the message: renderers print it in front.
+fn located(message: String) -> GateError {
+    let mut parts = message.splitn(3, ':');
+    let (Some(path), Some(Ok(line)), Some(rest)) = (
+        parts.next(),
+        parts.next().map(str::parse::<u32>),
+        parts.next(),
+    ) else {
+        return GateError::new(message);
+    };
+    if path.is_empty() || path.contains(' ') {
+        return GateError::new(message);
+    }
+    // A column, when the compiler gives one, is dropped with the rest of the position.
+    let rest = match rest.split_once(':') {
+        Some((column, after)) if column.parse::<u32>().is_ok() => after,
+        _ => rest,
+    };
+    GateError::new(rest.trim_start()).with_location(Location::line(path, line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::located;
+    use gate_core::Location;
+
+    #[test]
+    fn errors_are_located_at_their_file_and_line() {
+        let error = located("deploy/api.yaml:5: invalid yaml: oops".to_owned());
+        assert_eq!(error.location, Some(Location::line("deploy/api.yaml", 5)));
+        assert_eq!(error.message, "invalid yaml: oops");
+        let error = located("policy/x.rego:6:1: expecting `)`".to_owned());
+        assert_eq!(error.location, Some(Location::line("policy/x.rego", 6)));
+        assert_eq!(error.message, "expecting `)`");
+        let error = located("no policies found in policy".to_owned());
+        assert_eq!(error.location, None);
+        assert_eq!(error.message, "no policies found in policy");
+    }
 }

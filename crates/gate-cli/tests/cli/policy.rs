@@ -603,12 +603,32 @@ fn check_errors_when_a_policy_or_input_cannot_be_read() {
         both(&output)
     );
 
+    // From elsewhere, with --config: the input is still named relative to gate.toml.
+    let config = directory.path().join("gate.toml");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = gate(
+        elsewhere.path(),
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("::error file=inputs/broken/bad.yaml,line=5"),
+        "{}",
+        both(&output)
+    );
+
     let directory =
         configured("[policy]\ninputs = [\"inputs/pass\"]\npolicy = [\"broken-policy/policy\"]\n");
     let output = gate(directory.path(), &["check", "--color", "never"]);
     assert_eq!(code(&output), 2, "{}", both(&output));
     assert!(
-        stdout(&output).contains("broken-policy/policy/bad.rego:6:1"),
+        stdout(&output).contains("broken-policy/policy/bad.rego:6: expecting `)`"),
         "{}",
         both(&output)
     );
