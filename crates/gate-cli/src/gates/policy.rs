@@ -75,8 +75,31 @@ pub fn read_inputs(policy: &Policy, root: &Path) -> Result<Vec<Parsed>, String> 
             .as_ref()
             .is_some_and(|regex| regex.is_match(path))
     };
-    let paths: Vec<PathBuf> =
-        find_inputs_ignoring(&policy.inputs, &ignore).map_err(|error| error.to_string())?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for input in &policy.inputs {
+        let mut found = find_inputs_ignoring(std::slice::from_ref(input), &ignore)
+            .map_err(|error| error.to_string())?;
+        // Files whose type is not detected are found in directories when a `parsers` glob names
+        // them (`*.tpl` = yaml); otherwise a glob could only re-parse detected files.
+        if !policy.parsers.is_empty() && input.is_dir() {
+            walk_for_globs(input, policy, root, &mut found)?;
+            found.sort();
+            found.dedup();
+        }
+        paths.extend(found);
+    }
+    // A run that checks nothing is not a pass (conftest also stops at "no files found").
+    if paths.is_empty() {
+        let searched: Vec<String> = policy
+            .inputs
+            .iter()
+            .map(|path| display(path, root))
+            .collect();
+        return Err(format!(
+            "no input files found in {}: nothing to check",
+            searched.join(", ")
+        ));
+    }
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         if path.as_os_str() == "-" {
@@ -103,6 +126,40 @@ pub fn read_inputs(policy: &Policy, root: &Path) -> Result<Vec<Parsed>, String> 
         files.push(parsed);
     }
     Ok(files)
+}
+
+/// Adds the files under `directory` that a `parsers` glob matches (and `ignore` does not).
+/// Symbolic links to directories are not followed, so a link cycle cannot loop.
+fn walk_for_globs(
+    directory: &Path,
+    policy: &Policy,
+    root: &Path,
+    found: &mut Vec<PathBuf>,
+) -> Result<(), String> {
+    let entries = std::fs::read_dir(directory)
+        .map_err(|error| format!("{}: cannot read: {error}", display(directory, root)))?;
+    for entry in entries {
+        let entry =
+            entry.map_err(|error| format!("{}: cannot read: {error}", display(directory, root)))?;
+        let path = entry.path();
+        let shown = display(&path, root);
+        if policy
+            .ignore
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(&shown))
+        {
+            continue;
+        }
+        let kind = entry
+            .file_type()
+            .map_err(|error| format!("{shown}: cannot read: {error}"))?;
+        if kind.is_dir() {
+            walk_for_globs(&path, policy, root, found)?;
+        } else if kind.is_file() && policy.parsers.iter().any(|(glob, _)| glob.is_match(&shown)) {
+            found.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// An error message as a gate error, located at the `file:line` (or `file:line:column`) it

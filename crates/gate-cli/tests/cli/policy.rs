@@ -126,6 +126,17 @@ fn a_missing_path_exits_two_naming_it() {
 }
 
 #[test]
+fn no_input_files_is_an_error_not_a_pass() {
+    let output = policy(&["test", "inputs/mixed", "--ignore", "."]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("no input files found in inputs/mixed"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
 fn a_policy_syntax_error_exits_two_naming_file_and_line() {
     let output = policy(&["test", "inputs/pass", "--policy", "broken-policy/policy"]);
     assert_eq!(code(&output), 2, "{}", both(&output));
@@ -572,10 +583,20 @@ fn check_honours_every_policy_key() {
     assert_eq!(code(&output), 1, "{}", both(&output));
 
     let directory = configured(
-        "[policy]\ninputs = [\"inputs/text\"]\nparsers = { \"inputs/text/*.txt\" = \"yaml\" }\nnamespaces = [\"k8s.labels\"]\n",
+        "[policy]\ninputs = [\"inputs/text\"]\nparsers = { \"inputs/text/*.txt\" = \"yaml\" }\n",
     );
-    let output = gate(directory.path(), &["check"]);
-    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(
+        code(&output),
+        1,
+        "manifest.txt is found in the directory and read as YAML: {}",
+        both(&output)
+    );
+    assert!(
+        stdout(&output).contains("inputs/text/manifest.txt:1  plain: image quay.io/plain:1.0"),
+        "{}",
+        both(&output)
+    );
 
     let directory =
         configured("[policy]\ninputs = [\"inputs/text/manifest.txt\"]\nparser = \"yaml\"\n");
