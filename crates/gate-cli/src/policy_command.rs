@@ -25,6 +25,12 @@ Exit codes: 0 every check passed (warnings allowed), 1 a check failed (or warned
 --fail-on-warn), 2 an error: a policy that does not compile, an input that cannot be parsed, a \
 missing path. conftest differs: it exits 1 on errors, and 2 for failures with --fail-on-warn.";
 
+const VERIFY_EXIT_CODES: &str = "\
+Exit codes: 0 every test passed, 1 a test failed or policy coverage is below \
+--fail-under-coverage, 2 an error: a policy that does not compile, a missing path. conftest \
+exits 1 on errors as well as failures. A failed test is also printed to standard error as \
+file:line: data.pkg.test_name failed, with its print() output.";
+
 /// `gate policy …`.
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
@@ -34,7 +40,7 @@ pub enum PolicyCommand {
     Test(TestArgs),
     /// Run the policies' Rego unit tests (`test_*` rules), like `conftest verify`
     /// (exit 0 pass, 1 a test failed or coverage is too low, 2 error).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = VERIFY_EXIT_CODES)]
     Verify(VerifyArgs),
     /// Print input files as the JSON policies see them, like `conftest parse`.
     Parse(ParseArgs),
