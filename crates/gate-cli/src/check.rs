@@ -137,6 +137,10 @@ fn run_gate(
 ) -> Result<GateReport, ConfigError> {
     let root = &config.root;
     let report = match section.gate {
+        "policy" => config
+            .policy
+            .as_ref()
+            .map(|policy| gates::policy::run(policy, root)),
         "coverage" => config
             .coverage
             .as_ref()

@@ -23,6 +23,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a commented starter gate.toml.
     Init(InitArgs),
+    /// Policy gate on its own: Rego policies over manifests, drop-in for conftest
+    /// (`test`, `verify`, `parse`) plus `fmt`.
+    #[command(subcommand)]
+    Policy(crate::policy_command::PolicyCommand),
     /// Coverage gate on its own: check thresholds, print the per-file table, write a baseline.
     #[command(subcommand)]
     Coverage(CoverageCommand),

@@ -10,6 +10,7 @@ use crate::cli::ExplainArgs;
 pub fn catalog() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = Vec::new();
     rules.extend(gate_core::rules::ALL);
+    rules.extend(gate_policy::RULES);
     rules.extend(gate_coverage::RULES);
     rules.extend(gate_supply::RULES);
     rules.push(&crate::gates::supply::STALE_DATABASE);

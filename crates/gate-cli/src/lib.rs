@@ -15,6 +15,7 @@ pub mod explain;
 pub mod gates;
 pub mod init;
 pub mod output;
+pub mod policy_command;
 pub mod release_command;
 pub mod supply_command;
 
@@ -45,6 +46,7 @@ pub fn run(cli: Cli, environment: &Environment) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, environment),
         Command::Init(args) => init::run(&args).map(|()| EXIT_PASS),
+        Command::Policy(command) => policy_command::run(&command, environment),
         Command::Coverage(command) => coverage_command::run(&command, environment),
         Command::Supply(command) => supply_command::run(&command, environment),
         Command::Release(command) => release_command::run(&command, environment),

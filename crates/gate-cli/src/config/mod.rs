@@ -1,6 +1,7 @@
 //! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
 
 pub mod coverage;
+pub mod policy;
 pub mod release;
 pub mod supply;
 
@@ -60,6 +61,8 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
     /// The gate sections present, in [`GATES`] order.
     pub sections: Vec<Section>,
+    /// `[policy]`, when present.
+    pub policy: Option<policy::Policy>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
     /// `[supply]`, when present.
@@ -75,6 +78,8 @@ pub struct Parsed {
     pub waivers: Vec<Waiver>,
     /// The gate sections present, in [`GATES`] order.
     pub sections: Vec<Section>,
+    /// `[policy]`, when present.
+    pub policy: Option<policy::Policy>,
     /// `[coverage]`, when present.
     pub coverage: Option<Vec<coverage::Project>>,
     /// `[supply]`, when present.
@@ -121,6 +126,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         report_path,
         waivers: parsed.waivers,
         sections: parsed.sections,
+        policy: parsed.policy,
         coverage: parsed.coverage,
         supply: parsed.supply,
         release: parsed.release,
@@ -132,7 +138,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 struct RawConfig {
     #[serde(default)]
     waiver: Vec<Spanned<RawWaiver>>,
-    policy: Option<Spanned<toml::Table>>,
+    policy: Option<Spanned<policy::RawPolicy>>,
     coverage: Option<Spanned<coverage::RawProject>>,
     supply: Option<Spanned<supply::RawSupply>>,
     release: Option<Spanned<release::RawRelease>>,
@@ -182,6 +188,11 @@ pub fn parse(
             });
         }
     }
+    let policy = raw
+        .policy
+        .map(|table| policy::policy(table, root))
+        .transpose()
+        .map_err(|(span, message)| error_at(span, format!("[policy]: {message}")))?;
     let coverage = raw
         .coverage
         .map(|table| coverage::projects(table, root))
@@ -217,6 +228,7 @@ pub fn parse(
     Ok(Parsed {
         waivers,
         sections,
+        policy,
         coverage,
         supply,
         release,

@@ -5,6 +5,7 @@ pub mod advisory_cache;
 pub mod coverage;
 pub mod git;
 pub mod licenses;
+pub mod policy;
 pub mod release;
 pub mod supply;
 

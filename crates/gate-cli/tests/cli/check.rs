@@ -51,11 +51,11 @@ fn a_missing_report_is_an_error_not_a_pass() {
 
 #[test]
 fn a_gate_that_is_not_built_yet_is_a_config_error_naming_its_line() {
-    let directory = service(&format!("{PASSING}\n[policy]\npaths = [\"deploy\"]\n"));
+    let directory = service(&format!("{PASSING}\n[protect]\nbranch = \"main\"\n"));
     let output = gate(directory.path(), &["check"]);
     assert_eq!(code(&output), 2);
     assert!(
-        stderr(&output).contains("gate.toml:5:1: [policy] configures the policy gate"),
+        stderr(&output).contains("gate.toml:5:1: [protect] configures the protect gate"),
         "{}",
         stderr(&output)
     );

@@ -4,6 +4,7 @@
 mod check;
 mod coverage;
 mod licenses;
+mod policy;
 mod release;
 mod supply;
 

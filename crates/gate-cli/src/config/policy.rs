@@ -1,0 +1,178 @@
+//! `[policy]`: conftest's `test` settings (inputs, policy directories, data, namespaces, parsers)
+//! for the policy gate in `gate check`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gate_policy::{Format, RegoVersion};
+use serde::Deserialize;
+use serde_spanned::Spanned;
+
+use super::coverage::Problem;
+
+/// The keys of `[policy]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawPolicy {
+    #[serde(default)]
+    inputs: Vec<String>,
+    policy: Option<Vec<String>>,
+    #[serde(default)]
+    data: Vec<String>,
+    #[serde(default)]
+    namespaces: Vec<String>,
+    #[serde(default)]
+    all_namespaces: bool,
+    #[serde(default)]
+    combine: bool,
+    #[serde(default)]
+    fail_on_warn: bool,
+    parser: Option<Spanned<String>>,
+    #[serde(default)]
+    parsers: BTreeMap<String, Spanned<String>>,
+    ignore: Option<Spanned<String>>,
+    rego_version: Option<Spanned<String>>,
+}
+
+/// The policy gate's settings: what `gate policy test` takes as flags.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Input files and directories (`-` is standard input).
+    pub inputs: Vec<PathBuf>,
+    /// Policy files and directories (`.rego`, recursively).
+    pub policy: Vec<PathBuf>,
+    /// Data documents and directories (`-d`).
+    pub data: Vec<PathBuf>,
+    /// Namespaces to check (globs allowed); empty means `main`.
+    pub namespaces: Vec<String>,
+    /// Check every namespace the policies define.
+    pub all_namespaces: bool,
+    /// Evaluate every input as one `[{path, contents}]` document.
+    pub combine: bool,
+    /// Warnings fail the gate.
+    pub fail_on_warn: bool,
+    /// One parser for every input, instead of detecting it from the file name.
+    pub parser: Option<Format>,
+    /// Parsers for the inputs whose path (relative to the configuration) matches a glob; the
+    /// first matching glob in sorted order wins, and they win over `parser`.
+    pub parsers: Vec<(globset::GlobMatcher, Format)>,
+    /// Files found in input directories whose path matches this regular expression are skipped.
+    pub ignore: Option<regex::Regex>,
+    /// The Rego syntax version of the policies.
+    pub rego_version: RegoVersion,
+}
+
+impl Policy {
+    /// Settings with conftest's defaults: policies in `policy`, namespace `main`, Rego v1.
+    pub fn new(inputs: Vec<PathBuf>) -> Policy {
+        Policy {
+            inputs,
+            policy: vec![PathBuf::from("policy")],
+            data: Vec::new(),
+            namespaces: Vec::new(),
+            all_namespaces: false,
+            combine: false,
+            fail_on_warn: false,
+            parser: None,
+            parsers: Vec::new(),
+            ignore: None,
+            rego_version: RegoVersion::V1,
+        }
+    }
+
+    /// The parser for one input: a matching `parsers` glob, else `parser`, else detection.
+    pub fn parser_for(&self, relative_path: &str) -> Option<Format> {
+        self.parsers
+            .iter()
+            .find(|(glob, _)| glob.is_match(relative_path))
+            .map(|(_, format)| *format)
+            .or(self.parser)
+    }
+}
+
+/// Turns the raw `[policy]` table into settings; paths are resolved against `root`.
+pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Problem> {
+    let span = raw.span();
+    let raw = raw.into_inner();
+    if raw.inputs.is_empty() {
+        return Err((
+            Some(span),
+            "`inputs` is missing or empty: name the manifests to check (`inputs = [\"deploy\"]`)"
+                .to_owned(),
+        ));
+    }
+    let resolve = |paths: &[String]| -> Vec<PathBuf> {
+        paths
+            .iter()
+            .map(|path| {
+                // `./deploy/api.yaml` would read worse than `deploy/api.yaml` in every message.
+                if path == "-" || root == Path::new(".") {
+                    PathBuf::from(path)
+                } else {
+                    root.join(path)
+                }
+            })
+            .collect()
+    };
+    let mut policy = Policy::new(resolve(&raw.inputs));
+    if let Some(dirs) = &raw.policy {
+        if dirs.is_empty() {
+            return Err((
+                Some(span),
+                "`policy` is empty: name the directories holding .rego files".to_owned(),
+            ));
+        }
+        policy.policy = resolve(dirs);
+    } else {
+        policy.policy = resolve(&["policy".to_owned()]);
+    }
+    policy.data = resolve(&raw.data);
+    policy.namespaces = raw.namespaces;
+    policy.all_namespaces = raw.all_namespaces;
+    policy.combine = raw.combine;
+    policy.fail_on_warn = raw.fail_on_warn;
+    policy.parser = raw.parser.as_ref().map(parser).transpose()?;
+    for (pattern, name) in &raw.parsers {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|error| {
+                (
+                    Some(name.span()),
+                    format!("`parsers`: invalid glob `{pattern}`: {error}"),
+                )
+            })?
+            .compile_matcher();
+        policy.parsers.push((glob, parser(name)?));
+    }
+    if let Some(ignore) = &raw.ignore {
+        policy.ignore = Some(regex::Regex::new(ignore.get_ref()).map_err(|error| {
+            (
+                Some(ignore.span()),
+                format!("`ignore` is not a regular expression: {error}"),
+            )
+        })?);
+    }
+    if let Some(version) = &raw.rego_version {
+        policy.rego_version = RegoVersion::from_name(version.get_ref()).ok_or_else(|| {
+            (
+                Some(version.span()),
+                format!(
+                    "`rego-version` must be \"v0\" or \"v1\", not {:?}",
+                    version.get_ref()
+                ),
+            )
+        })?;
+    }
+    Ok(policy)
+}
+
+fn parser(name: &Spanned<String>) -> Result<Format, Problem> {
+    Format::from_name(name.get_ref()).map_err(|error| {
+        let known: Vec<&str> = Format::ALL.iter().map(|format| format.name()).collect();
+        (
+            Some(name.span()),
+            format!("{error}: parsers are {}", known.join(", ")),
+        )
+    })
+}

@@ -1,0 +1,771 @@
+//! `gate policy test|verify|parse|fmt` and `[policy]` in `gate check`: conftest's flags, exit
+//! codes, every output format, the beacon example.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::{code, copy_of, fixture, gate, gate_with_env, stderr, stdout};
+
+/// `gate policy …` in the policy fixture.
+fn policy(args: &[&str]) -> Output {
+    let mut all = vec!["policy"];
+    all.extend_from_slice(args);
+    gate(&fixture("policy"), &all)
+}
+
+/// Both streams, for assertion messages.
+fn both(output: &Output) -> String {
+    format!("stdout:\n{}\nstderr:\n{}", stdout(output), stderr(output))
+}
+
+fn beacon() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/beacon")
+}
+
+/// `gate policy test -` with `input` on standard input.
+fn test_stdin(input: &str, extra: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["policy", "test", "--no-color"])
+        .args(extra)
+        .arg("-")
+        .current_dir(fixture("policy"))
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the gate binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn passing_inputs_exit_zero_with_conftests_summary() {
+    let output = policy(&["test", "inputs/pass", "--no-color"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert_eq!(
+        stdout(&output),
+        "\n3 tests, 3 passed, 0 warnings, 0 failures, 0 exceptions\n"
+    );
+}
+
+#[test]
+fn failures_exit_one_and_name_file_namespace_and_message() {
+    let output = policy(&["test", "inputs/fail", "--no-color"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("FAIL - inputs/fail/worker.yaml - main - worker: image docker.io/acme/worker:latest uses :latest\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "EXCP - inputs/fail/legacy.yaml - main - data.main.exception[_][_] == \"latest\"\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn warnings_pass_unless_fail_on_warn() {
+    let output = policy(&["test", "inputs/warn", "--no-color"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("WARN - inputs/warn/web.yaml - main - web: no team label"),
+        "{}",
+        both(&output)
+    );
+    let output = policy(&["test", "inputs/warn", "--no-color", "--fail-on-warn"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+}
+
+#[test]
+fn no_fail_exits_zero_on_failures_but_not_on_errors() {
+    let output = policy(&["test", "inputs/fail", "--no-fail"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = policy(&["test", "inputs/warn", "--no-fail", "--fail-on-warn"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = policy(&["test", "inputs/broken", "--no-fail"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+#[test]
+fn an_unparsable_input_exits_two_naming_file_and_line() {
+    let output = policy(&["test", "inputs/broken"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("inputs/broken/bad.yaml:5: invalid yaml"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn a_missing_path_exits_two_naming_it() {
+    let output = policy(&["test", "inputs/nowhere.yaml"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("inputs/nowhere.yaml"),
+        "{}",
+        both(&output)
+    );
+    let output = policy(&["test", "inputs/pass", "-p", "no-such-policy"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("no-such-policy"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn no_input_files_is_an_error_not_a_pass() {
+    let output = policy(&["test", "inputs/mixed", "--ignore", "."]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("no input files found in inputs/mixed"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn a_policy_syntax_error_exits_two_naming_file_and_line() {
+    let output = policy(&["test", "inputs/pass", "--policy", "broken-policy/policy"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("broken-policy/policy/bad.rego:6:1: expecting `)`"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn namespaces_can_be_chosen_by_name_and_glob_or_all_at_once() {
+    // Without -d, the registries namespace allows no image.
+    let output = policy(&[
+        "test",
+        "inputs/pass",
+        "-n",
+        "k8s.labels",
+        "--namespace",
+        "registries",
+        "--no-color",
+    ]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("FAIL - inputs/pass/api.yaml - registries - api: image ghcr.io/acme/api:1.4.2 is not from an allowed registry"), "{text}");
+    assert!(text.contains("2 tests, 1 passed"), "{text}");
+
+    let output = policy(&["test", "inputs/fail", "-n", "k8s.*", "-o", "json"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\"namespace\": \"k8s.labels\""), "{text}");
+    assert!(!text.contains("\"namespace\": \"main\""), "{text}");
+
+    let output = policy(&["test", "inputs/pass", "--all-namespaces", "-o", "json"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let text = stdout(&output);
+    for namespace in ["combined", "k8s.labels", "main", "registries"] {
+        assert!(
+            text.contains(&format!("\"namespace\": \"{namespace}\"")),
+            "{namespace}: {text}"
+        );
+    }
+}
+
+#[test]
+fn data_documents_feed_the_policies() {
+    let output = policy(&["test", "inputs/pass", "-n", "registries"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let output = policy(&["test", "inputs/pass", "-n", "registries", "-d", "data"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = policy(&[
+        "test",
+        "inputs/pass",
+        "-n",
+        "registries",
+        "--data",
+        "data/registries/list.yaml",
+    ]);
+    assert_eq!(
+        code(&output),
+        1,
+        "a file given directly is not under a directory prefix: data.allowed, not data.registries.allowed: {}",
+        both(&output)
+    );
+}
+
+#[test]
+fn combine_evaluates_every_input_as_one_document() {
+    let output = policy(&["test", "inputs/dupes", "-n", "combined", "--no-color"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = policy(&[
+        "test",
+        "inputs/dupes",
+        "-n",
+        "combined",
+        "--combine",
+        "--no-color",
+    ]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(
+        stdout(&output),
+        "FAIL - Combined - combined - api is defined more than once\n\n1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions\n"
+    );
+}
+
+#[test]
+fn parser_forces_a_format_for_unknown_file_types() {
+    let output = policy(&["test", "inputs/text/manifest.txt"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("no parser for this file type"),
+        "{}",
+        both(&output)
+    );
+    let output = policy(&[
+        "test",
+        "inputs/text/manifest.txt",
+        "--parser",
+        "yaml",
+        "--no-color",
+    ]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("plain: image quay.io/plain:1.0 is not from ghcr.io/acme"),
+        "{}",
+        both(&output)
+    );
+    let output = policy(&["test", "inputs/pass", "--parser", "nope"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+#[test]
+fn ignore_skips_matching_files_found_in_directories() {
+    let output = policy(&["test", "inputs/mixed"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let output = policy(&["test", "inputs/mixed", "--ignore", "vendor/"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = policy(&["test", "inputs/mixed", "--ignore", "("]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+#[test]
+fn standard_input_is_read_for_a_dash() {
+    let passing = std::fs::read_to_string(fixture("policy/inputs/pass/api.yaml")).unwrap();
+    let output = test_stdin(&passing, &[]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let failing = std::fs::read_to_string(fixture("policy/inputs/fail/worker.yaml")).unwrap();
+    let output = test_stdin(&failing, &[]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stdout(&output)
+            .contains("FAIL - - main - worker: image docker.io/acme/worker:latest uses :latest"),
+        "{}",
+        both(&output)
+    );
+    let output = test_stdin(
+        "{\"kind\": \"Deployment\", \"metadata\": {\"name\": \"j\"}}",
+        &["--parser", "json"],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+}
+
+#[test]
+fn quiet_hides_passing_output_only() {
+    let output = policy(&["test", "inputs/pass", "--quiet"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert_eq!(stdout(&output), "");
+    let output = policy(&["test", "inputs/fail", "--quiet", "--no-color"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(stdout(&output).contains("FAIL - "), "{}", both(&output));
+}
+
+#[test]
+fn colour_only_on_request_of_a_terminal_and_never_with_no_color() {
+    // Standard output is a pipe here: no colour codes either way.
+    let output = policy(&["test", "inputs/fail"]);
+    assert!(!stdout(&output).contains('\u{1b}'), "{}", both(&output));
+    let output = policy(&["test", "inputs/fail", "--no-color"]);
+    assert!(!stdout(&output).contains('\u{1b}'), "{}", both(&output));
+}
+
+#[test]
+fn every_output_format_is_snapshotted() {
+    for format in ["stdout", "json", "tap", "table", "junit", "github", "sarif"] {
+        let output = policy(&[
+            "test",
+            "inputs/fail",
+            "inputs/warn",
+            "--no-color",
+            "-o",
+            format,
+        ]);
+        assert_eq!(code(&output), 1, "{format}: {}", both(&output));
+        insta::assert_snapshot!(format!("test_output_{format}"), stdout(&output));
+    }
+    let output = policy(&["test", "inputs/pass", "--output", "json"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    insta::assert_snapshot!("test_output_json_pass", stdout(&output));
+}
+
+#[test]
+fn github_output_writes_the_job_summary() {
+    let directory = tempfile::tempdir().unwrap();
+    let summary = directory.path().join("summary.md");
+    let output = gate_with_env(
+        &fixture("policy"),
+        &["policy", "test", "inputs/fail", "-o", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("::error file=inputs/fail/worker.yaml,line=10"),
+        "{}",
+        both(&output)
+    );
+    assert!(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("policy")
+    );
+}
+
+#[test]
+fn rego_v0_policies_need_the_flag() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::create_dir(directory.path().join("policy")).unwrap();
+    std::fs::write(
+        directory.path().join("policy/old.rego"),
+        "package main\n\ndeny[msg] {\n  input.kind == \"Pod\"\n  msg := \"no bare pods\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(directory.path().join("pod.yaml"), "kind: Pod\n").unwrap();
+    let output = gate(directory.path(), &["policy", "test", "pod.yaml"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    let output = gate(
+        directory.path(),
+        &[
+            "policy",
+            "test",
+            "pod.yaml",
+            "--rego-version",
+            "v0",
+            "--no-color",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("FAIL - pod.yaml - main - no bare pods"),
+        "{}",
+        both(&output)
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "test", "pod.yaml", "--rego-version", "v2"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+#[test]
+fn verify_passes_on_the_beacon_policy_with_full_coverage() {
+    let output = gate(&beacon(), &["policy", "verify", "--no-color"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert!(
+        stdout(&output).contains(" passed, 0 warnings, 0 failures, 0 exceptions, 0 skipped"),
+        "{}",
+        both(&output)
+    );
+    let output = gate(
+        &beacon(),
+        &[
+            "policy",
+            "verify",
+            "--coverage",
+            "--fail-under-coverage",
+            "100",
+            "--no-color",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("policy/deployment.rego"), "{text}");
+    assert!(text.contains("TOTAL"), "{text}");
+    assert!(text.contains("100.0%"), "{text}");
+}
+
+#[test]
+fn a_failing_rego_test_exits_one_and_shows_file_line_and_prints() {
+    let output = gate(
+        &fixture("policy/verify"),
+        &["policy", "verify", "--no-color"],
+    );
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stderr(&output)
+            .contains("policy/rules_test.rego:7: data.main.test_non_root_pod_passes failed"),
+        "{}",
+        both(&output)
+    );
+    assert!(
+        stderr(&output).contains("print: policy/rules_test.rego:8: checking a non-root pod"),
+        "{}",
+        both(&output)
+    );
+    assert!(
+        stdout(&output)
+            .contains("FAIL - policy/rules_test.rego -  - data.main.test_non_root_pod_passes"),
+        "{}",
+        both(&output)
+    );
+    assert!(stdout(&output).contains("1 skipped"), "{}", both(&output));
+    let output = gate(
+        &fixture("policy/verify"),
+        &["policy", "verify", "--no-fail"],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = gate(
+        &fixture("policy/verify"),
+        &["policy", "verify", "-o", "junit"],
+    );
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(stdout(&output).contains("<testsuite"), "{}", both(&output));
+}
+
+#[test]
+fn fail_under_coverage_gates_on_policy_line_coverage() {
+    let directory = copy_of("policy/verify");
+    // Only the passing test: the warn rule is never evaluated.
+    std::fs::write(
+        directory.path().join("policy/rules_test.rego"),
+        "package main\n\ntest_root_pod_is_denied if {\n\tcount(deny) == 1 with input as {\"kind\": \"Pod\", \"spec\": {}}\n}\n",
+    )
+    .unwrap();
+    let output = gate(
+        directory.path(),
+        &["policy", "verify", "--coverage", "--no-color"],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("policy/rules.rego"), "{text}");
+    assert!(text.contains("50.0%  9,10,11,12"), "{text}");
+    let output = gate(
+        directory.path(),
+        &["policy", "verify", "--fail-under-coverage", "95"],
+    );
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("is below --fail-under-coverage 95"),
+        "{}",
+        both(&output)
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "verify", "--fail-under-coverage", "10"],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+}
+
+#[test]
+fn parse_prints_multi_document_yaml_as_an_array() {
+    let output = policy(&["parse", "inputs/fail/worker.yaml"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    insta::assert_snapshot!("parse_multi_document", stdout(&output));
+    let output = policy(&["parse", "inputs/dupes", "--combine"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    insta::assert_snapshot!("parse_combine", stdout(&output));
+    let output = policy(&["parse", "inputs/text/manifest.txt", "--parser", "yaml"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("\"name\": \"plain\""),
+        "{}",
+        both(&output)
+    );
+    let output = policy(&["parse", "inputs/broken/bad.yaml"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+#[test]
+fn fmt_check_lists_files_that_would_change_and_fmt_fixes_them() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::create_dir(directory.path().join("policy")).unwrap();
+    let untidy = "package main   \n\ndeny contains msg if {\n    input.kind == \"Pod\"\n    msg := \"no pods\"\n}\n\n\n";
+    let tidy = "package main\n\ndeny contains msg if {\n\tinput.kind == \"Pod\"\n\tmsg := \"no pods\"\n}\n";
+    let file = directory.path().join("policy/pods.rego");
+    std::fs::write(&file, untidy).unwrap();
+    std::fs::write(directory.path().join("policy/tidy.rego"), tidy).unwrap();
+
+    let output = gate(directory.path(), &["policy", "fmt", "--check"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(stdout(&output), "policy/pods.rego\n");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), untidy);
+
+    let output = gate(directory.path(), &["policy", "fmt"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), tidy);
+
+    let output = gate(directory.path(), &["policy", "fmt", "--check", "policy"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn policy_help_snapshots() {
+    let directory = tempfile::tempdir().unwrap();
+    for (name, args) in [
+        ("policy_test_help", vec!["policy", "test", "--help"]),
+        ("policy_verify_help", vec!["policy", "verify", "--help"]),
+        ("policy_fmt_help", vec!["policy", "fmt", "--help"]),
+    ] {
+        let output = gate(directory.path(), &args);
+        assert_eq!(code(&output), 0);
+        insta::assert_snapshot!(name, stdout(&output));
+    }
+}
+
+/// A copy of the policy fixture with this gate.toml.
+fn configured(config: &str) -> tempfile::TempDir {
+    let directory = copy_of("policy");
+    std::fs::write(directory.path().join("gate.toml"), config).unwrap();
+    directory
+}
+
+#[test]
+fn check_runs_the_policy_gate() {
+    let directory = configured("[policy]\ninputs = [\"inputs/pass\"]\n");
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+
+    let directory = configured("[policy]\ninputs = [\"inputs/fail\"]\n");
+    let output = gate(directory.path(), &["check", "--format", "json"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\"rule\": \"policy/deny\""), "{text}");
+    assert!(text.contains("inputs/fail/worker.yaml"), "{text}");
+    assert!(!text.contains("./inputs"), "{text}");
+}
+
+#[test]
+fn check_honours_every_policy_key() {
+    let directory = configured(
+        "[policy]\ninputs = [\"inputs/warn\"]\npolicy = [\"policy\"]\nfail-on-warn = true\n",
+    );
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+
+    let directory = configured(
+        "[policy]\ninputs = [\"inputs/pass\"]\ndata = [\"data\"]\nnamespaces = [\"registries\", \"k8s.*\"]\nrego-version = \"v1\"\n",
+    );
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+
+    let directory = configured("[policy]\ninputs = [\"inputs/pass\"]\nall-namespaces = true\n");
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(
+        code(&output),
+        1,
+        "registries without data: {}",
+        both(&output)
+    );
+
+    let directory = configured(
+        "[policy]\ninputs = [\"inputs/dupes\"]\nnamespaces = [\"combined\"]\ncombine = true\n",
+    );
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+
+    let directory = configured(
+        "[policy]\ninputs = [\"inputs/text\"]\nparsers = { \"inputs/text/*.txt\" = \"yaml\" }\n",
+    );
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(
+        code(&output),
+        1,
+        "manifest.txt is found in the directory and read as YAML: {}",
+        both(&output)
+    );
+    assert!(
+        stdout(&output).contains("inputs/text/manifest.txt:1  plain: image quay.io/plain:1.0"),
+        "{}",
+        both(&output)
+    );
+
+    let directory =
+        configured("[policy]\ninputs = [\"inputs/text/manifest.txt\"]\nparser = \"yaml\"\n");
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(
+        code(&output),
+        1,
+        "quay.io is not allowed: {}",
+        both(&output)
+    );
+
+    let directory = configured("[policy]\ninputs = [\"inputs/mixed\"]\nignore = \"vendor/\"\n");
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+}
+
+#[test]
+fn check_errors_when_a_policy_or_input_cannot_be_read() {
+    let directory = configured("[policy]\ninputs = [\"inputs/broken\"]\n");
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("error inputs/broken/bad.yaml:5: invalid yaml"),
+        "{}",
+        both(&output)
+    );
+
+    // From elsewhere, with --config: the input is still named relative to gate.toml.
+    let config = directory.path().join("gate.toml");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = gate(
+        elsewhere.path(),
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("::error file=inputs/broken/bad.yaml,line=5"),
+        "{}",
+        both(&output)
+    );
+
+    let directory =
+        configured("[policy]\ninputs = [\"inputs/pass\"]\npolicy = [\"broken-policy/policy\"]\n");
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).contains("broken-policy/policy/bad.rego:6: expecting `)`"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn policy_config_errors_name_the_line() {
+    for (config, at) in [
+        (
+            "[policy]\ninputs = [\"inputs\"]\nrego-version = \"v2\"\n",
+            "gate.toml:3:16:",
+        ),
+        (
+            "[policy]\ninputs = [\"inputs\"]\nparser = \"nope\"\n",
+            "gate.toml:3:10:",
+        ),
+        (
+            "[policy]\ninputs = [\"inputs\"]\nignore = \"(\"\n",
+            "gate.toml:3:10:",
+        ),
+        (
+            "[policy]\ninputs = [\"inputs\"]\nparsers = { \"*.txt\" = \"nope\" }\n",
+            "gate.toml:3:",
+        ),
+        (
+            "[policy]\ninputs = [\"inputs\"]\nnamespace = [\"main\"]\n",
+            "gate.toml:3:1:",
+        ),
+        ("\n[policy]\npolicy = [\"policy\"]\n", "gate.toml:2:1:"),
+    ] {
+        let directory = configured(config);
+        let output = gate(directory.path(), &["check"]);
+        assert_eq!(code(&output), 2, "{config}: {}", both(&output));
+        assert!(stderr(&output).contains(at), "{config}: {}", both(&output));
+    }
+}
+
+#[test]
+fn the_beacon_policy_passes_and_every_rule_fires_on_the_incident() {
+    let output = gate(
+        &beacon(),
+        &["check", "--only", "policy", "--color", "never"],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+
+    let output = gate(
+        &beacon().join("incidents"),
+        &["check", "--only", "policy", "--format", "json"],
+    );
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let text = stdout(&output);
+    for fired in [
+        "outside the approved registries",
+        "with a floating tag",
+        "has no memory limit",
+        "has no cpu request",
+        "has no memory request",
+        "runAsNonRoot: true",
+        "mounts the host path",
+        "has no readiness probe",
+    ] {
+        assert!(text.contains(fired), "{fired}: {text}");
+    }
+}
+
+#[test]
+fn explain_knows_the_policy_rules() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = gate(directory.path(), &["explain", "policy/deny"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+}
+
+#[test]
+fn verify_takes_the_policy_data_version_and_output_flags() {
+    let data = fixture("policy/data");
+    let output = gate(
+        &beacon(),
+        &[
+            "policy",
+            "verify",
+            "-p",
+            "policy",
+            "-d",
+            data.to_str().unwrap(),
+            "--rego-version",
+            "v1",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with('['), "{text}");
+    assert!(
+        text.contains("\"filename\": \"policy/deployment_test.rego\""),
+        "{text}"
+    );
+    let output = gate(
+        &beacon(),
+        &[
+            "policy", "verify", "--policy", "policy", "--output", "tap", "--quiet",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert!(stdout(&output).starts_with("1.."), "{}", both(&output));
+    let output = gate(&beacon(), &["policy", "verify", "-p", "no-such-policy"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+#[test]
+fn parse_ignores_matching_files_in_directories() {
+    let output = policy(&["parse", "inputs/mixed", "--ignore", "vendor/"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\"name\": \"api\""), "{text}");
+    assert!(!text.contains("worker"), "{text}");
+    let output = policy(&["parse", "inputs/mixed"]);
+    assert!(stdout(&output).contains("worker"), "{}", both(&output));
+}
