@@ -89,18 +89,7 @@ pub fn parse_dist_info(text: &str, path: &Path) -> Result<Dependency, ReadError>
 /// A distribution installed from a local directory (its `direct_url.json` has `dir_info`) is
 /// [`Origin::Local`].
 pub fn read_site_packages(dir: &Path) -> Result<Vec<Dependency>, ReadError> {
-    let io = |source| ReadError::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut infos: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "dist-info") && p.is_dir())
-        .collect();
-    infos.sort();
-    infos
+    dist_info_dirs(dir)?
         .into_iter()
         .map(|info| {
             let metadata = info.join("METADATA");
@@ -112,6 +101,22 @@ pub fn read_site_packages(dir: &Path) -> Result<Vec<Dependency>, ReadError> {
             Ok(dependency)
         })
         .collect()
+}
+
+/// The `*.dist-info` directories directly inside a site-packages directory, sorted by path.
+pub(crate) fn dist_info_dirs(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut infos: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "dist-info") && p.is_dir())
+        .collect();
+    infos.sort();
+    Ok(infos)
 }
 
 #[cfg(test)]

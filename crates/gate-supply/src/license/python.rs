@@ -126,18 +126,7 @@ pub fn read_site_packages_licenses(
     dir: &Path,
     classifier: Option<&TextClassifier>,
 ) -> Result<Vec<LicenseRecord>, ReadError> {
-    let io = |source| ReadError::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut infos: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "dist-info") && p.is_dir())
-        .collect();
-    infos.sort();
-    let mut records = infos
+    let mut records = crate::dist_info::dist_info_dirs(dir)?
         .into_iter()
         .map(|info| {
             let metadata = info.join("METADATA");
