@@ -9,6 +9,27 @@ use crate::output::write_atomically;
 pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must pass.
 # Every path here is relative to this file. Reference: docs/config.md.
 # Run `gate check` locally or in CI; exit 0 = pass, 1 = a gate failed, 2 = configuration or input error.
+# A gate runs when its section is present: uncomment the ones this repository needs.
+
+# [policy]                         # Rego rules over manifests, conftest's conventions
+# inputs = ["deploy"]
+# policy = ["policy"]
+
+# [coverage]                       # coverage.py's exact figures, per-path and diff thresholds
+# reports = ["coverage.xml"]
+# pyproject = "pyproject.toml"     # fail_under and precision from [tool.coverage.report]
+# diff-base = "origin/main"
+# diff-fail-under = 80
+
+# [supply.advisories]              # locked dependencies against OSV advisories, offline
+# lockfiles = ["requirements.txt", "Cargo.lock"]
+
+# [supply.licenses]                # every dependency's license against an SPDX allowlist
+# paths = [".venv", "."]
+# allow = ["MIT", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC"]
+
+# [release]                        # commit lint and the next version from Conventional Commits
+# lint-base = "origin/main"
 
 # Waivers: reasoned, time-boxed exceptions. A matching finding stays visible but does not fail;
 # an expired waiver fails the run; a waiver that matches nothing warns so it gets cleaned up.
@@ -33,4 +54,39 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
     write_atomically(&args.path, STARTER.as_bytes())?;
     println!("wrote {}", args.path.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::STARTER;
+
+    /// Every commented-out section of the starter is real configuration once uncommented.
+    #[test]
+    fn the_uncommented_starter_is_valid_configuration() {
+        let uncommented = STARTER
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest)
+                    if rest.starts_with('[')
+                        || rest
+                            .split_once(" = ")
+                            .is_some_and(|(key, _)| !key.contains(' ')) =>
+                {
+                    rest
+                }
+                _ => line,
+            })
+            .collect::<Vec<&str>>()
+            .join("\n");
+        let parsed = crate::config::parse(
+            &uncommented,
+            "gate.toml",
+            "gate.toml",
+            std::path::Path::new("."),
+        );
+        let parsed = parsed.unwrap_or_else(|error| panic!("{error}\n{uncommented}"));
+        let gates: Vec<&str> = parsed.sections.iter().map(|section| section.gate).collect();
+        assert_eq!(gates, ["policy", "coverage", "supply", "release"]);
+        assert_eq!(parsed.waivers.len(), 1);
+    }
 }
