@@ -80,22 +80,10 @@ impl ParserOptions {
         ])
     }
 
-    /// The actions semantic-release uses for any other host (and when no URL is known).
+    /// The actions semantic-release uses for any other host (and when no URL is known): the
+    /// same as for Bitbucket.
     pub fn other_host() -> ParserOptions {
-        ParserOptions::from_words(&[
-            "close",
-            "closes",
-            "closed",
-            "closing",
-            "fix",
-            "fixes",
-            "fixed",
-            "fixing",
-            "resolve",
-            "resolves",
-            "resolved",
-            "resolving",
-        ])
+        ParserOptions::bitbucket()
     }
 
     fn from_words(words: &[&str]) -> ParserOptions {

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::{code, stderr, stdout};
+
 /// A git repository in a temporary directory, isolated from the user's git configuration.
 struct Repo {
     directory: tempfile::TempDir,
@@ -96,18 +98,6 @@ impl Repo {
         }
         command.output().expect("the gate binary runs")
     }
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Runs and expects exit 0, returning standard output.
