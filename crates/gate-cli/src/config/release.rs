@@ -27,7 +27,10 @@ pub(crate) struct RawRelease {
     footer_max_line_length: Option<usize>,
     #[serde(default)]
     lint_levels: BTreeMap<String, Spanned<toml::Value>>,
-    lint_base: Option<String>,
+    lint_base: Option<Spanned<String>>,
+    lint_from: Option<Spanned<String>>,
+    #[serde(default)]
+    lint_exempt: Vec<Spanned<String>>,
 }
 
 /// The release settings, typed and checked.
@@ -47,8 +50,23 @@ pub struct Release {
     pub repository_url: Option<String>,
     /// Commit lint settings.
     pub lint: LintConfig,
-    /// Lint `lint-base..HEAD`; `None`: the commits since the last release.
-    pub lint_base: Option<String>,
+    /// Which commits the gate lints.
+    pub lint_range: LintRange,
+    /// Commits (full shas or prefixes of at least 7 digits) the lint skips: published history
+    /// that cannot be rewritten.
+    pub lint_exempt: Vec<String>,
+}
+
+/// Which commits `gate check` lints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LintRange {
+    /// The commits since the last release (the default).
+    SinceRelease,
+    /// `BASE..HEAD`: the commits after `BASE` (a pull request's, with `origin/main`).
+    After(String),
+    /// `FROM` and every commit after it (the whole history from a project's first
+    /// Conventional Commit).
+    From(String),
 }
 
 impl Release {
@@ -62,7 +80,8 @@ impl Release {
             changelog: root.join("CHANGELOG.md"),
             repository_url: None,
             lint: LintConfig::default(),
-            lint_base: None,
+            lint_range: LintRange::SinceRelease,
+            lint_exempt: Vec::new(),
         }
     }
 }
@@ -129,8 +148,39 @@ pub(crate) fn release(raw: RawRelease, root: &Path) -> Result<Release, Problem> 
             .set_level(rule, level)
             .map_err(|error| (Some(value.span()), error.to_string()))?;
     }
-    settings.lint_base = raw.lint_base;
+    settings.lint_range = match (raw.lint_base, raw.lint_from) {
+        (Some(_), Some(from)) => {
+            return Err((
+                Some(from.span()),
+                "`lint-base` and `lint-from` both choose the commits to lint: keep one".to_owned(),
+            ));
+        }
+        (Some(base), None) => LintRange::After(revision(&base, "lint-base")?),
+        (None, Some(from)) => LintRange::From(revision(&from, "lint-from")?),
+        (None, None) => LintRange::SinceRelease,
+    };
+    for commit in &raw.lint_exempt {
+        let sha = commit.get_ref().trim();
+        if sha.len() < 7 || sha.len() > 40 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err((
+                Some(commit.span()),
+                format!("lint-exempt `{sha}` is not a commit sha (7 to 40 hex digits)"),
+            ));
+        }
+        settings.lint_exempt.push(sha.to_ascii_lowercase());
+    }
     Ok(settings)
+}
+
+fn revision(value: &Spanned<String>, key: &str) -> Result<String, Problem> {
+    let text = value.get_ref().trim();
+    if text.is_empty() || text.starts_with('-') {
+        return Err((
+            Some(value.span()),
+            format!("`{key}` must name a commit or ref, not `{text}`"),
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// `"off"`, `"warning"`, `"error"`, or commitlint's numbers 0, 1, 2.

@@ -96,6 +96,17 @@ pub fn range_commits(directory: &Path, range: &str) -> Result<Vec<gate_release::
     Ok(log(directory, &[range])?.history.commits)
 }
 
+/// `from` and every commit after it up to `HEAD`, newest first. `^FROM^@` excludes only
+/// FROM's parents, so FROM itself is included, even when it is the root commit.
+pub fn commits_from(directory: &Path, from: &str) -> Result<Vec<gate_release::Commit>, String> {
+    if from.starts_with('-') {
+        return Err(format!("`{from}` is not a commit"));
+    }
+    Ok(log(directory, &["HEAD", &format!("^{from}^@")])?
+        .history
+        .commits)
+}
+
 fn log(directory: &Path, revisions: &[&str]) -> Result<ReleaseHistory, String> {
     let mut args = vec![
         "-c",

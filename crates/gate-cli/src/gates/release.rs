@@ -6,7 +6,7 @@ use std::path::Path;
 use gate_core::{Date, Finding, GateError, GateReport};
 use gate_release::{Branch, Config, LintConfig, NotesOptions, Plan, ReleaseError, lint_commits};
 
-use crate::config::release::Release;
+use crate::config::release::{LintRange, Release};
 use crate::gates::git::{self, ReleaseHistory};
 
 /// The branch to release as: the flag, then `[release] branch`, then the checked-out branch.
@@ -64,8 +64,8 @@ pub fn notes_options(date: Date, url: Option<&str>) -> NotesOptions {
     NotesOptions::new(date, url)
 }
 
-/// The lint findings the gate reports: `lint-base..HEAD` when configured, else the plan's
-/// unreleased commits.
+/// The lint findings the gate reports, for the configured range (by default the plan's
+/// unreleased commits), without the exempt commits.
 fn lint(
     directory: &Path,
     settings: &Release,
@@ -74,13 +74,23 @@ fn lint(
     outcome: &Result<Plan<'_>, ReleaseError>,
 ) -> Result<Vec<Finding>, String> {
     let lint_config: &LintConfig = &settings.lint;
-    if let Some(base) = &settings.lint_base {
-        let commits = git::range_commits(directory, &format!("{base}..HEAD"))?;
-        return Ok(lint_commits(&commits, lint_config));
+    let exempt = |commit: &&gate_release::Commit| {
+        !settings
+            .lint_exempt
+            .iter()
+            .any(|sha| commit.sha.starts_with(sha.as_str()))
+    };
+    let ranged = match &settings.lint_range {
+        LintRange::After(base) => Some(git::range_commits(directory, &format!("{base}..HEAD"))?),
+        LintRange::From(from) => Some(git::commits_from(directory, from)?),
+        LintRange::SinceRelease => None,
+    };
+    if let Some(commits) = ranged {
+        return Ok(lint_commits(commits.iter().filter(exempt), lint_config));
     }
     if let Ok(plan) = outcome {
         return Ok(lint_commits(
-            plan.commits.iter().map(|c| c.commit),
+            plan.commits.iter().map(|c| c.commit).filter(exempt),
             lint_config,
         ));
     }
@@ -93,7 +103,7 @@ fn lint(
     let plan =
         gate_release::plan(&history.history, &fallback).map_err(|error| error.to_string())?;
     Ok(lint_commits(
-        plan.commits.iter().map(|c| c.commit),
+        plan.commits.iter().map(|c| c.commit).filter(exempt),
         lint_config,
     ))
 }

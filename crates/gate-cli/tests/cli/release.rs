@@ -815,6 +815,79 @@ fn check_runs_the_release_gate() {
 }
 
 #[test]
+fn lint_from_includes_the_first_commit_and_lint_exempt_skips_published_history() {
+    let mut repo = Repo::new();
+    repo.commit("Initial import");
+    let root = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.commit("feat: first feature").tag("v1.0.0");
+    repo.commit("Fix typo");
+    let bad = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.commit("fix: a fix");
+    let lint_targets = |repo: &Repo, config: &str| {
+        std::fs::write(repo.file("gate.toml"), config).unwrap();
+        let output = repo.gate(&["check", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let mut targets: Vec<String> = json["gates"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["target"].as_str().unwrap().to_owned())
+            .collect();
+        targets.dedup();
+        (code(&output), targets)
+    };
+    // Since the last release (the default): only the commits after v1.0.0.
+    assert_eq!(
+        lint_targets(&repo, "[release]\n"),
+        (1, vec![bad[..7].to_owned()])
+    );
+    // From the root commit, inclusive: the root's message is linted too.
+    let config = format!("[release]\nlint-from = \"{root}\"\n");
+    assert_eq!(
+        lint_targets(&repo, &config),
+        (1, vec![bad[..7].to_owned(), root[..7].to_owned()])
+    );
+    // Exempt commits are skipped, by full sha or prefix; the rest still fail.
+    let config = format!(
+        "[release]\nlint-from = \"{root}\"\nlint-exempt = [\"{}\"]\n",
+        &bad[..10]
+    );
+    assert_eq!(
+        lint_targets(&repo, &config),
+        (1, vec![root[..7].to_owned()])
+    );
+    let config =
+        format!("[release]\nlint-from = \"{root}\"\nlint-exempt = [\"{bad}\", \"{root}\"]\n");
+    assert_eq!(lint_targets(&repo, &config), (0, vec![]));
+
+    // Bad settings name their line.
+    std::fs::write(
+        repo.file("gate.toml"),
+        "[release]\nlint-base = \"v1.0.0\"\nlint-from = \"v1.0.0\"\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("gate.toml:3:13: [release]: `lint-base` and `lint-from`"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(
+        repo.file("gate.toml"),
+        "[release]\nlint-exempt = [\"abc\"]\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("lint-exempt `abc` is not a commit sha"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn check_with_a_release_gate_that_cannot_read_git_is_an_error() {
     let directory = tempfile::tempdir().unwrap();
     std::fs::write(directory.path().join("gate.toml"), "[release]\n").unwrap();
