@@ -36,7 +36,7 @@ pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
     Ok(report.outcome().exit_code())
 }
 
-fn locate_config(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub(crate) fn locate_config(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(path) = given {
         return Ok(path.to_path_buf());
     }

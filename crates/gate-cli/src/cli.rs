@@ -37,6 +37,9 @@ pub enum Command {
     /// Release gate on its own: next version, notes, changelog, tag, commit lint, version bumps.
     #[command(subcommand)]
     Release(crate::release_command::ReleaseCommand),
+    /// Generate the CI configuration that runs every configured gate as its own check.
+    #[command(subcommand)]
+    Ci(crate::ci_command::CiCommand),
     /// Explain what a rule checks and how to fix or waive it.
     Explain(ExplainArgs),
     /// Print a shell completion script.

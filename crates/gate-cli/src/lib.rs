@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
+pub mod ci_command;
 pub mod cli;
 pub mod config;
 pub mod coverage_command;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli, environment: &Environment) -> u8 {
         Command::Coverage(command) => coverage_command::run(&command, environment),
         Command::Supply(command) => supply_command::run(&command, environment),
         Command::Release(command) => release_command::run(&command, environment),
+        Command::Ci(command) => ci_command::run(&command),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => {
             let mut command = Cli::command();

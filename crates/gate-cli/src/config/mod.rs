@@ -1,5 +1,6 @@
 //! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
 
+pub mod ci;
 pub mod coverage;
 pub mod policy;
 pub mod release;
@@ -69,6 +70,8 @@ pub struct Config {
     pub supply: Option<supply::Supply>,
     /// `[release]`, when present.
     pub release: Option<release::Release>,
+    /// `[ci]`, when present.
+    pub ci: Option<ci::Ci>,
 }
 
 /// What a configuration file says, before it is tied to a location on disk.
@@ -86,6 +89,8 @@ pub struct Parsed {
     pub supply: Option<supply::Supply>,
     /// `[release]`, when present.
     pub release: Option<release::Release>,
+    /// `[ci]`, when present.
+    pub ci: Option<ci::Ci>,
 }
 
 impl Config {
@@ -130,6 +135,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         coverage: parsed.coverage,
         supply: parsed.supply,
         release: parsed.release,
+        ci: parsed.ci,
     })
 }
 
@@ -143,6 +149,7 @@ struct RawConfig {
     supply: Option<Spanned<supply::RawSupply>>,
     release: Option<Spanned<release::RawRelease>>,
     protect: Option<Spanned<toml::Table>>,
+    ci: Option<Spanned<ci::RawCi>>,
 }
 
 #[derive(Deserialize)]
@@ -214,6 +221,12 @@ pub fn parse(
         .transpose()
         .map_err(|(span, message)| error_at(span, format!("[release]: {message}")))?;
 
+    let ci = raw
+        .ci
+        .map(|table| ci::ci(table.into_inner()))
+        .transpose()
+        .map_err(|(span, message)| error_at(span, format!("[ci]: {message}")))?;
+
     let mut waivers = Vec::new();
     for spanned in raw.waiver {
         let span = spanned.span();
@@ -232,6 +245,7 @@ pub fn parse(
         coverage,
         supply,
         release,
+        ci,
     })
 }
 

@@ -2,6 +2,7 @@
 //! One test binary for the crate; a module per command.
 
 mod check;
+mod ci;
 mod coverage;
 mod licenses;
 mod policy;

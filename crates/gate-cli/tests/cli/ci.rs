@@ -1,0 +1,262 @@
+//! `gate ci github|gitlab`: the generated files, their validity, and `--output`/`--check`.
+
+use serde_yaml::Value;
+
+use super::{code, copy_of, gate, project, stderr, stdout};
+
+fn yaml(text: &str) -> Value {
+    serde_yaml::from_str(text).expect("the generated file is valid YAML")
+}
+
+fn job_names(workflow: &Value) -> Vec<String> {
+    workflow["jobs"]
+        .as_mapping()
+        .expect("jobs")
+        .iter()
+        .map(|(id, job)| {
+            let name = job["name"].as_str().expect("every job has a name");
+            assert_eq!(id.as_str(), Some(name), "job ids equal their check names");
+            name.to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn github_workflow_snapshot() {
+    let directory = copy_of("ci");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    insta::assert_snapshot!("ci_github_workflow", stdout(&output));
+}
+
+#[test]
+fn gitlab_pipeline_snapshot() {
+    let directory = copy_of("ci");
+    let output = gate(directory.path(), &["ci", "gitlab"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    insta::assert_snapshot!("ci_gitlab_pipeline", stdout(&output));
+}
+
+#[test]
+fn the_github_workflow_has_a_job_per_gate_an_aggregator_and_a_publish_job() {
+    let directory = copy_of("ci");
+    let workflow = yaml(&stdout(&gate(directory.path(), &["ci", "github"])));
+    assert_eq!(
+        job_names(&workflow),
+        ["policy", "coverage", "supply", "release", "gate", "publish"]
+    );
+    let jobs = &workflow["jobs"];
+    // The aggregator runs even when a gate job failed or was skipped, and needs every gate.
+    assert_eq!(jobs["gate"]["if"].as_str(), Some("always()"));
+    assert_eq!(
+        serde_yaml::to_string(&jobs["gate"]["needs"]).unwrap(),
+        "- policy\n- coverage\n- supply\n- release\n"
+    );
+    // Least privilege: nothing at the top, read by default, write only where needed.
+    assert_eq!(workflow["permissions"], yaml("{}"));
+    assert_eq!(jobs["release"]["permissions"], yaml("contents: read"));
+    assert_eq!(
+        jobs["policy"]["permissions"]["security-events"].as_str(),
+        Some("write")
+    );
+    assert_eq!(
+        jobs["publish"]["permissions"]["contents"].as_str(),
+        Some("write")
+    );
+    // The release gate reads the whole history; the other gates need only the commit.
+    let checkout = |job: &str| jobs[job]["steps"][0]["with"].clone();
+    assert_eq!(checkout("release")["fetch-depth"].as_i64(), Some(0));
+    assert!(checkout("policy")["fetch-depth"].is_null());
+    assert_eq!(
+        jobs["policy"]["steps"][0]["uses"].as_str(),
+        Some("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"),
+        "[ci.actions] replaces a pinned action"
+    );
+    // Superseded pull request runs are cancelled.
+    assert!(
+        workflow["concurrency"]["cancel-in-progress"]
+            .as_str()
+            .unwrap()
+            .contains("pull_request")
+    );
+    // Publishing happens on the configured default branch only, after the aggregator.
+    assert_eq!(
+        jobs["publish"]["if"].as_str(),
+        Some("github.event_name == 'push' && github.ref == 'refs/heads/trunk'")
+    );
+    assert_eq!(
+        serde_yaml::to_string(&jobs["publish"]["needs"]).unwrap(),
+        "- gate\n"
+    );
+    let text = serde_yaml::to_string(&jobs["publish"]["steps"]).unwrap();
+    assert!(
+        text.contains("tags: registry.example.com/acme/shop:${{ steps.next.outputs.version }}")
+    );
+    assert!(text.contains("${{ secrets.REGISTRY_PASSWORD }}"));
+    assert!(
+        !text.contains("npm") && !text.contains("node"),
+        "no Node in the release"
+    );
+}
+
+#[test]
+fn every_action_is_pinned_to_a_version() {
+    let directory = copy_of("ci");
+    let workflow = yaml(&stdout(&gate(directory.path(), &["ci", "github"])));
+    for job in workflow["jobs"].as_mapping().unwrap().values() {
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(uses) = step["uses"].as_str() {
+                let (_, reference) = uses.split_once('@').expect("a ref");
+                assert!(
+                    reference.starts_with('v') && reference.contains('.') || reference.len() == 40,
+                    "{uses} is pinned to a release or a commit"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_gitlab_pipeline_reports_code_quality_and_junit_per_gate() {
+    let directory = copy_of("ci");
+    let pipeline = yaml(&stdout(&gate(directory.path(), &["ci", "gitlab"])));
+    for gate_name in ["policy", "coverage", "supply", "release"] {
+        let job = &pipeline[gate_name];
+        assert_eq!(job["extends"].as_str(), Some(".gate"));
+        let reports = &job["artifacts"]["reports"];
+        assert_eq!(
+            reports["codequality"].as_str(),
+            Some(format!("gate-{gate_name}-codequality.json").as_str())
+        );
+        assert_eq!(
+            reports["junit"].as_str(),
+            Some(format!("gate-{gate_name}-junit.xml").as_str())
+        );
+        let script = serde_yaml::to_string(&job["script"]).unwrap();
+        assert!(script.contains(&format!("gate check --only {gate_name} ")));
+    }
+    assert_eq!(
+        pipeline["release"]["variables"]["GIT_DEPTH"].as_i64(),
+        Some(0)
+    );
+    let supply = serde_yaml::to_string(&pipeline["supply"]["script"]).unwrap();
+    assert!(supply.contains("gate supply db update"), "{supply}");
+}
+
+#[test]
+fn output_writes_the_file_and_check_compares_it() {
+    let directory = copy_of("ci");
+    let path = ".github/workflows/gate.yml";
+    let output = gate(directory.path(), &["ci", "github", "--output", path]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let written = std::fs::read_to_string(directory.path().join(path)).unwrap();
+    assert_eq!(written, stdout(&gate(directory.path(), &["ci", "github"])));
+
+    let output = gate(
+        directory.path(),
+        &["ci", "github", "--output", path, "--check"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), format!("{path} is up to date\n"));
+
+    std::fs::write(
+        directory.path().join(path),
+        written.replace("trunk", "main"),
+    )
+    .unwrap();
+    let output = gate(
+        directory.path(),
+        &["ci", "github", "--output", path, "--check"],
+    );
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("out of date"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = gate(
+        directory.path(),
+        &["ci", "gitlab", "--output", "gate.gitlab-ci.yml", "--check"],
+    );
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn check_needs_output() {
+    let directory = copy_of("ci");
+    let output = gate(directory.path(), &["ci", "github", "--check"]);
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn a_config_elsewhere_is_passed_to_every_job() {
+    let directory = copy_of("ci");
+    let service = directory.path().join("services/shop");
+    std::fs::create_dir_all(&service).unwrap();
+    std::fs::rename(
+        directory.path().join("gate.toml"),
+        service.join("gate.toml"),
+    )
+    .unwrap();
+    let output = gate(
+        directory.path(),
+        &["ci", "github", "--config", "services/shop/gate.toml"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    assert_eq!(
+        workflow["jobs"]["policy"]["steps"][1]["with"]["config"].as_str(),
+        Some("services/shop/gate.toml")
+    );
+    let publish = serde_yaml::to_string(&workflow["jobs"]["publish"]["steps"]).unwrap();
+    assert!(
+        publish.contains("git add services/shop/CHANGELOG.md"),
+        "{publish}"
+    );
+    assert!(publish.contains("gate release next --config services/shop/gate.toml"));
+}
+
+#[test]
+fn without_an_action_or_install_command_it_says_what_to_set() {
+    let directory = project("[policy]\ninputs = [\"deploy\"]\n");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("set `action"),
+        "{}",
+        stderr(&output)
+    );
+    let output = gate(directory.path(), &["ci", "gitlab"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("set `install`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn ci_config_errors_name_the_line() {
+    let directory = project("[policy]\ninputs = [\"deploy\"]\n\n[ci]\naction = \"acme/gate\"\n");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("gate.toml:5:10: [ci]: action `acme/gate` needs a ref"),
+        "{}",
+        stderr(&output)
+    );
+    let directory = project("[policy]\ninputs = [\"d\"]\n[ci.setup]\nlint = [\"x\"]\n");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("setup for `lint`: not a gate"),
+        "{}",
+        stderr(&output)
+    );
+}
