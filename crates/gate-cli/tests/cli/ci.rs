@@ -260,3 +260,94 @@ fn ci_config_errors_name_the_line() {
         stderr(&output)
     );
 }
+
+/// The repository's own files: `action.yml` and `.pre-commit-hooks.yaml`.
+fn repository_file(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(name);
+    yaml(&std::fs::read_to_string(path).unwrap())
+}
+
+#[test]
+fn the_workflow_only_passes_inputs_the_action_declares() {
+    let action = repository_file("action.yml");
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let inputs = action["inputs"].as_mapping().unwrap();
+    let directory = copy_of("ci");
+    let workflow = yaml(&stdout(&gate(directory.path(), &["ci", "github"])));
+    let mut used = 0;
+    for job in workflow["jobs"].as_mapping().unwrap().values() {
+        for step in job["steps"].as_sequence().unwrap() {
+            if step["uses"].as_str() != Some("acme/gate@v0.1.0") {
+                continue;
+            }
+            for key in step["with"].as_mapping().unwrap().keys() {
+                assert!(inputs.contains_key(key), "action.yml has no input {key:?}");
+                used += 1;
+            }
+        }
+    }
+    // only + sarif for policy, coverage and supply, `args` for the database update, only for
+    // release, `args` for the publish job's install.
+    assert_eq!(used, 9);
+}
+
+#[test]
+fn the_pre_commit_hooks_run_real_gate_commands() {
+    let hooks = repository_file(".pre-commit-hooks.yaml");
+    let hooks = hooks.as_sequence().unwrap();
+    let ids: Vec<&str> = hooks
+        .iter()
+        .map(|hook| hook["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["gate-commit-msg", "gate-policy", "gate-check"]);
+    let directory = tempfile::tempdir().unwrap();
+    for hook in hooks {
+        let entry = hook["entry"].as_str().unwrap();
+        let words: Vec<&str> = entry.split_whitespace().collect();
+        assert_eq!(words[0], "gate");
+        let (flags, command): (Vec<&str>, Vec<&str>) =
+            words[1..].iter().partition(|word| word.starts_with('-'));
+        let mut args = command.clone();
+        args.push("--help");
+        let output = gate(directory.path(), &args);
+        assert_eq!(code(&output), 0, "{entry}: {}", stderr(&output));
+        for flag in flags {
+            assert!(stdout(&output).contains(flag), "{entry}: no {flag}");
+        }
+    }
+    let commit_msg = &hooks[0];
+    assert_eq!(
+        serde_yaml::to_string(&commit_msg["stages"]).unwrap(),
+        "- commit-msg\n"
+    );
+}
+
+#[test]
+fn the_commit_msg_hook_fails_a_bad_message_file() {
+    let directory = tempfile::tempdir().unwrap();
+    let message = directory.path().join("COMMIT_EDITMSG");
+    std::fs::write(&message, "Fixed stuff.\n").unwrap();
+    let output = gate(
+        directory.path(),
+        &[
+            "release",
+            "lint",
+            "--message-file",
+            message.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    std::fs::write(&message, "fix(api): reject empty recipients\n").unwrap();
+    let output = gate(
+        directory.path(),
+        &[
+            "release",
+            "lint",
+            "--message-file",
+            message.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+}
