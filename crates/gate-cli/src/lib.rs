@@ -14,6 +14,7 @@ pub mod coverage_command;
 pub mod environment;
 pub mod explain;
 pub mod gates;
+pub mod http;
 pub mod init;
 pub mod output;
 pub mod policy_command;

@@ -126,18 +126,7 @@ fn fetch(
 
 /// Streams `url` into `path` (created or truncated); returns the byte count.
 fn download(url: &str, path: &Path, environment: &Environment) -> anyhow::Result<u64> {
-    let proxy = match proxy_for(url, environment) {
-        Some(proxy) => {
-            Some(ureq::Proxy::new(proxy).with_context(|| format!("invalid proxy `{proxy}`"))?)
-        }
-        None => None,
-    };
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(proxy)
-        .timeout_connect(Some(Duration::from_secs(30)))
-        .timeout_global(Some(Duration::from_secs(15 * 60)))
-        .build()
-        .into();
+    let agent = crate::http::agent(url, environment, Duration::from_secs(15 * 60))?;
     let mut response = agent
         .get(url)
         .call()
@@ -155,37 +144,6 @@ fn download(url: &str, path: &Path, environment: &Environment) -> anyhow::Result
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(bytes)
-}
-
-/// The proxy to use for `url`: none for loopback hosts and hosts `NO_PROXY` lists.
-fn proxy_for<'a>(url: &str, environment: &'a Environment) -> Option<&'a str> {
-    let proxy = environment.proxy.as_deref()?;
-    let host = host_of(url);
-    if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-        return None;
-    }
-    let bypassed = environment.no_proxy.as_deref().is_some_and(|list| {
-        list.split(',').map(str::trim).any(|entry| {
-            entry == "*"
-                || (!entry.is_empty()
-                    && (host == entry.trim_start_matches('.')
-                        || host.ends_with(&format!(".{}", entry.trim_start_matches('.')))))
-        })
-    });
-    (!bypassed).then_some(proxy)
-}
-
-/// The host of a URL (`example.org` in `https://user@example.org:8443/x`).
-fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if host_port.starts_with('[') {
-        return host_port
-            .split_once(']')
-            .map_or(host_port, |(h, _)| &host_port[..=h.len()]);
-    }
-    host_port.split(':').next().unwrap_or(host_port)
 }
 
 /// OSV ecosystem names are words such as `PyPI`, `crates.io`, `Debian:12`, `GitHub Actions`;
@@ -264,28 +222,6 @@ pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hosts_and_proxies() {
-        assert_eq!(host_of("http://127.0.0.1:8080/PyPI/all.zip"), "127.0.0.1");
-        assert_eq!(host_of("https://u:p@example.org:8443/x"), "example.org");
-        assert_eq!(host_of("http://[::1]:80/x"), "[::1]");
-        let environment = Environment {
-            proxy: Some("http://proxy:3128".into()),
-            no_proxy: Some("internal.example, .corp".into()),
-            ..Environment::default()
-        };
-        assert_eq!(proxy_for("http://127.0.0.1:1/x", &environment), None);
-        assert_eq!(
-            proxy_for("https://a.internal.example/x", &environment),
-            None
-        );
-        assert_eq!(proxy_for("https://db.corp/x", &environment), None);
-        assert_eq!(
-            proxy_for("https://osv.example/x", &environment),
-            Some("http://proxy:3128")
-        );
-    }
 
     #[test]
     fn ecosystem_names_cannot_steer_paths_or_urls() {
