@@ -51,7 +51,8 @@ pub use model::{
     BypassActor, BypassActorType, BypassMode, GITHUB_ACTIONS_APP_ID, Protection, RequiredCheck,
 };
 pub use request::{
-    ApiRequest, Method, github_branch_protection_request, github_ruleset_request, gitlab_requests,
+    ApiRequest, Method, github_branch_protection_request, github_ruleset_request,
+    github_rulesets_list_request, gitlab_requests,
 };
 pub use rules::ALL;
 

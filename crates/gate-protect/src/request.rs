@@ -109,6 +109,19 @@ pub fn gitlab_requests(protection: &Protection, project: &str) -> Vec<ApiRequest
     ]
 }
 
+/// Lists the repository's own rulesets (`GET /repos/{owner}/{repo}/rulesets`, first 100, not
+/// the organization's), to find the id of the ruleset to update.
+pub fn github_rulesets_list_request(repository: &str) -> ApiRequest {
+    ApiRequest {
+        method: Method::Get,
+        path: format!(
+            "{}/rulesets?includes_parents=false&per_page=100",
+            repository_path(repository)
+        ),
+        body: Value::Null,
+    }
+}
+
 /// `/repos/{owner}/{repo}`, both parts encoded as single path segments.
 fn repository_path(repository: &str) -> String {
     let (owner, repo) = repository.split_once('/').unwrap_or((repository, ""));
@@ -150,5 +163,15 @@ mod tests {
         assert_eq!(repository_path("o/r"), "/repos/o/r");
         assert_eq!(repository_path("o/r/../x"), "/repos/o/r%2F..%2Fx");
         assert_eq!(repository_path("../x"), "/repos/%2E%2E/x");
+    }
+
+    #[test]
+    fn the_rulesets_list_is_the_repository_own() {
+        let request = github_rulesets_list_request("acme/shop");
+        assert_eq!(request.method, Method::Get);
+        assert_eq!(
+            request.path,
+            "/repos/acme/shop/rulesets?includes_parents=false&per_page=100"
+        );
     }
 }
