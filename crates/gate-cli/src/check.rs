@@ -75,6 +75,13 @@ fn select<'a>(
         }
     }
     for name in only {
+        if name == "protect" && config.protect.is_some() && !config.configures(name) {
+            bail!(
+                "--only protect: [protect] in {} has no `current` (a saved API response), so \
+                 there is nothing to check; `gate protect plan` shows the settings it asks for",
+                config.path.display()
+            );
+        }
         if !config.configures(name) {
             bail!(
                 "--only {name}: {} has no [{name}] section, so the {name} gate cannot run",
@@ -153,13 +160,17 @@ fn run_gate(
             .release
             .as_ref()
             .map(|release| gates::release::run(release, root)),
+        "protect" => config.protect.as_ref().and_then(|protect| {
+            let current = protect.current.as_ref()?;
+            Some(gates::protect::run(protect, config, current))
+        }),
         _ => None,
     };
     report.ok_or_else(|| ConfigError {
         path: config.path.display().to_string(),
         position: Some((section.line, 1)),
         message: format!(
-            "[{gate}] configures the {gate} gate, which this build of gate does not include yet",
+            "[{gate}] has no settings the {gate} gate can run",
             gate = section.gate
         ),
     })

@@ -37,6 +37,10 @@ pub enum Command {
     /// Release gate on its own: next version, notes, changelog, tag, commit lint, version bumps.
     #[command(subcommand)]
     Release(crate::release_command::ReleaseCommand),
+    /// Protect gate: required status checks as a GitHub ruleset or branch protection (or GitLab
+    /// settings) derived from gate.toml — print, check for drift, apply.
+    #[command(subcommand)]
+    Protect(crate::protect_command::ProtectCommand),
     /// Generate the CI configuration that runs every configured gate as its own check.
     #[command(subcommand)]
     Ci(crate::ci_command::CiCommand),

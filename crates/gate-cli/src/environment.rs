@@ -27,6 +27,28 @@ pub struct Environment {
     pub proxy: Option<String>,
     /// `NO_PROXY`: comma-separated hosts (or `.domain` suffixes, or `*`) reached directly.
     pub no_proxy: Option<String>,
+    /// `GITHUB_TOKEN` (else `GH_TOKEN`): the token `gate protect apply` sends to GitHub.
+    pub github_token: Option<Secret>,
+    /// `GITHUB_REPOSITORY`: `owner/repo`, set in GitHub Actions.
+    pub github_repository: Option<String>,
+    /// `GITHUB_API_URL`: the REST API's root, set in GitHub Actions (GitHub Enterprise too).
+    pub github_api_url: Option<String>,
+    /// `GITLAB_TOKEN`: the token `gate protect apply --provider gitlab` sends.
+    pub gitlab_token: Option<Secret>,
+    /// `CI_PROJECT_PATH`: `group/project`, set in GitLab CI.
+    pub gitlab_project: Option<String>,
+    /// `CI_API_V4_URL`: the REST API's root, set in GitLab CI.
+    pub gitlab_api_url: Option<String>,
+}
+
+/// A credential: usable, but never shown by `{:?}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 impl Environment {
@@ -55,8 +77,21 @@ impl Environment {
             no_proxy: ["NO_PROXY", "no_proxy"]
                 .into_iter()
                 .find_map(|name| std::env::var(name).ok()),
+            github_token: ["GITHUB_TOKEN", "GH_TOKEN"]
+                .into_iter()
+                .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+                .map(Secret),
+            github_repository: text("GITHUB_REPOSITORY"),
+            github_api_url: text("GITHUB_API_URL"),
+            gitlab_token: text("GITLAB_TOKEN").map(Secret),
+            gitlab_project: text("CI_PROJECT_PATH"),
+            gitlab_api_url: text("CI_API_V4_URL"),
         }
     }
+}
+
+fn text(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 fn today_utc() -> Option<Date> {

@@ -16,6 +16,7 @@ pub fn catalog() -> Vec<&'static Rule> {
     rules.push(&crate::gates::supply::STALE_DATABASE);
     rules.push(&crate::gates::supply::NO_ADVISORY_DATA);
     rules.extend(gate_release::RULES);
+    rules.extend(gate_protect::RULES);
     rules.sort_by_key(|rule| rule.id);
     rules
 }

@@ -14,6 +14,28 @@ pub fn agent(
     environment: &Environment,
     timeout: Duration,
 ) -> anyhow::Result<ureq::Agent> {
+    Ok(builder(url, environment, timeout)?.build().into())
+}
+
+/// An agent for a REST API: like [`agent`], but a status outside 2xx is a response to read
+/// (the API's error message), not an error.
+pub fn api_agent(
+    url: &str,
+    environment: &Environment,
+    timeout: Duration,
+) -> anyhow::Result<ureq::Agent> {
+    Ok(builder(url, environment, timeout)?
+        .http_status_as_error(false)
+        .build()
+        .into())
+}
+
+/// The settings both agents share: the proxy choice and the timeouts.
+fn builder(
+    url: &str,
+    environment: &Environment,
+    timeout: Duration,
+) -> anyhow::Result<ureq::config::ConfigBuilder<ureq::typestate::AgentScope>> {
     let proxy = match proxy_for(url, environment) {
         Some(proxy) => {
             Some(ureq::Proxy::new(proxy).with_context(|| format!("invalid proxy `{proxy}`"))?)
@@ -23,9 +45,7 @@ pub fn agent(
     Ok(ureq::Agent::config_builder()
         .proxy(proxy)
         .timeout_connect(Some(Duration::from_secs(30)))
-        .timeout_global(Some(timeout))
-        .build()
-        .into())
+        .timeout_global(Some(timeout)))
 }
 
 /// The proxy to use for `url`: none for loopback hosts and hosts `NO_PROXY` lists.
@@ -47,7 +67,7 @@ fn proxy_for<'a>(url: &str, environment: &'a Environment) -> Option<&'a str> {
 }
 
 /// The host of a URL (`example.org` in `https://user@example.org:8443/x`).
-fn host_of(url: &str) -> &str {
+pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);

@@ -18,6 +18,7 @@ pub mod http;
 pub mod init;
 pub mod output;
 pub mod policy_command;
+pub mod protect_command;
 pub mod release_command;
 pub mod supply_command;
 
@@ -53,6 +54,7 @@ pub fn run(cli: Cli, environment: &Environment) -> u8 {
         Command::Supply(command) => supply_command::run(&command, environment),
         Command::Release(command) => release_command::run(&command, environment),
         Command::Ci(command) => ci_command::run(&command),
+        Command::Protect(command) => protect_command::run(&command, environment),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => {
             let mut command = Cli::command();

@@ -3,6 +3,7 @@
 pub mod ci;
 pub mod coverage;
 pub mod policy;
+pub mod protect;
 pub mod release;
 pub mod supply;
 
@@ -70,6 +71,8 @@ pub struct Config {
     pub supply: Option<supply::Supply>,
     /// `[release]`, when present.
     pub release: Option<release::Release>,
+    /// `[protect]`, when present.
+    pub protect: Option<protect::Protect>,
     /// `[ci]`, when present.
     pub ci: Option<ci::Ci>,
 }
@@ -89,6 +92,8 @@ pub struct Parsed {
     pub supply: Option<supply::Supply>,
     /// `[release]`, when present.
     pub release: Option<release::Release>,
+    /// `[protect]`, when present.
+    pub protect: Option<protect::Protect>,
     /// `[ci]`, when present.
     pub ci: Option<ci::Ci>,
 }
@@ -135,6 +140,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         coverage: parsed.coverage,
         supply: parsed.supply,
         release: parsed.release,
+        protect: parsed.protect,
         ci: parsed.ci,
     })
 }
@@ -148,7 +154,7 @@ struct RawConfig {
     coverage: Option<Spanned<coverage::RawProject>>,
     supply: Option<Spanned<supply::RawSupply>>,
     release: Option<Spanned<release::RawRelease>>,
-    protect: Option<Spanned<toml::Table>>,
+    protect: Option<Spanned<protect::RawProtect>>,
     ci: Option<Spanned<ci::RawCi>>,
 }
 
@@ -179,13 +185,27 @@ pub fn parse(
     let raw: RawConfig = toml::from_str(text)
         .map_err(|error| error_at(error.span(), error.message().trim().to_owned()))?;
 
+    let protect_span = raw.protect.as_ref().map(Spanned::span);
+    let protect = raw
+        .protect
+        .map(|table| protect::protect(table.into_inner(), root))
+        .transpose()
+        .map_err(|(span, message)| error_at(span, format!("[protect]: {message}")))?;
+    // [protect] is a gate of `gate check` only with a saved response to compare; without one it
+    // configures `gate protect plan|apply` alone.
+    let protect_gate_span = protect_span.filter(|_| {
+        protect
+            .as_ref()
+            .is_some_and(|protect| protect.current.is_some())
+    });
+
     let mut sections = Vec::new();
     let present = [
         ("policy", raw.policy.as_ref().map(Spanned::span)),
         ("coverage", raw.coverage.as_ref().map(Spanned::span)),
         ("supply", raw.supply.as_ref().map(Spanned::span)),
         ("release", raw.release.as_ref().map(Spanned::span)),
-        ("protect", raw.protect.as_ref().map(Spanned::span)),
+        ("protect", protect_gate_span),
     ];
     for (gate, span) in present {
         if let Some(span) = span {
@@ -245,6 +265,7 @@ pub fn parse(
         coverage,
         supply,
         release,
+        protect,
         ci,
     })
 }

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod git;
 pub mod licenses;
 pub mod policy;
+pub mod protect;
 pub mod release;
 pub mod supply;
 

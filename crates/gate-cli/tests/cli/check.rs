@@ -50,15 +50,22 @@ fn a_missing_report_is_an_error_not_a_pass() {
 }
 
 #[test]
-fn a_gate_that_is_not_built_yet_is_a_config_error_naming_its_line() {
+fn protect_without_saved_settings_is_not_a_gate_of_check() {
+    // [protect] alone configures `gate protect plan|apply`; with `current` it is checked too.
     let directory = service(&format!("{PASSING}\n[protect]\nbranch = \"main\"\n"));
     let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!stdout(&output).contains("protect"), "{}", stdout(&output));
+    let output = gate(directory.path(), &["check", "--only", "protect"]);
     assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("gate.toml:5:1: [protect] configures the protect gate"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("has no `current`"), "{}", stderr(&output));
+
+    let directory = service(&format!(
+        "{PASSING}\n[protect]\nbranch = \"main\"\ncurrent = \"missing.json\"\n"
+    ));
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 2, "a settings file that cannot be read is an error");
+    assert!(stdout(&output).contains("protect ERROR"), "{}", stdout(&output));
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod ci;
 mod coverage;
 mod licenses;
 mod policy;
+mod protect;
 mod release;
 mod supply;
 

@@ -1,0 +1,87 @@
+//! The protect gate's glue: the protection gate.toml asks for, with gate's CI jobs as the
+//! required checks, and the drift check of a saved API response for `gate check`.
+
+use std::path::Path;
+
+use gate_core::{GateError, GateReport};
+use gate_protect::{Protection, RequiredCheck};
+
+use crate::ci_command::github::required_checks;
+use crate::config::Config;
+use crate::config::protect::Protect;
+
+/// The gate's name in reports.
+pub const GATE: &str = gate_protect::GATE;
+
+/// The protected branch: `[protect] branch`, else `[ci] branch`, else `main`.
+pub fn branch(protect: &Protect, config: &Config) -> String {
+    protect
+        .branch
+        .clone()
+        .or_else(|| config.ci.as_ref().map(|ci| ci.branch.clone()))
+        .unwrap_or_else(|| "main".to_owned())
+}
+
+/// The protection to enforce: every job `gate ci github` writes for a pull request (pinned to
+/// GitHub Actions unless `any-source`), then the extra checks (from any source: other CI
+/// systems report them too).
+pub fn protection(protect: &Protect, config: &Config) -> Protection {
+    let mut checks: Vec<RequiredCheck> = required_checks(config)
+        .into_iter()
+        .map(|name| {
+            if protect.any_source {
+                RequiredCheck::any(name)
+            } else {
+                RequiredCheck::github_actions(name)
+            }
+        })
+        .collect();
+    for name in &protect.extra_checks {
+        if !checks.iter().any(|check| &check.context == name) {
+            checks.push(RequiredCheck::any(name.clone()));
+        }
+    }
+    let mut protection = Protection::new(branch(protect, config), checks);
+    protection.strict = protect.strict;
+    protection.enforce_admins = protect.enforce_admins;
+    protection.required_approvals = protect.required_approvals;
+    protection.dismiss_stale_reviews = protect.dismiss_stale_reviews;
+    protection.require_code_owner_review = protect.code_owner_review;
+    protection.linear_history = protect.linear_history;
+    protection.bypass_actors.clone_from(&protect.bypass);
+    protection
+}
+
+/// Compares the saved response at `current` with the protection gate.toml asks for. A file
+/// that cannot be read or is not a response gate knows is an error (exit 2), never a pass.
+pub fn run(protect: &Protect, config: &Config, current: &Path) -> GateReport {
+    let shown = current
+        .strip_prefix(&config.root)
+        .unwrap_or(current)
+        .display()
+        .to_string();
+    let text = match std::fs::read_to_string(current) {
+        Ok(text) => text,
+        Err(error) => {
+            return GateReport::errored(
+                GATE,
+                GateError::new(format!("cannot read {shown}: {error}")),
+            );
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(error) => {
+            return GateReport::errored(
+                GATE,
+                GateError::new(format!(
+                    "{shown}:{}:{}: not JSON: {error}",
+                    error.line(),
+                    error.column()
+                )),
+            );
+        }
+    };
+    gate_protect::check_drift(&protection(protect, config), &value, &shown)
+        .unwrap_or_else(|error| GateReport::errored(GATE, GateError::new(error.to_string())))
+}

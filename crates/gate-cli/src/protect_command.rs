@@ -1,0 +1,428 @@
+//! `gate protect plan|check|apply`: the branch protection gate.toml asks for — every job of
+//! `gate ci github` a required check — printed, compared with a saved API response, or sent.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use gate_core::Report;
+use gate_protect::{ApiRequest, Protection};
+
+use crate::cli::OutputArgs;
+use crate::config::protect::{Protect, Provider};
+use crate::config::{self, Config};
+use crate::environment::{Environment, Secret};
+use crate::gates;
+use crate::{EXIT_PASS, output};
+
+/// `gate protect …`.
+#[derive(Debug, Subcommand)]
+pub enum ProtectCommand {
+    /// Print the settings body gate.toml asks for (standard output) and the checks it
+    /// requires (standard error): pipe it to `gh api --input -`, or use `apply`.
+    Plan(PlanArgs),
+    /// Compare a saved API response with the protection gate.toml asks for
+    /// (exit 0 as asked, 1 drift, 2 error).
+    Check(ProtectCheckArgs),
+    /// Send the settings to GitHub (token from `GITHUB_TOKEN`) or GitLab (`GITLAB_TOKEN`).
+    Apply(ApplyArgs),
+}
+
+/// Which body GitHub gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum BodyFormat {
+    /// A repository ruleset with a `required_status_checks` rule (the modern way).
+    #[default]
+    Ruleset,
+    /// Classic branch protection.
+    BranchProtection,
+}
+
+/// Which settings: the configuration, the provider and the body format.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The configuration file [default: gate.toml in the current directory or the nearest parent].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the repository is hosted [default: `provider` in [protect], else github].
+    #[arg(long, value_enum)]
+    pub provider: Option<Provider>,
+    /// GitHub's settings as a ruleset or as classic branch protection.
+    #[arg(long, value_enum, default_value_t = BodyFormat::Ruleset)]
+    pub format: BodyFormat,
+}
+
+/// `gate protect check`.
+#[derive(Debug, Args)]
+pub struct ProtectCheckArgs {
+    /// The configuration file [default: gate.toml in the current directory or the nearest parent].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The saved API response: a ruleset (`gh api repos/O/R/rulesets/ID`), the rules for a
+    /// branch, classic branch protection, or GitLab project settings [default: `current` in
+    /// [protect]].
+    #[arg(long, value_name = "FILE")]
+    pub current: Option<PathBuf>,
+    /// Output formats and destinations.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `gate protect apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Which settings.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// The repository: `owner/repo` on GitHub, `group/project` (or its id) on GitLab
+    /// [default: `GITHUB_REPOSITORY`, or `CI_PROJECT_PATH` on GitLab].
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+    /// The REST API's root [default: `GITHUB_API_URL` or the public GitHub API; `CI_API_V4_URL` or
+    /// the public GitLab API].
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Print the requests instead of sending them (no token needed).
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Runs `gate protect …` and returns the exit code.
+pub fn run(command: &ProtectCommand, environment: &Environment) -> anyhow::Result<u8> {
+    match command {
+        ProtectCommand::Plan(args) => plan(args),
+        ProtectCommand::Check(args) => check(args, environment),
+        ProtectCommand::Apply(args) => apply(args, environment),
+    }
+}
+
+/// The configuration and its `[protect]` section (the defaults when there is none).
+fn settings(config_path: Option<&std::path::Path>) -> anyhow::Result<(Config, Protect)> {
+    let path = crate::check::locate_config(config_path)?;
+    let config = config::load(&path)?;
+    let protect = config.protect.clone().unwrap_or_default();
+    Ok((config, protect))
+}
+
+fn plan(args: &PlanArgs) -> anyhow::Result<u8> {
+    let (config, protect) = settings(args.config.as_deref())?;
+    let protection = gates::protect::protection(&protect, &config);
+    let provider = args.provider.unwrap_or(protect.provider);
+    let body = match (provider, args.format) {
+        (Provider::Github, BodyFormat::Ruleset) => {
+            gate_protect::github_ruleset(&protection, &protect.ruleset_name)
+        }
+        (Provider::Github, BodyFormat::BranchProtection) => {
+            gate_protect::github_branch_protection(&protection)
+        }
+        (Provider::Gitlab, _) => {
+            let settings = gate_protect::gitlab_settings(&protection);
+            serde_json::json!({
+                "project": settings.project,
+                "protected_branch": settings.protected_branch,
+            })
+        }
+    };
+    eprintln!("{}", summary(&protection, provider, args.format, &protect));
+    println!("{}", serde_json::to_string_pretty(&body)?);
+    Ok(EXIT_PASS)
+}
+
+/// What the plan protects and where the body goes, for a reader of the terminal.
+fn summary(
+    protection: &Protection,
+    provider: Provider,
+    format: BodyFormat,
+    protect: &Protect,
+) -> String {
+    let checks: Vec<&str> = protection
+        .checks
+        .iter()
+        .map(|check| check.context.as_str())
+        .collect();
+    let destination = match (provider, format) {
+        (Provider::Github, BodyFormat::Ruleset) => format!(
+            "a ruleset named \"{}\": POST /repos/OWNER/REPO/rulesets (PUT …/rulesets/ID to \
+             update)",
+            protect.ruleset_name
+        ),
+        (Provider::Github, BodyFormat::BranchProtection) => format!(
+            "classic branch protection: PUT /repos/OWNER/REPO/branches/{}/protection",
+            protection.branch
+        ),
+        (Provider::Gitlab, _) => {
+            "GitLab: PUT /projects/ID with \"project\", POST /projects/ID/protected_branches \
+             with \"protected_branch\""
+                .to_owned()
+        }
+    };
+    let mut text = format!(
+        "branch {}: required checks {} (the pull request jobs of `gate ci github`{})\n{destination}",
+        protection.branch,
+        checks.join(", "),
+        if protect.extra_checks.is_empty() {
+            ""
+        } else {
+            ", and [protect] checks"
+        },
+    );
+    if provider == Provider::Gitlab {
+        text.push_str(
+            "\nGitLab has no named required checks: \"pipelines must succeed\" blocks the merge \
+             on any failing gate job",
+        );
+    }
+    text
+}
+
+fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let (config, protect) = settings(args.config.as_deref())?;
+    let Some(current) = args.current.as_ref().or(protect.current.as_ref()) else {
+        bail!(
+            "no saved settings to check: pass --current FILE (such as the output of \
+             `gh api repos/OWNER/REPO/rulesets/ID`) or set `current` in [protect]"
+        );
+    };
+    let outputs = output::plan(
+        &args.output.format,
+        args.output.output.as_deref(),
+        environment,
+    )?;
+    let report = Report::new(vec![gates::protect::run(&protect, &config, current)]);
+    output::write_all(
+        &report,
+        &outputs,
+        args.output.color,
+        &config.report_path,
+        environment,
+    )?;
+    Ok(report.outcome().exit_code())
+}
+
+fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let (config, protect) = settings(args.plan.config.as_deref())?;
+    let protection = gates::protect::protection(&protect, &config);
+    let provider = args.plan.provider.unwrap_or(protect.provider);
+    let target = Target::new(provider, args, environment)?;
+    if args.dry_run {
+        let requests = target.requests(&protection, &protect, args.plan.format, None);
+        for request in requests {
+            println!(
+                "{} {}{}\n{}",
+                request.method.as_str(),
+                target.api_url,
+                request.path,
+                serde_json::to_string_pretty(&request.body)?
+            );
+        }
+        return Ok(EXIT_PASS);
+    }
+    let token = target.token.clone().with_context(|| {
+        format!(
+            "no token: set {} (or use --dry-run to see the requests)",
+            target.token_variable
+        )
+    })?;
+    let client = Client::new(&target, token, environment)?;
+    // A ruleset is updated in place when one of the same name exists, so applying twice
+    // does not leave two rulesets.
+    let existing = if provider == Provider::Github && args.plan.format == BodyFormat::Ruleset {
+        client.existing_ruleset(&target.repository, &protect.ruleset_name)?
+    } else {
+        None
+    };
+    for request in target.requests(&protection, &protect, args.plan.format, existing) {
+        let status = client.send(&request)?;
+        println!("{} {} {status}", request.method.as_str(), request.path);
+    }
+    Ok(EXIT_PASS)
+}
+
+/// Where `apply` sends the settings, and with which credential.
+struct Target {
+    provider: Provider,
+    repository: String,
+    api_url: String,
+    token: Option<Secret>,
+    token_variable: &'static str,
+}
+
+impl Target {
+    fn new(
+        provider: Provider,
+        args: &ApplyArgs,
+        environment: &Environment,
+    ) -> anyhow::Result<Target> {
+        let (repository, api_url, token, token_variable, repository_variable, default_api) =
+            match provider {
+                Provider::Github => (
+                    environment.github_repository.clone(),
+                    environment.github_api_url.clone(),
+                    environment.github_token.clone(),
+                    "GITHUB_TOKEN",
+                    "GITHUB_REPOSITORY",
+                    "https://api.github.com",
+                ),
+                Provider::Gitlab => (
+                    environment.gitlab_project.clone(),
+                    environment.gitlab_api_url.clone(),
+                    environment.gitlab_token.clone(),
+                    "GITLAB_TOKEN",
+                    "CI_PROJECT_PATH",
+                    "https://gitlab.com/api/v4",
+                ),
+            };
+        let repository = args.repository.clone().or(repository).with_context(|| {
+            format!("which repository? pass --repository (or set {repository_variable})")
+        })?;
+        let api_url = args
+            .api_url
+            .clone()
+            .or(api_url)
+            .unwrap_or_else(|| default_api.to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        refuse_plain_http(&api_url)?;
+        Ok(Target {
+            provider,
+            repository,
+            api_url,
+            token,
+            token_variable,
+        })
+    }
+
+    fn requests(
+        &self,
+        protection: &Protection,
+        protect: &Protect,
+        format: BodyFormat,
+        existing_ruleset: Option<u64>,
+    ) -> Vec<ApiRequest> {
+        match (self.provider, format) {
+            (Provider::Github, BodyFormat::Ruleset) => vec![gate_protect::github_ruleset_request(
+                protection,
+                &self.repository,
+                &protect.ruleset_name,
+                existing_ruleset,
+            )],
+            (Provider::Github, BodyFormat::BranchProtection) => {
+                vec![gate_protect::github_branch_protection_request(
+                    protection,
+                    &self.repository,
+                )]
+            }
+            (Provider::Gitlab, _) => gate_protect::gitlab_requests(protection, &self.repository),
+        }
+    }
+}
+
+/// A token is never sent in clear text, except to this machine (a test server).
+fn refuse_plain_http(url: &str) -> anyhow::Result<()> {
+    if url.starts_with("http://") {
+        if !matches!(
+            crate::http::host_of(url),
+            "127.0.0.1" | "localhost" | "[::1]"
+        ) {
+            bail!("--api-url {url}: the token would travel unencrypted; use https://");
+        }
+    } else if !url.starts_with("https://") {
+        bail!("--api-url {url}: not an http(s) URL");
+    }
+    Ok(())
+}
+
+/// The authenticated REST client.
+struct Client<'a> {
+    target: &'a Target,
+    token: Secret,
+    agent: ureq::Agent,
+}
+
+impl<'a> Client<'a> {
+    fn new(
+        target: &'a Target,
+        token: Secret,
+        environment: &Environment,
+    ) -> anyhow::Result<Client<'a>> {
+        let agent = crate::http::api_agent(&target.api_url, environment, Duration::from_secs(60))?;
+        Ok(Client {
+            target,
+            token,
+            agent,
+        })
+    }
+
+    fn authorise<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        let request = request.header("User-Agent", concat!("gate/", env!("CARGO_PKG_VERSION")));
+        match self.target.provider {
+            Provider::Github => request
+                .header("Authorization", &format!("Bearer {}", self.token.0))
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28"),
+            Provider::Gitlab => request.header("PRIVATE-TOKEN", &self.token.0),
+        }
+    }
+
+    /// The id of the repository's own ruleset named `name`, if there is one.
+    fn existing_ruleset(&self, repository: &str, name: &str) -> anyhow::Result<Option<u64>> {
+        let path = gate_protect::github_rulesets_list_request(repository).path;
+        let url = format!("{}{path}", self.target.api_url);
+        let mut response = self
+            .authorise(self.agent.get(&url))
+            .call()
+            .with_context(|| format!("GET {path}"))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .with_context(|| format!("GET {path}: cannot read the response"))?;
+        if !(200..300).contains(&status) {
+            bail!("GET {path}: {status} {}", api_message(&text));
+        }
+        let rulesets: Vec<serde_json::Value> = serde_json::from_str(&text)
+            .with_context(|| format!("GET {path}: not a list of rulesets"))?;
+        Ok(rulesets
+            .iter()
+            .find(|ruleset| {
+                ruleset["name"] == name && ruleset["source_type"].as_str() != Some("Organization")
+            })
+            .and_then(|ruleset| ruleset["id"].as_u64()))
+    }
+
+    /// Sends one request; a status outside 2xx is an error quoting the API's message.
+    fn send(&self, request: &ApiRequest) -> anyhow::Result<u16> {
+        let url = format!("{}{}", self.target.api_url, request.path);
+        let method = request.method.as_str();
+        let body = serde_json::to_vec(&request.body)?;
+        let builder = match request.method {
+            gate_protect::Method::Post => self.agent.post(&url),
+            gate_protect::Method::Put => self.agent.put(&url),
+            gate_protect::Method::Get => bail!("{method} {}: not a write", request.path),
+        };
+        let mut response = self
+            .authorise(builder)
+            .header("Content-Type", "application/json")
+            .send(&body[..])
+            .with_context(|| format!("{method} {}", request.path))?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            let text = response.body_mut().read_to_string().unwrap_or_default();
+            bail!("{method} {}: {status} {}", request.path, api_message(&text));
+        }
+        Ok(status)
+    }
+}
+
+/// The `message` of an API error body (both providers use the key), else the body itself.
+fn api_message(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|value| match &value["message"] {
+            serde_json::Value::String(message) => Some(message.clone()),
+            serde_json::Value::Null => None,
+            other => Some(other.to_string()),
+        })
+        .unwrap_or_else(|| text.chars().take(300).collect())
+}

@@ -1,0 +1,588 @@
+//! `gate protect plan|check|apply` and the protect gate in `gate check`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use super::{code, copy_of, gate, gate_with_env, project, stderr, stdout};
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("JSON")
+}
+
+/// The contexts a plan's body requires.
+fn required_contexts(body: &Value) -> Vec<String> {
+    let checks = body["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["type"] == "required_status_checks")
+        .expect("a required_status_checks rule")["parameters"]["required_status_checks"]
+        .as_array()
+        .unwrap()
+        .clone();
+    checks
+        .iter()
+        .map(|check| check["context"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn plan_snapshots() {
+    let directory = copy_of("protect");
+    for (name, args) in [
+        ("protect_plan_ruleset", vec!["protect", "plan"]),
+        (
+            "protect_plan_branch_protection",
+            vec!["protect", "plan", "--format", "branch-protection"],
+        ),
+        (
+            "protect_plan_gitlab",
+            vec!["protect", "plan", "--provider", "gitlab"],
+        ),
+    ] {
+        let output = gate(directory.path(), &args);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        insta::assert_snapshot!(
+            name,
+            format!(
+                "--- stderr\n{}--- stdout\n{}",
+                stderr(&output),
+                stdout(&output)
+            )
+        );
+    }
+}
+
+#[test]
+fn the_required_checks_are_the_workflow_pull_request_jobs() {
+    for fixture in ["protect", "ci"] {
+        let directory = copy_of(fixture);
+        let output = gate(directory.path(), &["ci", "github"]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        let workflow: serde_yaml::Value = serde_yaml::from_str(&stdout(&output)).unwrap();
+        let pull_request_jobs: Vec<String> = workflow["jobs"]
+            .as_mapping()
+            .unwrap()
+            .values()
+            // The publish job runs on pushes to the default branch only.
+            .filter(|job| {
+                !job["if"]
+                    .as_str()
+                    .is_some_and(|condition| condition.contains("github.event_name == 'push'"))
+            })
+            .map(|job| job["name"].as_str().unwrap().to_owned())
+            .collect();
+        let output = gate(directory.path(), &["protect", "plan"]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        let mut required = required_contexts(&json(&stdout(&output)));
+        // Checks from other workflows, listed in [protect] checks.
+        required.retain(|check| check != "test");
+        assert_eq!(required, pull_request_jobs, "{fixture}");
+    }
+}
+
+#[test]
+fn gate_jobs_are_pinned_to_github_actions_unless_any_source() {
+    let directory = copy_of("protect");
+    let body = json(&stdout(&gate(directory.path(), &["protect", "plan"])));
+    let rule = &body["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["type"] == "required_status_checks")
+        .unwrap()["parameters"]["required_status_checks"];
+    assert_eq!(rule[0]["integration_id"], 15368);
+    assert!(
+        rule[4]["integration_id"].is_null(),
+        "[protect] checks come from any source"
+    );
+    let config = std::fs::read_to_string(directory.path().join("gate.toml")).unwrap();
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config.replace("[protect]\n", "[protect]\nany-source = true\n"),
+    )
+    .unwrap();
+    let body = json(&stdout(&gate(directory.path(), &["protect", "plan"])));
+    assert!(
+        !stdout(&gate(directory.path(), &["protect", "plan"])).contains("integration_id"),
+        "{body}"
+    );
+}
+
+#[test]
+fn check_passes_on_matching_settings_and_reports_each_drift() {
+    let directory = copy_of("protect");
+    let output = gate(directory.path(), &["protect", "check"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+
+    let output = gate(
+        directory.path(),
+        &[
+            "protect",
+            "check",
+            "--current",
+            "settings/drifted.json",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    insta::assert_snapshot!("protect_check_drift", stdout(&output));
+
+    let output = gate(
+        directory.path(),
+        &[
+            "protect",
+            "check",
+            "--current",
+            "settings/drifted.json",
+            "--format",
+            "json",
+        ],
+    );
+    let report = json(&stdout(&output));
+    let mut rules: Vec<&str> = report["gates"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["rule"].as_str().unwrap())
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    assert_eq!(
+        rules,
+        [
+            "protect/admins-exempt",
+            "protect/check-source",
+            "protect/enforcement-disabled",
+            "protect/force-push-allowed",
+            "protect/missing-check",
+            "protect/not-strict",
+            "protect/weaker-reviews",
+        ]
+    );
+    assert_eq!(report["gates"][0]["metrics"]["missing_checks"], 2);
+}
+
+#[test]
+fn check_errors_name_the_file() {
+    let directory = copy_of("protect");
+    std::fs::write(
+        directory.path().join("settings/broken.json"),
+        "{\n  \"id\": 42,\n}\n",
+    )
+    .unwrap();
+    let output = gate(
+        directory.path(),
+        &["protect", "check", "--current", "settings/broken.json"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stdout(&output).contains("settings/broken.json:3:1: not JSON"),
+        "{}",
+        stdout(&output)
+    );
+
+    std::fs::write(
+        directory.path().join("settings/repo.json"),
+        "{\"full_name\": \"acme/shop\"}",
+    )
+    .unwrap();
+    let output = gate(
+        directory.path(),
+        &["protect", "check", "--current", "settings/repo.json"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stdout(&output).contains("settings/repo.json: not a protection setting"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = gate(
+        directory.path(),
+        &["protect", "check", "--current", "settings/missing.json"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stdout(&output).contains("cannot read settings/missing.json"),
+        "{}",
+        stdout(&output)
+    );
+
+    let directory = project("[protect]\n");
+    let output = gate(directory.path(), &["protect", "check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("pass --current FILE"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn gate_check_runs_the_protect_gate_when_settings_are_saved() {
+    let directory = copy_of("protect");
+    let output = gate(directory.path(), &["check", "--only", "protect"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("protect PASS"),
+        "{}",
+        stdout(&output)
+    );
+
+    let config = std::fs::read_to_string(directory.path().join("gate.toml")).unwrap();
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config.replace("settings/ruleset.json", "settings/drifted.json"),
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check", "--only", "protect"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+
+    // Without a saved response, [protect] only configures plan and apply: no gate to run.
+    let directory = project("[protect]\nrequired-approvals = 1\n");
+    let output = gate(directory.path(), &["check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("configures no gates"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn protect_config_errors_name_the_line() {
+    for (config, message) in [
+        (
+            "[protect]\nprovider = \"bitbucket\"\n",
+            "gate.toml:2:12: [protect]: provider `bitbucket`",
+        ),
+        (
+            "[protect]\nrequired-approvals = 11\n",
+            "gate.toml:2:22: [protect]: required-approvals is 11",
+        ),
+        (
+            "[protect]\n[[protect.bypass]]\nactor-type = \"Team\"\n",
+            "gate.toml:3:14: [protect]: a Team bypass actor needs its `actor-id`",
+        ),
+        ("[protect]\nstrict = \"yes\"\n", "gate.toml:2:10"),
+    ] {
+        let directory = project(config);
+        let output = gate(directory.path(), &["protect", "plan"]);
+        assert_eq!(code(&output), 2, "{config}");
+        assert!(
+            stderr(&output).contains(message),
+            "{config}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+struct Recorded {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Recorded {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A local HTTP server that answers each request with the next scripted `(status, body)` and
+/// records what it received.
+struct Server {
+    url: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Server {
+    fn start(responses: Vec<(u16, &'static str)>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let recorded = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            let mut responses = responses.into_iter();
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let mut parts = line.split_whitespace();
+                let method = parts.next().unwrap_or("").to_owned();
+                let path = parts.next().unwrap_or("").to_owned();
+                let mut headers = Vec::new();
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap() == 0 || header == "\r\n" {
+                        break;
+                    }
+                    if let Some((key, value)) = header.trim_end().split_once(':') {
+                        headers.push((key.trim().to_owned(), value.trim().to_owned()));
+                    }
+                }
+                let length = headers
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case("content-length"))
+                    .map_or(0, |(_, value)| value.parse().unwrap());
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                recorded.lock().unwrap().push(Recorded {
+                    method,
+                    path,
+                    headers,
+                    body: String::from_utf8(body).unwrap(),
+                });
+                let (status, reply) = responses
+                    .next()
+                    .unwrap_or((500, "{\"message\":\"unexpected\"}"));
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    reply.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(reply.as_bytes());
+                let _ = stream.flush();
+            }
+        });
+        Server { url, requests }
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn apply(directory: &Path, server: &Server, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut all = vec!["protect", "apply", "--api-url", &server.url];
+    all.extend(args);
+    let mut environment = vec![
+        ("GITHUB_TOKEN", "gh-test-token"),
+        ("GITLAB_TOKEN", "gl-test-token"),
+        ("GITHUB_API_URL", ""),
+        ("CI_API_V4_URL", ""),
+        ("HTTP_PROXY", ""),
+        ("http_proxy", ""),
+        ("ALL_PROXY", ""),
+    ];
+    environment.extend(env);
+    gate_with_env(directory, &all, &environment)
+}
+
+#[test]
+fn apply_creates_the_ruleset_then_updates_it_in_place() {
+    let directory = copy_of("protect");
+    let plan = json(&stdout(&gate(directory.path(), &["protect", "plan"])));
+
+    let server = Server::start(vec![
+        (
+            200,
+            "[{\"id\": 3, \"name\": \"org rules\", \"source_type\": \"Organization\"}]",
+        ),
+        (201, "{\"id\": 42}"),
+    ]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &["--repository", "acme/shop"],
+        &[],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].method, "GET");
+    assert_eq!(
+        requests[0].path,
+        "/repos/acme/shop/rulesets?includes_parents=false&per_page=100"
+    );
+    assert_eq!(requests[1].method, "POST");
+    assert_eq!(requests[1].path, "/repos/acme/shop/rulesets");
+    assert_eq!(
+        json(&requests[1].body),
+        plan,
+        "apply sends what plan prints"
+    );
+    for request in &requests {
+        assert_eq!(
+            request.header("authorization"),
+            Some("Bearer gh-test-token")
+        );
+        assert_eq!(
+            request.header("accept"),
+            Some("application/vnd.github+json")
+        );
+        assert_eq!(request.header("x-github-api-version"), Some("2022-11-28"));
+    }
+    assert_eq!(stdout(&output), "POST /repos/acme/shop/rulesets 201\n");
+    assert!(
+        !stdout(&output).contains("gh-test-token") && !stderr(&output).contains("gh-test-token")
+    );
+
+    // The repository's own ruleset of the same name is replaced, not duplicated.
+    let server = Server::start(vec![
+        (
+            200,
+            "[{\"id\": 42, \"name\": \"gate\", \"source_type\": \"Repository\"}]",
+        ),
+        (200, "{\"id\": 42}"),
+    ]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &[],
+        &[("GITHUB_REPOSITORY", "acme/shop")],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let requests = server.requests();
+    assert_eq!(requests[1].method, "PUT");
+    assert_eq!(requests[1].path, "/repos/acme/shop/rulesets/42");
+}
+
+#[test]
+fn apply_branch_protection_and_gitlab_settings() {
+    let directory = copy_of("protect");
+    let server = Server::start(vec![(200, "{}")]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &["--repository", "acme/shop", "--format", "branch-protection"],
+        &[],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method, "PUT");
+    assert_eq!(
+        requests[0].path,
+        "/repos/acme/shop/branches/main/protection"
+    );
+    assert_eq!(json(&requests[0].body)["enforce_admins"], true);
+
+    let server = Server::start(vec![(200, "{}"), (201, "{}")]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &["--provider", "gitlab"],
+        &[("CI_PROJECT_PATH", "acme/shop")],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let requests = server.requests();
+    assert_eq!(
+        requests
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect::<Vec<_>>(),
+        [
+            "PUT /projects/acme%2Fshop",
+            "POST /projects/acme%2Fshop/protected_branches"
+        ]
+    );
+    assert_eq!(requests[0].header("private-token"), Some("gl-test-token"));
+    assert_eq!(
+        json(&requests[0].body)["only_allow_merge_if_pipeline_succeeds"],
+        true
+    );
+}
+
+#[test]
+fn apply_reports_the_api_error_and_refuses_without_a_token() {
+    let directory = copy_of("protect");
+    let server = Server::start(vec![(
+        403,
+        "{\"message\": \"Resource not accessible by integration\", \"status\": \"403\"}",
+    )]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &["--repository", "acme/shop"],
+        &[],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("GET /repos/acme/shop/rulesets?includes_parents=false&per_page=100: 403 Resource not accessible by integration"),
+        "{}",
+        stderr(&output)
+    );
+
+    let server = Server::start(vec![]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &["--repository", "acme/shop"],
+        &[("GITHUB_TOKEN", ""), ("GH_TOKEN", "")],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("no token: set GITHUB_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(server.requests().is_empty());
+
+    let output = gate_with_env(
+        directory.path(),
+        &[
+            "protect",
+            "apply",
+            "--repository",
+            "acme/shop",
+            "--api-url",
+            "http://api.example.com",
+        ],
+        &[("GITHUB_TOKEN", "t")],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("unencrypted"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = gate_with_env(
+        directory.path(),
+        &["protect", "apply"],
+        &[("GITHUB_REPOSITORY", "")],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("pass --repository"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn apply_dry_run_prints_the_requests_without_a_token() {
+    let directory = copy_of("protect");
+    let output = gate_with_env(
+        directory.path(),
+        &[
+            "protect",
+            "apply",
+            "--dry-run",
+            "--repository",
+            "acme/shop",
+            "--provider",
+            "gitlab",
+            "--api-url",
+            "https://gitlab.example.com/api/v4",
+        ],
+        &[("GITLAB_TOKEN", "")],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    insta::assert_snapshot!("protect_apply_dry_run_gitlab", stdout(&output));
+}
