@@ -31,6 +31,14 @@ pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must
 # [release]                        # commit lint and the next version from Conventional Commits
 # lint-base = "origin/main"
 
+# [protect]                        # every gate job a required check (`gate protect plan|apply`)
+# required-approvals = 1
+# current = "protect/ruleset.json" # saved `gh api repos/O/R/rulesets/ID`: checked for drift
+
+# [ci]                             # what `gate ci github|gitlab` writes the workflow with
+# action = "your-org/gate@v0.1.0"  # where the workflow gets gate from
+# branch = "main"
+
 # Waivers: reasoned, time-boxed exceptions. A matching finding stays visible but does not fail;
 # an expired waiver fails the run; a waiver that matches nothing warns so it gets cleaned up.
 # `gate explain RULE` describes each rule id.
@@ -86,7 +94,11 @@ mod tests {
         );
         let parsed = parsed.unwrap_or_else(|error| panic!("{error}\n{uncommented}"));
         let gates: Vec<&str> = parsed.sections.iter().map(|section| section.gate).collect();
-        assert_eq!(gates, ["policy", "coverage", "supply", "release"]);
+        assert_eq!(
+            gates,
+            ["policy", "coverage", "supply", "release", "protect"]
+        );
+        assert!(parsed.ci.is_some());
         assert_eq!(parsed.waivers.len(), 1);
     }
 }
