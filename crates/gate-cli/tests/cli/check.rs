@@ -58,14 +58,26 @@ fn protect_without_saved_settings_is_not_a_gate_of_check() {
     assert!(!stdout(&output).contains("protect"), "{}", stdout(&output));
     let output = gate(directory.path(), &["check", "--only", "protect"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("has no `current`"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("has no `current`"),
+        "{}",
+        stderr(&output)
+    );
 
     let directory = service(&format!(
         "{PASSING}\n[protect]\nbranch = \"main\"\ncurrent = \"missing.json\"\n"
     ));
     let output = gate(directory.path(), &["check"]);
-    assert_eq!(code(&output), 2, "a settings file that cannot be read is an error");
-    assert!(stdout(&output).contains("protect ERROR"), "{}", stdout(&output));
+    assert_eq!(
+        code(&output),
+        2,
+        "a settings file that cannot be read is an error"
+    );
+    assert!(
+        stdout(&output).contains("protect ERROR"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
