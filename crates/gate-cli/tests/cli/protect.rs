@@ -172,48 +172,27 @@ fn check_passes_on_matching_settings_and_reports_each_drift() {
 #[test]
 fn check_errors_name_the_file() {
     let directory = copy_of("protect");
-    std::fs::write(
-        directory.path().join("settings/broken.json"),
-        "{\n  \"id\": 42,\n}\n",
-    )
-    .unwrap();
-    let output = gate(
-        directory.path(),
-        &["protect", "check", "--current", "settings/broken.json"],
-    );
-    assert_eq!(code(&output), 2);
-    assert!(
-        stdout(&output).contains("settings/broken.json:3:1: not JSON"),
-        "{}",
-        stdout(&output)
-    );
-
-    std::fs::write(
-        directory.path().join("settings/repo.json"),
-        "{\"full_name\": \"acme/shop\"}",
-    )
-    .unwrap();
-    let output = gate(
-        directory.path(),
-        &["protect", "check", "--current", "settings/repo.json"],
-    );
-    assert_eq!(code(&output), 2);
-    assert!(
-        stdout(&output).contains("settings/repo.json: not a protection setting"),
-        "{}",
-        stdout(&output)
-    );
-
-    let output = gate(
-        directory.path(),
-        &["protect", "check", "--current", "settings/missing.json"],
-    );
-    assert_eq!(code(&output), 2);
-    assert!(
-        stdout(&output).contains("cannot read settings/missing.json"),
-        "{}",
-        stdout(&output)
-    );
+    for (file, contents, message) in [
+        (
+            "broken.json",
+            Some("{\n  \"id\": 42,\n}\n"),
+            "settings/broken.json:3:1: not JSON",
+        ),
+        (
+            "repo.json",
+            Some("{\"full_name\": \"acme/shop\"}"),
+            "settings/repo.json: not a protection setting",
+        ),
+        ("missing.json", None, "cannot read settings/missing.json"),
+    ] {
+        let path = format!("settings/{file}");
+        if let Some(contents) = contents {
+            std::fs::write(directory.path().join(&path), contents).unwrap();
+        }
+        let output = gate(directory.path(), &["protect", "check", "--current", &path]);
+        assert_eq!(code(&output), 2, "{file}");
+        assert!(stdout(&output).contains(message), "{}", stdout(&output));
+    }
 
     let directory = project("[protect]\n");
     let output = gate(directory.path(), &["protect", "check"]);
