@@ -26,11 +26,14 @@ pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut report = Report::new(run_gates(&config, &selected, environment)?);
     apply_waivers(&mut report, &config.waivers, today);
 
-    output::write_all(
+    // Findings are relative to gate.toml's directory; platforms want the repository's root.
+    let prefix = gates::git::prefix_in_repository(&config.root).unwrap_or_default();
+    output::write_all_in(
         &report,
         &outputs,
         args.output.color,
         &config.report_path,
+        &prefix,
         environment,
     )?;
     Ok(report.outcome().exit_code())

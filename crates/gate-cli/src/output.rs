@@ -75,7 +75,7 @@ pub fn plan(
 }
 
 /// Renders and writes every output; appends the Markdown job summary in GitHub Actions when a
-/// `github` output was produced.
+/// `github` output was produced. Paths are as the report has them.
 pub fn write_all(
     report: &Report,
     outputs: &[Output],
@@ -83,6 +83,22 @@ pub fn write_all(
     config_path: &str,
     environment: &Environment,
 ) -> anyhow::Result<()> {
+    write_all_in(report, outputs, color, config_path, "", environment)
+}
+
+/// [`write_all`] for a report whose paths are relative to a directory `prefix` deep inside the
+/// repository (`examples/beacon/`): the formats a platform reads (json, sarif, junit, github,
+/// gitlab) get repository-relative paths, so annotations and code scanning land on the right
+/// file; human and markdown keep the paths as people wrote them in gate.toml.
+pub fn write_all_in(
+    report: &Report,
+    outputs: &[Output],
+    color: ColorChoice,
+    config_path: &str,
+    prefix: &str,
+    environment: &Environment,
+) -> anyhow::Result<()> {
+    let rooted = (!prefix.is_empty()).then(|| with_prefix(report, prefix));
     let mut stdout = std::io::stdout().lock();
     for output in outputs {
         let use_color = match color {
@@ -92,9 +108,14 @@ pub fn write_all(
                 output.file.is_none() && !environment.no_color && std::io::stdout().is_terminal()
             }
         };
+        let for_people = matches!(output.format, Format::Human | Format::Markdown);
+        let (report, config_path) = match &rooted {
+            Some(rooted) if !for_people => (rooted, format!("{prefix}{config_path}")),
+            _ => (report, config_path.to_owned()),
+        };
         let options = RenderOptions {
             color: use_color,
-            config_path: config_path.to_owned(),
+            config_path,
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         };
         let text = output.format.render(report, &options);
@@ -111,6 +132,41 @@ pub fn write_all(
         append(summary, gate_core::render::markdown(report).as_bytes())?;
     }
     Ok(())
+}
+
+/// The report with `prefix` before every location's path.
+fn with_prefix(report: &Report, prefix: &str) -> Report {
+    let mut rooted = report.clone();
+    let locations = rooted.gates.iter_mut().flat_map(|gate| {
+        gate.findings
+            .iter_mut()
+            .filter_map(|finding| finding.location.as_mut())
+            .chain(
+                gate.errors
+                    .iter_mut()
+                    .filter_map(|error| error.location.as_mut()),
+            )
+    });
+    for location in locations {
+        location.path = join_relative(prefix, &location.path);
+    }
+    rooted
+}
+
+/// `prefix` and `path` joined, with `.` and `dir/..` resolved (`../policy/x.rego` of a gate.toml
+/// in `beacon/incidents/` is `beacon/policy/x.rego`).
+fn join_relative(prefix: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in prefix.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
 }
 
 /// Writes a whole file or nothing: a temporary file beside it, then a rename.
@@ -154,6 +210,20 @@ fn append(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joins_repository_relative_paths() {
+        assert_eq!(
+            join_relative("beacon/", "deploy/a.yaml"),
+            "beacon/deploy/a.yaml"
+        );
+        assert_eq!(
+            join_relative("beacon/incidents/", "../policy/x.rego"),
+            "beacon/policy/x.rego"
+        );
+        assert_eq!(join_relative("a/", "./b"), "a/b");
+        assert_eq!(join_relative("a/", "../../b"), "../b");
+    }
 
     fn specs(values: &[&str]) -> Vec<String> {
         values.iter().map(ToString::to_string).collect()

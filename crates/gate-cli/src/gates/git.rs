@@ -164,6 +164,16 @@ pub fn current_branch(directory: &Path) -> Result<Option<String>, String> {
     Ok((name != "HEAD" && !name.is_empty()).then(|| name.to_owned()))
 }
 
+/// Where `directory` is inside its git work tree (`examples/beacon/`, or empty at the top);
+/// `None` outside a work tree.
+pub fn prefix_in_repository(directory: &Path) -> Option<String> {
+    let output = run(directory, &["rev-parse", "--show-prefix"]).ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
 /// `remote.origin.url` as configured, read with `git config --get` rather than
 /// `git remote get-url`, which applies `url.*.insteadOf` rewrites (a CI token URL, a mirror):
 /// links in the notes should point at the repository people browse. `None` when unset.

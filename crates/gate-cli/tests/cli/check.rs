@@ -130,6 +130,59 @@ fn an_expired_waiver_fails_and_names_its_line() {
 }
 
 #[test]
+fn machine_formats_give_repository_relative_paths_for_a_config_in_a_subdirectory() {
+    let repository = tempfile::tempdir().unwrap();
+    let service_dir = repository.path().join("services/shop");
+    std::fs::create_dir_all(&service_dir).unwrap();
+    super::copy_dir(&super::fixture("service"), &service_dir);
+    std::fs::write(service_dir.join("gate.toml"), FAILING_WITH_WAIVER).unwrap();
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(repository.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let output = gate(
+        &service_dir,
+        &[
+            "check",
+            "--today",
+            "2027-01-01",
+            "--color",
+            "never",
+            "--format",
+            "human",
+            "--format",
+            "json=report.json",
+            "--format",
+            "sarif=report.sarif",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    // People read paths as gate.toml has them; platforms resolve them from the repository root.
+    assert!(
+        stdout(&output).contains("waiver/expired  gate.toml:6"),
+        "{}",
+        stdout(&output)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(service_dir.join("report.json")).unwrap())
+            .unwrap();
+    let expired = json["gates"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["rule"] == "waiver/expired")
+        .unwrap();
+    assert_eq!(expired["location"]["path"], "services/shop/gate.toml");
+    let sarif = std::fs::read_to_string(service_dir.join("report.sarif")).unwrap();
+    assert!(
+        sarif.contains("\"uri\": \"services/shop/gate.toml\""),
+        "{sarif}"
+    );
+}
+
+#[test]
 fn an_unused_waiver_warns_without_failing() {
     let config = format!(
         "{PASSING}\n[[waiver]]\nrule = \"coverage/path\"\ntarget = \"shop/**\"\nreason = \"old\"\nexpires = 2027-06-30\n"
