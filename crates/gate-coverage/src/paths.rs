@@ -104,24 +104,26 @@ impl PathMap {
         (!is_absolute(&path)).then_some(path)
     }
 
-    /// Resolves a Cobertura `filename` against its `<source>` directories: the first source that
-    /// yields a repository-relative path wins; otherwise the file name itself is used.
+    /// Resolves a Cobertura `filename` against its `<source>` directories: the first source
+    /// under which the repository has the file (with known files), else the first source that
+    /// yields a repository-relative path (an untracked file), else the file name itself.
     pub fn resolve(&self, filename: &str, sources: &[String]) -> String {
-        if !is_absolute(&clean(filename)) {
-            for source in sources {
-                let source = source.trim();
-                if source.is_empty() {
-                    continue;
-                }
-                if let Some(found) = self.relative(&format!("{source}/{filename}"))
-                    && !found.starts_with("../")
-                    && (self.known.is_empty() || self.known.contains(&found))
-                {
-                    return found;
-                }
-            }
+        if is_absolute(&clean(filename)) {
+            return self.normalise(filename);
         }
-        self.normalise(filename)
+        let candidates: Vec<String> = sources
+            .iter()
+            .map(|source| source.trim())
+            .filter(|source| !source.is_empty())
+            .filter_map(|source| self.relative(&format!("{source}/{filename}")))
+            .filter(|found| !found.starts_with("../"))
+            .collect();
+        candidates
+            .iter()
+            .find(|found| self.known.contains(*found))
+            .or(candidates.first())
+            .cloned()
+            .unwrap_or_else(|| self.normalise(filename))
     }
 }
 
@@ -247,5 +249,7 @@ mod tests {
         let map = map.with_known_files(["api/app.py", "worker/jobs.py"]);
         assert_eq!(map.resolve("jobs.py", &sources), "worker/jobs.py");
         assert_eq!(map.resolve("app.py", &sources), "api/app.py");
+        // A file git does not track (yet) still resolves as it would without known files.
+        assert_eq!(map.resolve("new.py", &sources), "api/new.py");
     }
 }
