@@ -60,6 +60,9 @@ pub fn check_project(project: &Project, root: &Path) -> Result<GateReport, GateE
 /// Reads and merges the project's reports, with paths made relative to `root`.
 pub fn read_reports(project: &Project, root: &Path) -> Result<Coverage, GateError> {
     let absolute_root = absolute(root);
+    // A report with several `<source>` roots (gcovr, coverage.py with `source_pkgs`) resolves
+    // each file against the root where the repository has it, as diff-cover does on disk.
+    let tracked = git::tracked_files(root).unwrap_or_default();
     let mut reports = Vec::new();
     for report in &project.reports {
         let base = match &project.report_root {
@@ -68,7 +71,8 @@ pub fn read_reports(project: &Project, root: &Path) -> Result<Coverage, GateErro
         };
         let mut paths = PathMap::new()
             .with_root(absolute_root.to_string_lossy())
-            .with_base(&base);
+            .with_base(&base)
+            .with_known_files(&tracked);
         for (from, to) in &project.path_map {
             paths = paths.with_prefix(from, to);
         }

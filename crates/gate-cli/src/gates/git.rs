@@ -164,6 +164,19 @@ pub fn current_branch(directory: &Path) -> Result<Option<String>, String> {
     Ok((name != "HEAD" && !name.is_empty()).then(|| name.to_owned()))
 }
 
+/// The files git tracks under `directory`, relative to it (`git ls-files`); `None` outside a
+/// work tree or without git.
+pub fn tracked_files(directory: &Path) -> Option<Vec<String>> {
+    let output = run(directory, &["ls-files", "-z"]).ok()?;
+    output.status.success().then(|| {
+        String::from_utf8_lossy(&output.stdout)
+            .split('\0')
+            .filter(|path| !path.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
 /// Where `directory` is inside its git work tree (`examples/beacon/`, or empty at the top);
 /// `None` outside a work tree.
 pub fn prefix_in_repository(directory: &Path) -> Option<String> {

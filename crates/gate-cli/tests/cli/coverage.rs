@@ -338,3 +338,37 @@ fn check_output_formats_work_without_a_config() {
     assert_eq!(location["artifactLocation"]["uri"], "coverage.xml");
     assert_eq!(location["region"]["startLine"], 1);
 }
+
+#[test]
+fn a_report_with_several_sources_resolves_files_where_git_has_them() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().canonicalize().unwrap();
+    let root_text = root.to_str().unwrap();
+    // gcovr-style: two source roots, file names relative to whichever holds them.
+    let report = format!(
+        r#"<?xml version="1.0" ?>
+<coverage version="7.17.5" timestamp="1" lines-valid="2" lines-covered="1" line-rate="0.5" branches-covered="0" branches-valid="0" branch-rate="0" complexity="0">
+  <sources><source>{root_text}/api</source><source>{root_text}/worker</source></sources>
+  <packages><package name="." line-rate="0.5" branch-rate="0" complexity="0"><classes>
+    <class name="jobs.py" filename="jobs.py" complexity="0" line-rate="0.5" branch-rate="0">
+      <methods/><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines>
+    </class>
+  </classes></package></packages>
+</coverage>
+"#
+    );
+    std::fs::write(root.join("coverage.xml"), report).unwrap();
+    let names = |root: &Path| {
+        let output = gate(root, &["coverage", "report", "coverage.xml", "--json"]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        json["files"][0]["name"].as_str().unwrap().to_owned()
+    };
+    // Outside a git work tree the first source wins.
+    assert_eq!(names(&root), "api/jobs.py");
+    std::fs::create_dir_all(root.join("worker")).unwrap();
+    std::fs::write(root.join("worker/jobs.py"), "x = 1\ny = 2\n").unwrap();
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "worker/jobs.py"]);
+    assert_eq!(names(&root), "worker/jobs.py");
+}
