@@ -51,8 +51,9 @@ pub use model::{
     BypassActor, BypassActorType, BypassMode, GITHUB_ACTIONS_APP_ID, Protection, RequiredCheck,
 };
 pub use request::{
-    ApiRequest, Method, github_branch_protection_request, github_ruleset_request,
-    github_rulesets_list_request, gitlab_requests,
+    ApiRequest, Method, github_branch_protection_get_request, github_branch_protection_request,
+    github_ruleset_get_request, github_ruleset_request, github_rulesets_list_request,
+    gitlab_project_get_request, gitlab_requests,
 };
 pub use rules::ALL;
 

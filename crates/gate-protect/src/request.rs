@@ -109,15 +109,43 @@ pub fn gitlab_requests(protection: &Protection, project: &str) -> Vec<ApiRequest
     ]
 }
 
-/// Lists the repository's own rulesets (`GET /repos/{owner}/{repo}/rulesets`, first 100, not
-/// the organization's), to find the id of the ruleset to update.
-pub fn github_rulesets_list_request(repository: &str) -> ApiRequest {
+/// Lists the rulesets of a repository (`GET /repos/{owner}/{repo}/rulesets`, the first 100):
+/// with `include_parents`, the organization's rulesets that apply to it too (what protects the
+/// branch); without, only its own (the one `apply` may update). The list has no rules: read
+/// each with [`github_ruleset_get_request`].
+pub fn github_rulesets_list_request(repository: &str, include_parents: bool) -> ApiRequest {
+    get(format!(
+        "{}/rulesets?includes_parents={include_parents}&per_page=100",
+        repository_path(repository)
+    ))
+}
+
+/// Reads one ruleset, rules included: `GET /repos/{owner}/{repo}/rulesets/{id}`.
+pub fn github_ruleset_get_request(repository: &str, id: u64) -> ApiRequest {
+    get(format!("{}/rulesets/{id}", repository_path(repository)))
+}
+
+/// Reads the classic protection of the branch: `GET /repos/{owner}/{repo}/branches/{branch}/protection`.
+pub fn github_branch_protection_get_request(
+    protection: &Protection,
+    repository: &str,
+) -> ApiRequest {
+    get(format!(
+        "{}/branches/{}/protection",
+        repository_path(repository),
+        encode_segment(&protection.branch)
+    ))
+}
+
+/// Reads the project's settings, merge checks included: `GET /projects/:id`.
+pub fn gitlab_project_get_request(project: &str) -> ApiRequest {
+    get(format!("/projects/{}", encode_segment(project)))
+}
+
+fn get(path: String) -> ApiRequest {
     ApiRequest {
         method: Method::Get,
-        path: format!(
-            "{}/rulesets?includes_parents=false&per_page=100",
-            repository_path(repository)
-        ),
+        path,
         body: Value::Null,
     }
 }
@@ -166,12 +194,29 @@ mod tests {
     }
 
     #[test]
-    fn the_rulesets_list_is_the_repository_own() {
-        let request = github_rulesets_list_request("acme/shop");
+    fn reads_are_gets_with_encoded_paths() {
+        let request = github_rulesets_list_request("acme/shop", false);
         assert_eq!(request.method, Method::Get);
         assert_eq!(
             request.path,
             "/repos/acme/shop/rulesets?includes_parents=false&per_page=100"
+        );
+        assert_eq!(
+            github_rulesets_list_request("acme/shop", true).path,
+            "/repos/acme/shop/rulesets?includes_parents=true&per_page=100"
+        );
+        assert_eq!(
+            github_ruleset_get_request("acme/shop", 42).path,
+            "/repos/acme/shop/rulesets/42"
+        );
+        let protection = Protection::new("release/1.x", Vec::new());
+        assert_eq!(
+            github_branch_protection_get_request(&protection, "acme/shop").path,
+            "/repos/acme/shop/branches/release%2F1.x/protection"
+        );
+        assert_eq!(
+            gitlab_project_get_request("group/sub").path,
+            "/projects/group%2Fsub"
         );
     }
 }
