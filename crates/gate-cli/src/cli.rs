@@ -252,3 +252,16 @@ pub struct CoverageBaselineArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap checks its own rules (unique flag names, valid defaults) only when asked.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

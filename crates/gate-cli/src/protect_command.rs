@@ -59,22 +59,34 @@ pub struct ProtectCheckArgs {
     /// The configuration file [default: gate.toml in the current directory or the nearest parent].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// With --fetch: where the repository is hosted [default: `provider` in [protect], else
+    /// github].
+    #[arg(long, value_enum, requires = "fetch")]
+    pub provider: Option<Provider>,
+    /// With --fetch from GitHub: read the rulesets, or the classic branch protection.
+    #[arg(long, value_enum, default_value_t = BodyFormat::Ruleset, requires = "fetch")]
+    pub settings: BodyFormat,
     /// The saved API response: a ruleset (`gh api repos/O/R/rulesets/ID`), the rules for a
     /// branch, classic branch protection, or GitLab project settings [default: `current` in
     /// [protect]].
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "fetch")]
     pub current: Option<PathBuf>,
+    /// Read the current settings from the API instead of a file: every ruleset that applies to
+    /// the repository (`--format branch-protection`: the classic protection; GitLab: the
+    /// project's settings), with the token `apply` uses.
+    #[arg(long)]
+    pub fetch: bool,
+    /// Where to fetch from.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Output formats and destinations.
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
-/// `gate protect apply`.
+/// The repository and API that `apply` and `check --fetch` talk to.
 #[derive(Debug, Args)]
-pub struct ApplyArgs {
-    /// Which settings.
-    #[command(flatten)]
-    pub plan: PlanArgs,
+pub struct RemoteArgs {
     /// The repository: `owner/repo` on GitHub, `group/project` (or its id) on GitLab
     /// [default: `GITHUB_REPOSITORY`, or `CI_PROJECT_PATH` on GitLab].
     #[arg(long, value_name = "NAME")]
@@ -83,6 +95,17 @@ pub struct ApplyArgs {
     /// the public GitLab API].
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
+}
+
+/// `gate protect apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Which settings.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Where to send them.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Print the requests instead of sending them (no token needed).
     #[arg(long)]
     pub dry_run: bool,
@@ -178,18 +201,27 @@ fn summary(
 
 fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u8> {
     let (config, protect) = settings(args.config.as_deref())?;
-    let Some(current) = args.current.as_ref().or(protect.current.as_ref()) else {
-        bail!(
-            "no saved settings to check: pass --current FILE (such as the output of \
-             `gh api repos/OWNER/REPO/rulesets/ID`) or set `current` in [protect]"
-        );
-    };
     let outputs = output::plan(
         &args.output.format,
         args.output.output.as_deref(),
         environment,
     )?;
-    let report = Report::new(vec![gates::protect::run(&protect, &config, current)]);
+    let gate_report = if args.fetch {
+        let provider = args.provider.unwrap_or(protect.provider);
+        let target = Target::new(provider, &args.remote, environment)?;
+        let (source, current) = fetch(&target, &protect, &config, args.settings, environment)?;
+        let protection = gates::protect::protection(&protect, &config);
+        gate_protect::check_drift(&protection, &current, &source)?
+    } else {
+        let Some(current) = args.current.as_ref().or(protect.current.as_ref()) else {
+            bail!(
+                "no saved settings to check: pass --current FILE (such as the output of \
+                 `gh api repos/OWNER/REPO/rulesets/ID`), or --fetch, or set `current` in [protect]"
+            );
+        };
+        gates::protect::run(&protect, &config, current)
+    };
+    let report = Report::new(vec![gate_report]);
     output::write_all(
         &report,
         &outputs,
@@ -200,11 +232,66 @@ fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u
     Ok(report.outcome().exit_code())
 }
 
+/// Reads the current settings from the API: what the drift check compares, and a name for it.
+fn fetch(
+    target: &Target,
+    protect: &Protect,
+    config: &Config,
+    format: BodyFormat,
+    environment: &Environment,
+) -> anyhow::Result<(String, serde_json::Value)> {
+    let token = target.token()?;
+    let client = Client::new(target, token, environment)?;
+    let repository = &target.repository;
+    match (target.provider, format) {
+        (Provider::Github, BodyFormat::Ruleset) => {
+            // Organization rulesets protect the branch too, so they are read with the
+            // repository's own; the list has no rules, so each ruleset is read in full.
+            let list = client.get(&gate_protect::github_rulesets_list_request(
+                repository, true,
+            ))?;
+            let mut rulesets = Vec::new();
+            for summary in list.as_array().into_iter().flatten() {
+                if summary["target"]
+                    .as_str()
+                    .is_some_and(|kind| kind != "branch")
+                {
+                    continue;
+                }
+                let Some(id) = summary["id"].as_u64() else {
+                    continue;
+                };
+                rulesets
+                    .push(client.get(&gate_protect::github_ruleset_get_request(repository, id))?);
+            }
+            Ok((
+                format!("rulesets of {repository}"),
+                serde_json::Value::Array(rulesets),
+            ))
+        }
+        (Provider::Github, BodyFormat::BranchProtection) => {
+            let protection = gates::protect::protection(protect, config);
+            let request =
+                gate_protect::github_branch_protection_get_request(&protection, repository);
+            // GitHub answers 404 for a branch without protection: nothing is required there,
+            // which the drift check reports as such (an empty list of branch rules).
+            let current = client
+                .get_unless_missing(&request)?
+                .unwrap_or_else(|| serde_json::Value::Array(Vec::new()));
+            Ok((format!("branch protection of {repository}"), current))
+        }
+        (Provider::Gitlab, _) => Ok((
+            format!("settings of {repository}"),
+            client.get(&gate_protect::gitlab_project_get_request(repository))?,
+        )),
+    }
+}
+
 fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
     let (config, protect) = settings(args.plan.config.as_deref())?;
     let protection = gates::protect::protection(&protect, &config);
     let provider = args.plan.provider.unwrap_or(protect.provider);
-    let target = Target::new(provider, args, environment)?;
+    let target = Target::new(provider, &args.remote, environment)?;
     if args.dry_run {
         let requests = target.requests(&protection, &protect, args.plan.format, None);
         for request in requests {
@@ -218,12 +305,7 @@ fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
         }
         return Ok(EXIT_PASS);
     }
-    let token = target.token.clone().with_context(|| {
-        format!(
-            "no token: set {} (or use --dry-run to see the requests)",
-            target.token_variable
-        )
-    })?;
+    let token = target.token()?;
     let client = Client::new(&target, token, environment)?;
     // A ruleset is updated in place when one of the same name exists, so applying twice
     // does not leave two rulesets.
@@ -251,7 +333,7 @@ struct Target {
 impl Target {
     fn new(
         provider: Provider,
-        args: &ApplyArgs,
+        args: &RemoteArgs,
         environment: &Environment,
     ) -> anyhow::Result<Target> {
         let (repository, api_url, token, token_variable, repository_variable, default_api) =
@@ -290,6 +372,15 @@ impl Target {
             api_url,
             token,
             token_variable,
+        })
+    }
+
+    fn token(&self) -> anyhow::Result<Secret> {
+        self.token.clone().with_context(|| {
+            format!(
+                "no token: set {} (apply --dry-run shows the requests without one)",
+                self.token_variable
+            )
         })
     }
 
@@ -367,7 +458,31 @@ impl<'a> Client<'a> {
 
     /// The id of the repository's own ruleset named `name`, if there is one.
     fn existing_ruleset(&self, repository: &str, name: &str) -> anyhow::Result<Option<u64>> {
-        let path = gate_protect::github_rulesets_list_request(repository).path;
+        let rulesets = self.get(&gate_protect::github_rulesets_list_request(
+            repository, false,
+        ))?;
+        Ok(rulesets
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|ruleset| {
+                ruleset["name"] == name && ruleset["source_type"].as_str() != Some("Organization")
+            })
+            .and_then(|ruleset| ruleset["id"].as_u64()))
+    }
+
+    /// Reads JSON; a status outside 2xx is an error quoting the API's message.
+    fn get(&self, request: &ApiRequest) -> anyhow::Result<serde_json::Value> {
+        self.get_unless_missing(request)?
+            .with_context(|| format!("GET {}: 404 not found", request.path))
+    }
+
+    /// [`Client::get`], with `None` for a 404.
+    fn get_unless_missing(
+        &self,
+        request: &ApiRequest,
+    ) -> anyhow::Result<Option<serde_json::Value>> {
+        let path = &request.path;
         let url = format!("{}{path}", self.target.api_url);
         let mut response = self
             .authorise(self.agent.get(&url))
@@ -378,17 +493,15 @@ impl<'a> Client<'a> {
             .body_mut()
             .read_to_string()
             .with_context(|| format!("GET {path}: cannot read the response"))?;
+        if status == 404 {
+            return Ok(None);
+        }
         if !(200..300).contains(&status) {
             bail!("GET {path}: {status} {}", api_message(&text));
         }
-        let rulesets: Vec<serde_json::Value> = serde_json::from_str(&text)
-            .with_context(|| format!("GET {path}: not a list of rulesets"))?;
-        Ok(rulesets
-            .iter()
-            .find(|ruleset| {
-                ruleset["name"] == name && ruleset["source_type"].as_str() != Some("Organization")
-            })
-            .and_then(|ruleset| ruleset["id"].as_u64()))
+        serde_json::from_str(&text)
+            .map(Some)
+            .with_context(|| format!("GET {path}: the response is not JSON"))
     }
 
     /// Sends one request; a status outside 2xx is an error quoting the API's message.

@@ -289,7 +289,11 @@ struct Server {
 }
 
 impl Server {
-    fn start(responses: Vec<(u16, &'static str)>) -> Server {
+    fn start<S: Into<String>>(responses: Vec<(u16, S)>) -> Server {
+        let responses: Vec<(u16, String)> = responses
+            .into_iter()
+            .map(|(status, body)| (status, body.into()))
+            .collect();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
@@ -328,7 +332,7 @@ impl Server {
                 });
                 let (status, reply) = responses
                     .next()
-                    .unwrap_or((500, "{\"message\":\"unexpected\"}"));
+                    .unwrap_or((500, "{\"message\":\"unexpected\"}".to_owned()));
                 let head = format!(
                     "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     reply.len()
@@ -497,7 +501,7 @@ fn apply_reports_the_api_error_and_refuses_without_a_token() {
         stderr(&output)
     );
 
-    let server = Server::start(vec![]);
+    let server = Server::start(Vec::<(u16, String)>::new());
     let output = apply(
         directory.path(),
         &server,
@@ -564,4 +568,126 @@ fn apply_dry_run_prints_the_requests_without_a_token() {
     );
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     insta::assert_snapshot!("protect_apply_dry_run_gitlab", stdout(&output));
+}
+
+fn fetch_check(directory: &Path, server: &Server, args: &[&str]) -> Output {
+    let mut all = vec![
+        "protect",
+        "check",
+        "--fetch",
+        "--repository",
+        "acme/shop",
+        "--api-url",
+    ];
+    all.push(&server.url);
+    all.extend(args);
+    gate_with_env(
+        directory,
+        &all,
+        &[
+            ("GITHUB_TOKEN", "gh-test-token"),
+            ("GITLAB_TOKEN", "gl-test-token"),
+            ("HTTP_PROXY", ""),
+            ("http_proxy", ""),
+            ("ALL_PROXY", ""),
+        ],
+    )
+}
+
+#[test]
+fn check_fetch_reads_every_ruleset_that_applies() {
+    let directory = copy_of("protect");
+    let saved =
+        |name: &str| std::fs::read_to_string(directory.path().join("settings").join(name)).unwrap();
+    let list = r#"[
+        {"id": 42, "name": "gate", "target": "branch", "source_type": "Repository", "enforcement": "active"},
+        {"id": 7, "name": "release tags", "target": "tag", "source_type": "Repository", "enforcement": "active"}
+    ]"#;
+    let server = Server::start(vec![(200, list.to_owned()), (200, saved("ruleset.json"))]);
+    let output = fetch_check(directory.path(), &server, &["--color", "never"]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "GET /repos/acme/shop/rulesets?includes_parents=true&per_page=100",
+            "GET /repos/acme/shop/rulesets/42",
+        ],
+        "tag rulesets are not read"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization") == Some("Bearer gh-test-token"))
+    );
+
+    let server = Server::start(vec![(200, list.to_owned()), (200, saved("drifted.json"))]);
+    let output = fetch_check(directory.path(), &server, &["--color", "never"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("protect/enforcement-disabled"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn check_fetch_reads_branch_protection_and_gitlab_settings() {
+    let directory = copy_of("protect");
+    let classic = r#"{"url": "https://api.github.com/repos/acme/shop/branches/main/protection",
+        "required_status_checks": {"strict": false, "contexts": ["gate"], "checks": [{"context": "gate", "app_id": 15368}]},
+        "enforce_admins": {"enabled": false}, "allow_force_pushes": {"enabled": false}, "allow_deletions": {"enabled": false}}"#;
+    let server = Server::start(vec![(200, classic)]);
+    let output = fetch_check(
+        directory.path(),
+        &server,
+        &["--settings", "branch-protection", "--format", "json"],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(
+        server.requests()[0].path,
+        "/repos/acme/shop/branches/main/protection"
+    );
+    let report = json(&stdout(&output));
+    assert_eq!(report["gates"][0]["metrics"]["missing_checks"], 4);
+
+    let server = Server::start(vec![(
+        404,
+        r#"{"message": "Branch not protected", "documentation_url": "https://docs.github.com/rest/branches/branch-protection#get-branch-protection", "status": "404"}"#,
+    )]);
+    let output = fetch_check(
+        directory.path(),
+        &server,
+        &["--settings", "branch-protection", "--format", "json"],
+    );
+    assert_eq!(
+        code(&output),
+        1,
+        "an unprotected branch is drift, not an error: {}",
+        stderr(&output)
+    );
+    assert_eq!(
+        json(&stdout(&output))["gates"][0]["metrics"]["missing_checks"],
+        5
+    );
+
+    let project = r#"{"id": 17, "path_with_namespace": "acme/shop", "only_allow_merge_if_pipeline_succeeds": true,
+        "allow_merge_on_skipped_pipeline": false, "merge_method": "merge"}"#;
+    let server = Server::start(vec![(200, project)]);
+    let output = fetch_check(directory.path(), &server, &["--provider", "gitlab"]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let request = &server.requests()[0];
+    assert_eq!(request.path, "/projects/acme%2Fshop");
+    assert_eq!(request.header("private-token"), Some("gl-test-token"));
+
+    let output = gate(
+        directory.path(),
+        &["protect", "check", "--fetch", "--current", "x.json"],
+    );
+    assert_eq!(code(&output), 2);
 }
