@@ -691,3 +691,35 @@ fn check_fetch_reads_branch_protection_and_gitlab_settings() {
     );
     assert_eq!(code(&output), 2);
 }
+
+#[test]
+fn config_and_output_flags() {
+    let directory = copy_of("protect");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let config = directory.path().join("gate.toml");
+    let output = gate(
+        elsewhere.path(),
+        &["protect", "plan", "--config", config.to_str().unwrap()],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(json(&stdout(&output))["name"], "gate");
+
+    let report = elsewhere.path().join("protect.json");
+    let output = gate(
+        elsewhere.path(),
+        &[
+            "protect",
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+    let written = json(&std::fs::read_to_string(&report).unwrap());
+    assert_eq!(written["gates"][0]["gate"], "protect");
+}
