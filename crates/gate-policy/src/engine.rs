@@ -173,7 +173,7 @@ impl PolicyEngine {
     ) -> Result<TestResults, PolicyError> {
         let namespaces = self.select_namespaces(&options.namespaces, options.all_namespaces)?;
         let combined;
-        let mut jobs: Vec<(&str, usize, u32, &Value)> = Vec::new();
+        let mut jobs: Vec<(&str, usize, u32, &regorus::Value)> = Vec::new();
         if options.combine {
             combined = combined_value(files);
             jobs.push(("Combined", 0, 1, &combined));
@@ -189,7 +189,8 @@ impl PolicyEngine {
             .map_init(
                 || self.engine.clone(),
                 |engine, (file, index, line, value)| {
-                    engine.set_input(crate::value::to_regorus(value));
+                    // Documents are parsed into the interpreter's form: this shares, not copies.
+                    engine.set_input((*value).clone());
                     namespaces
                         .iter()
                         .map(|namespace| self.check(engine, file, *index, *line, namespace))
@@ -415,8 +416,8 @@ fn parse_location(value: &Value) -> Option<ResultLocation> {
 
 /// `--combine`: all documents as one input `[{path, contents}]`, one entry per document (a
 /// multi-document file gives several entries with its path), stably sorted by path.
-pub(crate) fn combined_value(files: &[Parsed]) -> Value {
-    let mut entries: Vec<(&str, &Value)> = files
+pub(crate) fn combined_value(files: &[Parsed]) -> regorus::Value {
+    let mut entries: Vec<(&str, &regorus::Value)> = files
         .iter()
         .flat_map(|file| {
             file.input_values()
@@ -425,10 +426,15 @@ pub(crate) fn combined_value(files: &[Parsed]) -> Value {
         })
         .collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    Value::Array(
+    regorus::Value::from(
         entries
             .into_iter()
-            .map(|(path, contents)| serde_json::json!({"path": path, "contents": contents}))
-            .collect(),
+            .map(|(path, contents)| {
+                regorus::Value::from(BTreeMap::from([
+                    (regorus::Value::from("path"), regorus::Value::from(path)),
+                    (regorus::Value::from("contents"), contents.clone()),
+                ]))
+            })
+            .collect::<Vec<_>>(),
     )
 }
