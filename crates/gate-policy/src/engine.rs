@@ -227,9 +227,13 @@ impl PolicyEngine {
         };
         let (exception_value, values) = evaluate_namespace(engine, file, namespace, rules)?;
         let mut successes = 0;
-        for (name, value) in rules.names.iter().zip(values) {
+        for ((name, query), value) in rules.names.iter().zip(&rules.queries).zip(values) {
             let exception_name = rules::exception_name(name);
-            let exception_count = count_exceptions(&exception_value, exception_name);
+            let exception_count = if rules.has_exception {
+                count_exceptions(&exception_value, exception_name)
+            } else {
+                0
+            };
             if exception_count > 0 {
                 let query = format!("data.{namespace}.exception[_][_] == {exception_name:?}");
                 for _ in 0..exception_count {
@@ -245,8 +249,7 @@ impl PolicyEngine {
                 // Exceptions drop the rule's results: conftest does not even count successes.
                 continue;
             }
-            let query = format!("data.{namespace}.{name}");
-            let messages = rule_results(&value, file, &query)?;
+            let messages = rule_results(&value, file, query)?;
             if messages.is_empty() {
                 // conftest counts a pass for an empty collection or a non-collection value
                 // (`deny if …` being true); undefined, or values that are neither strings nor
@@ -294,13 +297,9 @@ fn evaluate_namespace(
     } else {
         regorus::Value::Undefined
     };
-    let mut values = Vec::with_capacity(rules.names.len());
-    for name in &rules.names {
-        values.push(eval_rule(
-            engine,
-            file,
-            &format!("data.{namespace}.{name}"),
-        )?);
+    let mut values = Vec::with_capacity(rules.queries.len());
+    for query in &rules.queries {
+        values.push(eval_rule(engine, file, query)?);
     }
     Ok((exception, values))
 }
