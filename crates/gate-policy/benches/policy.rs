@@ -211,14 +211,16 @@ fn main() {
     );
     if let (Some(parse_cpu), Some(eval_cpu)) = (parse_cpu, eval_cpu) {
         let per_cpu_second = documents as f64 / eval_cpu;
+        let cpu_ratio = eval_cpu / parse_cpu;
         println!(
             "  CPU time: parse {:.2} s, test {:.2} s ({:.0} docs per CPU-second, {:.0} docs/s on \
-             two free cores), evaluation / parse = {:.2}x",
+             two free cores), evaluation / parse = {:.2}x   target <= 3x: {}",
             parse_cpu,
             eval_cpu,
             per_cpu_second,
             2.0 * per_cpu_second,
-            eval_cpu / parse_cpu
+            cpu_ratio,
+            if cpu_ratio <= 3.0 { "met" } else { "MISSED" }
         );
     }
 }

@@ -20,7 +20,7 @@ pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyho
             };
             let format = Format::from_name(parser.as_string()?.as_ref())?;
             let parsed = parse::parse(format, "parse_config", content.as_string()?.as_ref())?;
-            Ok(Value::from(parsed.value()))
+            Ok(parsed.rego_value())
         }),
     )?;
     let allowed = roots.to_vec();
@@ -32,7 +32,7 @@ pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyho
                 bail!("parse_config_file expects 1 argument");
             };
             let parsed = read_allowed(&allowed, path.as_string()?.as_ref())?;
-            Ok(Value::from(parsed.value()))
+            Ok(parsed.rego_value())
         }),
     )?;
     let allowed = roots.to_vec();
@@ -47,7 +47,7 @@ pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyho
             for path in paths.as_array()? {
                 files.push(read_allowed(&allowed, path.as_string()?.as_ref())?);
             }
-            Ok(Value::from(combined_value(&files)))
+            Ok(combined_value(&files))
         }),
     )?;
     Ok(())

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -54,11 +55,14 @@ pub struct TestOptions {
     pub combine: bool,
 }
 
-/// Policies and data, compiled once. Cloning the inner regorus engine is cheap, so evaluation
-/// clones it per worker thread.
+/// Policies and data, compiled once; evaluation compiles one more engine per worker thread (see
+/// [`PolicyEngine::test`]).
 #[derive(Debug, Clone)]
 pub struct PolicyEngine {
     engine: regorus::Engine,
+    /// The `data` document and options `engine` was compiled with, for the workers' engines.
+    data: Value,
+    options: EngineOptions,
     namespaces: BTreeMap<String, NamespaceRules>,
     pub(crate) tests: Vec<TestRule>,
     pub(crate) policies: Vec<PolicySource>,
@@ -71,49 +75,32 @@ impl PolicyEngine {
         data: Value,
         options: &EngineOptions,
     ) -> Result<PolicyEngine, PolicyError> {
-        let mut engine = regorus::Engine::new();
-        engine.set_rego_v0(options.rego_version == RegoVersion::V0);
-        engine.set_gather_prints(true);
-        for policy in &policies {
-            engine
-                .add_policy(policy.path.clone(), policy.text.clone())
-                .map_err(|error| PolicyError::Compile {
-                    path: policy.path.clone(),
-                    message: crate::error::one_line(&error.to_string()),
-                })?;
-        }
-        if data.as_object().is_some_and(|object| !object.is_empty()) {
-            engine
-                .add_data(regorus::Value::from(data))
-                .map_err(|error| PolicyError::Data {
-                    path: "-d".to_owned(),
-                    message: crate::error::one_line(&error.to_string()),
-                })?;
-        }
-        builtins::register(&mut engine, &options.file_roots).map_err(|error| {
-            PolicyError::Compile {
-                path: "<builtins>".to_owned(),
-                message: crate::error::one_line(&error.to_string()),
-            }
-        })?;
+        let mut engine = load(&policies, &data, options)?;
         let modules = engine.get_modules().clone();
         let (namespaces, tests) = rules::scan(&modules, options.rego_version == RegoVersion::V1)?;
         // Compile now so that errors (unsafe variables, unknown functions, conflicts in rule
-        // kinds) surface once, before any document, and so clones start prepared.
-        engine
-            .eval_query("true".to_owned(), false)
-            .map_err(|error| PolicyError::Compile {
-                path: policies
-                    .first()
-                    .map_or_else(String::new, |policy| policy.path.clone()),
-                message: crate::error::one_line(&error.to_string()),
-            })?;
+        // kinds) surface once, before any document.
+        prepare(&mut engine, &policies)?;
         Ok(PolicyEngine {
             engine,
+            data,
+            options: options.clone(),
             namespaces,
             tests,
             policies,
         })
+    }
+
+    /// A prepared engine of its own for one evaluation worker, compiled from the same sources.
+    ///
+    /// Not a clone: a clone shares the parsed policies, whose reference counts the interpreter
+    /// raises and drops on every rule and expression it evaluates, so workers on different cores
+    /// keep taking the same cache lines from each other (measured on two cores: 12% more CPU than
+    /// with separate engines). Compiling a handful of policy files takes well under a millisecond.
+    fn worker_engine(&self) -> Result<regorus::Engine, PolicyError> {
+        let mut engine = load(&self.policies, &self.data, &self.options)?;
+        prepare(&mut engine, &self.policies)?;
+        Ok(engine)
     }
 
     /// Every namespace (package) the policies define, sorted.
@@ -173,7 +160,7 @@ impl PolicyEngine {
     ) -> Result<TestResults, PolicyError> {
         let namespaces = self.select_namespaces(&options.namespaces, options.all_namespaces)?;
         let combined;
-        let mut jobs: Vec<(&str, usize, u32, &Value)> = Vec::new();
+        let mut jobs: Vec<(&str, usize, u32, &regorus::Value)> = Vec::new();
         if options.combine {
             combined = combined_value(files);
             jobs.push(("Combined", 0, 1, &combined));
@@ -184,21 +171,47 @@ impl PolicyEngine {
                 }
             }
         }
-        let evaluated: Result<Vec<Vec<DocumentResult>>, PolicyError> = jobs
-            .par_iter()
-            .map_init(
-                || self.engine.clone(),
-                |engine, (file, index, line, value)| {
-                    engine.set_input(crate::value::to_regorus(value));
-                    namespaces
-                        .iter()
-                        .map(|namespace| self.check(engine, file, *index, *line, namespace))
-                        .collect()
-                },
-            )
+        // One worker per thread, each with its own engine, taking batches of documents from a
+        // shared counter so that a slow document does not leave the other workers idle.
+        let workers = rayon::current_num_threads().min(jobs.len());
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let evaluated: Result<Vec<WorkerResults>, PolicyError> = (0..workers)
+            .into_par_iter()
+            .map(|_| {
+                let mut engine = self.worker_engine()?;
+                let mut done = Vec::new();
+                while !failed.load(Ordering::Relaxed) {
+                    let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                    if start >= jobs.len() {
+                        break;
+                    }
+                    for (job, (file, index, line, value)) in
+                        jobs.iter().enumerate().skip(start).take(BATCH)
+                    {
+                        // Documents are parsed into the interpreter's form: this shares, not
+                        // copies.
+                        engine.set_input((*value).clone());
+                        let results = namespaces
+                            .iter()
+                            .map(|namespace| {
+                                self.check(&mut engine, file, *index, *line, namespace)
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                            .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
+                        done.push((job, results));
+                    }
+                }
+                Ok(done)
+            })
             .collect();
+        let mut evaluated: WorkerResults = evaluated?.into_iter().flatten().collect();
+        evaluated.sort_unstable_by_key(|(job, _)| *job);
         Ok(TestResults {
-            documents: evaluated?.into_iter().flatten().collect(),
+            documents: evaluated
+                .into_iter()
+                .flat_map(|(_, results)| results)
+                .collect(),
         })
     }
 
@@ -226,9 +239,13 @@ impl PolicyEngine {
         };
         let (exception_value, values) = evaluate_namespace(engine, file, namespace, rules)?;
         let mut successes = 0;
-        for (name, value) in rules.names.iter().zip(values) {
+        for ((name, query), value) in rules.names.iter().zip(&rules.queries).zip(values) {
             let exception_name = rules::exception_name(name);
-            let exception_count = count_exceptions(&exception_value, exception_name);
+            let exception_count = if rules.has_exception {
+                count_exceptions(&exception_value, exception_name)
+            } else {
+                0
+            };
             if exception_count > 0 {
                 let query = format!("data.{namespace}.exception[_][_] == {exception_name:?}");
                 for _ in 0..exception_count {
@@ -244,8 +261,7 @@ impl PolicyEngine {
                 // Exceptions drop the rule's results: conftest does not even count successes.
                 continue;
             }
-            let query = format!("data.{namespace}.{name}");
-            let messages = rule_results(&value, file, &query)?;
+            let messages = rule_results(&value, file, query)?;
             if messages.is_empty() {
                 // conftest counts a pass for an empty collection or a non-collection value
                 // (`deny if …` being true); undefined, or values that are neither strings nor
@@ -278,6 +294,59 @@ impl PolicyEngine {
     }
 }
 
+/// What one worker evaluated: each job's index with its results.
+type WorkerResults = Vec<(usize, Vec<DocumentResult>)>;
+
+/// Documents a worker takes at a time: enough to make the shared counter cheap, few enough that
+/// workers finish together.
+const BATCH: usize = 16;
+
+/// A regorus engine with the policies, the `data` document and conftest's builtins loaded.
+fn load(
+    policies: &[PolicySource],
+    data: &Value,
+    options: &EngineOptions,
+) -> Result<regorus::Engine, PolicyError> {
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(options.rego_version == RegoVersion::V0);
+    engine.set_gather_prints(true);
+    for policy in policies {
+        engine
+            .add_policy(policy.path.clone(), policy.text.clone())
+            .map_err(|error| PolicyError::Compile {
+                path: policy.path.clone(),
+                message: crate::error::one_line(&error.to_string()),
+            })?;
+    }
+    if data.as_object().is_some_and(|object| !object.is_empty()) {
+        engine
+            .add_data(regorus::Value::from(data.clone()))
+            .map_err(|error| PolicyError::Data {
+                path: "-d".to_owned(),
+                message: crate::error::one_line(&error.to_string()),
+            })?;
+    }
+    builtins::register(&mut engine, &options.file_roots).map_err(|error| PolicyError::Compile {
+        path: "<builtins>".to_owned(),
+        message: crate::error::one_line(&error.to_string()),
+    })?;
+    Ok(engine)
+}
+
+/// Analyses the loaded policies (regorus does it on the first evaluation), so that compile errors
+/// surface here and evaluation starts prepared.
+fn prepare(engine: &mut regorus::Engine, policies: &[PolicySource]) -> Result<(), PolicyError> {
+    engine
+        .eval_query("true".to_owned(), false)
+        .map_err(|error| PolicyError::Compile {
+            path: policies
+                .first()
+                .map_or_else(String::new, |policy| policy.path.clone()),
+            message: crate::error::one_line(&error.to_string()),
+        })?;
+    Ok(())
+}
+
 /// The `exception` value and each check rule's value for the current input.
 ///
 /// Each rule is evaluated with `eval_rule`: measured against one query listing them all, that is
@@ -293,13 +362,9 @@ fn evaluate_namespace(
     } else {
         regorus::Value::Undefined
     };
-    let mut values = Vec::with_capacity(rules.names.len());
-    for name in &rules.names {
-        values.push(eval_rule(
-            engine,
-            file,
-            &format!("data.{namespace}.{name}"),
-        )?);
+    let mut values = Vec::with_capacity(rules.queries.len());
+    for query in &rules.queries {
+        values.push(eval_rule(engine, file, query)?);
     }
     Ok((exception, values))
 }
@@ -415,8 +480,8 @@ fn parse_location(value: &Value) -> Option<ResultLocation> {
 
 /// `--combine`: all documents as one input `[{path, contents}]`, one entry per document (a
 /// multi-document file gives several entries with its path), stably sorted by path.
-pub(crate) fn combined_value(files: &[Parsed]) -> Value {
-    let mut entries: Vec<(&str, &Value)> = files
+pub(crate) fn combined_value(files: &[Parsed]) -> regorus::Value {
+    let mut entries: Vec<(&str, &regorus::Value)> = files
         .iter()
         .flat_map(|file| {
             file.input_values()
@@ -425,10 +490,15 @@ pub(crate) fn combined_value(files: &[Parsed]) -> Value {
         })
         .collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    Value::Array(
+    regorus::Value::from(
         entries
             .into_iter()
-            .map(|(path, contents)| serde_json::json!({"path": path, "contents": contents}))
-            .collect(),
+            .map(|(path, contents)| {
+                regorus::Value::from(BTreeMap::from([
+                    (regorus::Value::from("path"), regorus::Value::from(path)),
+                    (regorus::Value::from("contents"), contents.clone()),
+                ]))
+            })
+            .collect::<Vec<_>>(),
     )
 }

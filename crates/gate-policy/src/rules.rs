@@ -87,6 +87,9 @@ pub(crate) struct NamespaceRules {
     pub definitions: usize,
     /// Whether the package defines `exception`.
     pub has_exception: bool,
+    /// `data.<package>.<name>` for each of `names`: the rule paths evaluated for every document
+    /// and the `query` results carry, written once rather than per document.
+    pub queries: Vec<String>,
 }
 
 /// A `test_*` / `todo_test_*` rule definition found in a module.
@@ -190,8 +193,13 @@ pub(crate) fn scan(
             }
         }
     }
-    for rules in namespaces.values_mut() {
+    for (package, rules) in &mut namespaces {
         rules.names.sort();
+        rules.queries = rules
+            .names
+            .iter()
+            .map(|name| format!("data.{package}.{name}"))
+            .collect();
     }
     Ok((namespaces, tests))
 }

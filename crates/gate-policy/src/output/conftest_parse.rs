@@ -13,12 +13,12 @@ const INDENT: &str = "  ";
 pub fn conftest_parse(files: &[Parsed], combine: bool) -> String {
     let mut out = String::new();
     if combine {
-        let mut entries: Vec<(&str, &Value)> = files
+        let mut entries: Vec<(&str, Value)> = files
             .iter()
             .flat_map(|file| {
                 file.input_values()
                     .into_iter()
-                    .map(move |(_, value)| (file.path.as_str(), value))
+                    .map(move |(_, value)| (file.path.as_str(), crate::value::to_json(value)))
             })
             .collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
@@ -39,7 +39,7 @@ pub fn conftest_parse(files: &[Parsed], combine: bool) -> String {
             out.push(',');
             newline_with(&mut out, 2, INDENT);
             out.push_str("\"contents\": ");
-            go_json::indented(&mut out, contents, 2, INDENT);
+            go_json::indented(&mut out, &contents, 2, INDENT);
             newline_with(&mut out, 1, INDENT);
             out.push('}');
         }

@@ -36,7 +36,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
         instructions.push(instruction(path, &pending, start_line, &mut stage)?);
     }
     // conftest wraps the instruction list so that the top-level split leaves one document.
-    Ok(single(Value::Array(vec![Value::Array(instructions)])))
+    Ok(single(&Value::Array(vec![Value::Array(instructions)])))
 }
 
 fn instruction(
@@ -125,7 +125,8 @@ mod tests {
         let text = "# syntax\nFROM openjdk:8u212 AS build\nRUN apt-get update && \\\n  apt-get install x\n\
                     COPY --from=build /a /b\nCMD [\"java\", \"-jar\"]\n";
         let document = parse("Dockerfile", text).unwrap();
-        let commands = &document.value[0];
+        let json = document.json();
+        let commands = &json[0];
         assert_eq!(commands[0]["Cmd"], "from");
         assert_eq!(
             commands[0]["Value"],
@@ -139,7 +140,7 @@ mod tests {
         assert_eq!(commands[3]["JSON"], true);
         assert!(parse("Dockerfile", "FROM x\n!!! y\n").is_err());
         let args = parse("Dockerfile", "ARG A=1 B\nENV K=v L=\"w\"\n").unwrap();
-        assert_eq!(args.value[0][0]["Value"], json!(["A=1", "B"]));
-        assert_eq!(args.value[0][1]["Value"], json!(["K", "v", "L", "w"]));
+        assert_eq!(args.json()[0][0]["Value"], json!(["A=1", "B"]));
+        assert_eq!(args.json()[0][1]["Value"], json!(["K", "v", "L", "w"]));
     }
 }

@@ -37,7 +37,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
         };
         entries.insert(key.trim().to_owned(), Value::String(value));
     }
-    Ok(single(Value::Object(entries)))
+    Ok(single(&Value::Object(entries)))
 }
 
 #[cfg(test)]
@@ -48,7 +48,7 @@ mod tests {
     fn keys_quotes_and_errors() {
         let document = parse(".env", "# c\nA=1\nexport B=\"x y\"\nC='z' \nD=v # note\n").unwrap();
         assert_eq!(
-            document.value,
+            document.json(),
             serde_json::json!({"A": "1", "B": "x y", "C": "z", "D": "v"})
         );
         assert!(

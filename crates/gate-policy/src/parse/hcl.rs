@@ -26,7 +26,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
                 .to_owned(),
         }
     })?;
-    Ok(single(Value::Object(convert_body(body))))
+    Ok(single(&Value::Object(convert_body(body))))
 }
 
 fn convert_body(body: hcl::Body) -> Map<String, Value> {
@@ -79,7 +79,7 @@ mod tests {
                     name = var.name\n}\nterraform {\n  required_version = \">= 1.0\"\n}\n";
         let document = parse("main.tf", text).unwrap();
         assert_eq!(
-            document.value,
+            document.json(),
             json!({
                 "resource": {"aws_s3_bucket": {"b": [{"acl": "private", "tags": {"a": 1}, "name": "${var.name}"}]}},
                 "terraform": [{"required_version": ">= 1.0"}]

@@ -47,7 +47,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             entries.insert(key.trim().to_owned(), typed(value));
         }
     }
-    Ok(single(Value::Object(root)))
+    Ok(single(&Value::Object(root)))
 }
 
 /// conftest converts a value that Go's `strconv.ParseFloat` reads (finite) to a number, else one
@@ -98,7 +98,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            document.value,
+            document.json(),
             serde_json::json!({"db": {"host": "x", "port": 5432, "ratio": 0.5, "tls": true}})
         );
         assert!(

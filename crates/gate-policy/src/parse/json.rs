@@ -9,7 +9,7 @@ use crate::ParseError;
 pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str::<Value>(text)
-        .map(single)
+        .map(|value| single(&value))
         .map_err(|error| ParseError::Syntax {
             path: path.to_owned(),
             format: "json",

@@ -128,13 +128,21 @@ impl std::fmt::Display for Format {
 /// One configuration document as policies see it (`input`), with where it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    /// The value.
-    pub value: Value,
+    /// The value, in the interpreter's form: evaluating a document then costs a reference count,
+    /// not a conversion ([`Document::json`] gives the JSON form).
+    pub value: regorus::Value,
     /// 1-based line where the document starts in its file.
     pub line: u32,
     /// When the document is a top-level array: the line where each element starts, where the
     /// format records it (YAML); empty otherwise.
     pub item_lines: Vec<u32>,
+}
+
+impl Document {
+    /// The value as JSON (what `parse` prints), integers and floats as the parser read them.
+    pub fn json(&self) -> Value {
+        crate::value::to_json(&self.value)
+    }
 }
 
 /// A parsed file: its documents, and whether it held more than one (a multi-document YAML stream).
@@ -147,16 +155,21 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// The value conftest's `parse` prints and `--combine` passes: the document, or an array of
-    /// the documents of a multi-document file.
+    /// The value conftest's `parse` prints and `--combine` passes, as JSON: the document, or an
+    /// array of the documents of a multi-document file.
     pub fn value(&self) -> Value {
+        crate::value::to_json(&self.rego_value())
+    }
+
+    /// [`Parsed::value`] in the interpreter's form (what the `parse_config` builtins return).
+    pub(crate) fn rego_value(&self) -> regorus::Value {
         match self.documents.as_slice() {
             [single] => single.value.clone(),
-            documents => Value::Array(
+            documents => regorus::Value::from(
                 documents
                     .iter()
                     .map(|document| document.value.clone())
-                    .collect(),
+                    .collect::<Vec<_>>(),
             ),
         }
     }
@@ -175,10 +188,10 @@ impl Parsed {
     }
 
     /// [`Parsed::inputs`] without copying: each input's start line and value.
-    pub fn input_values(&self) -> Vec<(u32, &Value)> {
+    pub fn input_values(&self) -> Vec<(u32, &regorus::Value)> {
         match self.documents.as_slice() {
             [single] => match &single.value {
-                Value::Array(items) => items
+                regorus::Value::Array(items) => items
                     .iter()
                     .enumerate()
                     .map(|(index, value)| {
@@ -241,10 +254,11 @@ pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// A single-document result at line 1.
-fn single(value: Value) -> Document {
+/// A single-document result at line 1. Formats other than YAML build JSON and convert it here,
+/// once, so that evaluation does not.
+fn single(value: &Value) -> Document {
     Document {
-        value,
+        value: crate::value::to_regorus(value),
         line: 1,
         item_lines: Vec::new(),
     }

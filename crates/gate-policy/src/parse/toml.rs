@@ -15,7 +15,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             line: error.span().map_or(1, |span| line_of(text, span.start)),
             message: error.message().to_owned(),
         })?;
-    Ok(single(convert_table(table)))
+    Ok(single(&convert_table(table)))
 }
 
 fn line_of(text: &str, offset: usize) -> u32 {
@@ -52,7 +52,7 @@ mod tests {
     #[test]
     fn tables_and_errors() {
         let document = parse("a.toml", "[server]\nport = 80\n").unwrap();
-        assert_eq!(document.value, serde_json::json!({"server": {"port": 80}}));
+        assert_eq!(document.json(), serde_json::json!({"server": {"port": 80}}));
         let error = parse("a.toml", "a = 1\nb = \n").unwrap_err();
         assert!(
             error.to_string().starts_with("a.toml:2: invalid toml"),

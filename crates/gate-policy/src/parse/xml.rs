@@ -88,7 +88,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             reader.buffer_position(),
         ));
     }
-    Ok(single(Value::Object(root)))
+    Ok(single(&Value::Object(root)))
 }
 
 fn open(start: &BytesStart<'_>) -> Result<Element, String> {
@@ -161,7 +161,7 @@ mod tests {
                     <plugin id=\"b\"/>\n  <version>3.6.1</version>\n</project>\n";
         let document = parse("pom.xml", text).unwrap();
         assert_eq!(
-            document.value,
+            document.json(),
             json!({"project": {
                 "plugin": [{"-id": "a", "#content": "maven & co"}, {"-id": "b"}],
                 "version": "3.6.1"

@@ -1,10 +1,15 @@
 //! YAML inputs, built from yaml-rust2's event stream so that scalar resolution follows go-yaml v2
 //! (YAML 1.1, what conftest uses): `on`/`yes`/`y` are booleans, `0755` is octal, unknown tags
 //! such as `CloudFormation`'s `!Ref` are tolerated, and alias expansion is bounded.
+//!
+//! Documents are built as `regorus::Value` directly, the form policies evaluate, so evaluation
+//! converts nothing; scalars still resolve to JSON first, where go-yaml's rules are simplest to
+//! state.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use serde_json::{Map, Number, Value};
+use regorus::Value as Node;
+use serde_json::{Number, Value};
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -17,14 +22,15 @@ pub const ALIAS_NODE_LIMIT: usize = 1_000_000;
 /// A container being filled while events stream in.
 enum Frame {
     Sequence {
-        items: Vec<Value>,
+        items: Vec<Node>,
         anchor: usize,
     },
     Mapping {
-        entries: Map<String, Value>,
-        key: Option<String>,
+        entries: BTreeMap<Node, Node>,
+        /// The pending key, already a string node (the merge marker for `<<`).
+        key: Option<Node>,
         /// Values of `<<` merge keys, applied when the mapping ends (explicit keys win).
-        merges: Vec<Value>,
+        merges: Vec<Node>,
         anchor: usize,
     },
 }
@@ -32,7 +38,8 @@ enum Frame {
 struct Builder<'a> {
     path: &'a str,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Value, usize)>,
+    /// Anchored nodes and their node counts; an alias shares the node (values are immutable).
+    anchors: HashMap<usize, (Node, usize)>,
     expanded: usize,
     documents: Vec<Document>,
     document_line: Option<u32>,
@@ -86,7 +93,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
             Event::Scalar(text, style, anchor, tag) => {
                 builder.note_start(&marker);
                 let is_merge_key = style == TScalarStyle::Plain && text == "<<";
-                let value = resolve(text, style, tag.as_ref());
+                let value = scalar_node(resolve(text, style, tag.as_ref()));
                 if anchor > 0 {
                     builder.anchors.insert(anchor, (value.clone(), 1));
                 }
@@ -102,7 +109,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
             Event::MappingStart(anchor, _) => {
                 builder.note_start(&marker);
                 builder.stack.push(Frame::Mapping {
-                    entries: Map::new(),
+                    entries: BTreeMap::new(),
                     key: None,
                     merges: Vec::new(),
                     anchor,
@@ -110,17 +117,17 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor) = match builder.stack.pop() {
-                    Some(Frame::Sequence { items, anchor }) => (Value::Array(items), anchor),
+                    Some(Frame::Sequence { items, anchor }) => (Node::from(items), anchor),
                     Some(Frame::Mapping {
                         mut entries,
                         merges,
                         anchor,
                         ..
                     }) => {
-                        for merge in merges {
+                        for merge in &merges {
                             apply_merge(&mut entries, merge);
                         }
-                        (Value::Object(entries), anchor)
+                        (Node::from(entries), anchor)
                     }
                     None => return Err(syntax(path, &marker, "unbalanced collection")),
                 };
@@ -134,7 +141,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
     }
     if builder.documents.is_empty() {
         builder.documents.push(Document {
-            value: Value::Null,
+            value: Node::Null,
             line: 1,
             item_lines: Vec::new(),
         });
@@ -154,18 +161,13 @@ impl Builder<'_> {
         }
     }
 
-    fn push(
-        &mut self,
-        value: Value,
-        marker: &Marker,
-        is_merge_key: bool,
-    ) -> Result<(), ParseError> {
+    fn push(&mut self, value: Node, marker: &Marker, is_merge_key: bool) -> Result<(), ParseError> {
         let top_level = self.stack.len() == 1;
         match self.stack.last_mut() {
             None => {
                 // go-yaml yields nothing for an empty document: conftest never sees it.
                 let item_lines = std::mem::take(&mut self.item_lines);
-                if !value.is_null() {
+                if value != Node::Null {
                     self.documents.push(Document {
                         value,
                         line: self.document_line.take().unwrap_or(1),
@@ -187,13 +189,13 @@ impl Builder<'_> {
                 merges,
                 ..
             }) => match key.take() {
-                None if is_merge_key => *key = Some(MERGE_KEY.to_owned()),
+                None if is_merge_key => *key = Some(Node::from(MERGE_KEY)),
                 None => {
-                    *key = Some(key_text(value).ok_or_else(|| {
+                    *key = Some(key_node(value).ok_or_else(|| {
                         syntax(self.path, marker, "mapping keys must be scalars")
                     })?);
                 }
-                Some(name) if name == MERGE_KEY => merges.push(value),
+                Some(Node::String(name)) if &*name == MERGE_KEY => merges.push(value),
                 Some(name) => {
                     entries.insert(name, value);
                 }
@@ -206,15 +208,15 @@ impl Builder<'_> {
 /// Marks a pending `<<` key; not a valid YAML plain scalar result, so no real key collides.
 const MERGE_KEY: &str = "\u{0}<<";
 
-fn apply_merge(entries: &mut Map<String, Value>, merge: Value) {
+fn apply_merge(entries: &mut BTreeMap<Node, Node>, merge: &Node) {
     match merge {
-        Value::Object(source) => {
-            for (key, value) in source {
-                entries.entry(key).or_insert(value);
+        Node::Object(source) => {
+            for (key, value) in source.iter() {
+                entries.entry(key.clone()).or_insert_with(|| value.clone());
             }
         }
-        Value::Array(sources) => {
-            for source in sources {
+        Node::Array(sources) => {
+            for source in sources.iter() {
                 apply_merge(entries, source);
             }
         }
@@ -222,23 +224,32 @@ fn apply_merge(entries: &mut Map<String, Value>, merge: Value) {
     }
 }
 
-fn node_count(value: &Value) -> usize {
+fn node_count(value: &Node) -> usize {
     match value {
-        Value::Array(items) => 1 + items.iter().map(node_count).sum::<usize>(),
-        Value::Object(entries) => 1 + entries.values().map(node_count).sum::<usize>(),
+        Node::Array(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        Node::Object(entries) => 1 + entries.values().map(node_count).sum::<usize>(),
         _ => 1,
     }
 }
 
-/// Keys become strings the way conftest's YAML-to-JSON conversion writes them.
-fn key_text(value: Value) -> Option<String> {
+/// A resolved scalar as a node; a string moves into it.
+fn scalar_node(value: Value) -> Node {
     match value {
-        Value::String(text) => Some(text),
-        Value::Null => Some("null".to_owned()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Array(_) | Value::Object(_) => None,
+        Value::String(text) => Node::from(text),
+        other => crate::value::to_regorus(&other),
     }
+}
+
+/// Keys become strings the way conftest's YAML-to-JSON conversion writes them.
+fn key_node(value: Node) -> Option<Node> {
+    let text = match &value {
+        Node::String(_) => return Some(value),
+        Node::Null => "null".to_owned(),
+        Node::Bool(flag) => flag.to_string(),
+        Node::Number(_) => crate::value::to_json(&value).to_string(),
+        _ => return None,
+    };
+    Some(Node::from(text))
 }
 
 fn line(marker: &Marker) -> u32 {
@@ -391,7 +402,7 @@ mod tests {
     fn one(text: &str) -> Value {
         let documents = parse("t.yaml", text).unwrap();
         assert_eq!(documents.len(), 1);
-        documents.into_iter().next().unwrap().value
+        documents[0].json()
     }
 
     #[test]
