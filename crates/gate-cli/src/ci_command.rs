@@ -45,6 +45,21 @@ pub fn run(command: &CiCommand) -> anyhow::Result<u8> {
     };
     let config_path = crate::check::locate_config(args.config.as_deref())?;
     let config = config::load(&config_path)?;
+    if let Some(ci) = &config.ci {
+        let jobs = gate_jobs(&config);
+        if let Some(gate) = ci.setup.keys().find(|gate| !jobs.contains(&gate.as_str())) {
+            anyhow::bail!(
+                "{}: [ci.setup] has commands for `{gate}`, which is not a gate this file runs \
+                 (no [{gate}] section{})",
+                config_path.display(),
+                if gate == "protect" {
+                    " with `current`"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     let text = generate(&config, config_argument(&config_path))?;
     match (&args.output, args.check) {
         (Some(path), true) => check(path, &text, regenerate),

@@ -107,7 +107,18 @@ pub(crate) fn ci(raw: RawCi) -> Result<Ci, Problem> {
         settings.install = Some(non_empty(install, "install")?.to_owned());
     }
     if let Some(branch) = &raw.branch {
-        settings.branch = non_empty(branch, "branch")?.to_owned();
+        let name = non_empty(branch, "branch")?;
+        // The name goes into workflow expressions and shell commands: plain ref characters only.
+        let plain = name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._/-".contains(&b));
+        if !plain || name.starts_with(['-', '/']) {
+            return Err((
+                Some(branch.span()),
+                format!("branch `{name}`: use letters, digits, `.`, `_`, `/` and `-`"),
+            ));
+        }
+        settings.branch = name.to_owned();
     }
     if let Some(runs_on) = raw.runs_on {
         settings.runs_on = runs_on;

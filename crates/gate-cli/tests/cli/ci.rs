@@ -259,6 +259,22 @@ fn ci_config_errors_name_the_line() {
         "{}",
         stderr(&output)
     );
+    let directory = project("[policy]\ninputs = [\"d\"]\n[ci.setup]\ncoverage = [\"pytest\"]\n");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("[ci.setup] has commands for `coverage`, which is not a gate"),
+        "{}",
+        stderr(&output)
+    );
+    let directory = project("[policy]\ninputs = [\"d\"]\n[ci]\nbranch = \"it's\"\n");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("gate.toml:4:10: [ci]: branch `it's`"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// The repository's own files: `action.yml` and `.pre-commit-hooks.yaml`.
