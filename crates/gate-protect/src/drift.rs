@@ -6,9 +6,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::rules::{
-    ADMINS_EXEMPT, BRANCH_NOT_COVERED, CHECK_SOURCE, DELETION_ALLOWED, ENFORCEMENT_DISABLED,
-    FORCE_PUSH_ALLOWED, LINEAR_HISTORY, MISSING_CHECK, NOT_STRICT, PIPELINE_NOT_REQUIRED,
-    WEAKER_REVIEWS,
+    ADMINS_EXEMPT, BRANCH_NOT_COVERED, CHECK_SOURCE, DELETION_ALLOWED, DIRECT_PUSH_ALLOWED,
+    ENFORCEMENT_DISABLED, FORCE_PUSH_ALLOWED, LINEAR_HISTORY, MISSING_CHECK, NOT_STRICT,
+    PIPELINE_NOT_REQUIRED, WEAKER_REVIEWS,
 };
 use crate::{BypassActor, BypassActorType, GITHUB_ACTIONS_APP_ID, ProtectError, Protection};
 
@@ -24,8 +24,9 @@ pub const MISSING_CHECKS: &str = "missing_checks";
 /// The response shapes [`check_drift`] accepts, for error messages.
 pub(crate) const SHAPES: &str = "a GitHub ruleset (GET /repos/OWNER/REPO/rulesets/ID), an array \
      of such rulesets, the rules for a branch (GET /repos/OWNER/REPO/rules/branches/BRANCH), \
-     classic branch protection (GET /repos/OWNER/REPO/branches/BRANCH/protection) or GitLab \
-     project settings (GET /projects/ID)";
+     classic branch protection (GET /repos/OWNER/REPO/branches/BRANCH/protection), GitLab \
+     project settings (GET /projects/ID), a GitLab protected branch (GET \
+     /projects/ID/protected_branches/BRANCH), or both as {\"project\": …, \"protected_branch\": …}";
 
 /// Compares `current`, a saved API response, with `protection`, and reports each way the
 /// repository enforces less than configured as a failing finding targeted at `source`.
@@ -40,7 +41,11 @@ pub(crate) const SHAPES: &str = "a GitHub ruleset (GET /repos/OWNER/REPO/ruleset
 ///    that response and are not checked;
 /// 4. classic branch protection, `GET /repos/{owner}/{repo}/branches/{branch}/protection`;
 /// 5. GitLab project settings, `GET /projects/{id}`: GitLab has no named required checks, so
-///    only the pipeline requirement and the merge method are checked.
+///    only the pipeline requirement and the merge method are checked;
+/// 6. a GitLab protected branch, `GET /projects/{id}/protected_branches/{name}`: direct pushes,
+///    force pushes and code-owner approval;
+/// 7. both GitLab responses as `{"project": …, "protected_branch": …}`, `null` for a branch
+///    that is not protected (what `gate protect check --fetch` reads from GitLab).
 ///
 /// A stronger setting than configured is not drift, nor is an extra required check. A
 /// ruleset's `~DEFAULT_BRANCH` is taken to cover the protected branch. A ruleset without
@@ -86,6 +91,16 @@ pub fn check_drift(
             let project: RawGitlabProject = parse(current, source, "the GitLab project")?;
             drift.gitlab(&project);
         }
+        Some(Shape::GitlabProtectedBranch) => {
+            let branch: RawGitlabProtectedBranch =
+                parse(current, source, "the GitLab protected branch")?;
+            drift.gitlab_branch(Some(&branch));
+        }
+        Some(Shape::GitlabSettings) => {
+            let settings: RawGitlabSettings = parse(current, source, "the GitLab settings")?;
+            drift.gitlab(&settings.project);
+            drift.gitlab_branch(settings.protected_branch.as_ref());
+        }
         None => {
             return Err(ProtectError::UnrecognisedShape {
                 file: source.to_owned(),
@@ -104,6 +119,8 @@ enum Shape {
     BranchRules,
     BranchProtection,
     GitlabProject,
+    GitlabProtectedBranch,
+    GitlabSettings,
 }
 
 fn detect(current: &Value) -> Option<Shape> {
@@ -111,6 +128,19 @@ fn detect(current: &Value) -> Option<Shape> {
         Value::Object(object) if is_ruleset(object) => Some(Shape::Ruleset),
         Value::Object(object) if object.contains_key("only_allow_merge_if_pipeline_succeeds") => {
             Some(Shape::GitlabProject)
+        }
+        Value::Object(object) if object.contains_key("push_access_levels") => {
+            Some(Shape::GitlabProtectedBranch)
+        }
+        Value::Object(object)
+            if object.contains_key("protected_branch")
+                && object.get("project").is_some_and(|project| {
+                    project
+                        .get("only_allow_merge_if_pipeline_succeeds")
+                        .is_some()
+                }) =>
+        {
+            Some(Shape::GitlabSettings)
         }
         Value::Object(object)
             if [
@@ -383,6 +413,30 @@ struct RawGitlabProject {
     allow_merge_on_skipped_pipeline: Option<bool>,
     #[serde(default)]
     merge_method: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawGitlabProtectedBranch {
+    name: String,
+    push_access_levels: Vec<RawGitlabAccessLevel>,
+    #[serde(default)]
+    allow_force_push: bool,
+    #[serde(default)]
+    code_owner_approval_required: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawGitlabAccessLevel {
+    /// 0 no one, 30 developers, 40 maintainers, 60 administrators; `null` for a user or group.
+    access_level: Option<u64>,
+    #[serde(default)]
+    access_level_description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawGitlabSettings {
+    project: RawGitlabProject,
+    protected_branch: Option<RawGitlabProtectedBranch>,
 }
 
 // ---- What the branch enforces, whatever the response shape. ----
@@ -823,6 +877,68 @@ impl Drift<'_> {
                 Value::from("ff"),
                 Value::from(method),
                 vec![("setting", Value::from("merge_method"))],
+            );
+        }
+    }
+
+    /// A GitLab protected branch: no direct pushes, no force pushes, code owners when asked.
+    fn gitlab_branch(&mut self, branch: Option<&RawGitlabProtectedBranch>) {
+        let protected = self.branch().to_owned();
+        let Some(branch) = branch.filter(|branch| {
+            crate::refname::covers(&[format!("refs/heads/{}", branch.name)], &[], &protected)
+        }) else {
+            let found = branch.map_or(Value::Null, |branch| Value::from(branch.name.clone()));
+            self.push(
+                &BRANCH_NOT_COVERED,
+                format!("`{protected}` is not a protected branch"),
+                Value::from(protected.clone()),
+                found,
+                Vec::new(),
+            );
+            return;
+        };
+        let pushers: Vec<String> = branch
+            .push_access_levels
+            .iter()
+            .filter(|level| level.access_level != Some(0))
+            .map(|level| {
+                level.access_level_description.clone().unwrap_or_else(|| {
+                    level
+                        .access_level
+                        .map_or_else(|| "a user or group".to_owned(), |n| format!("level {n}"))
+                })
+            })
+            .collect();
+        if !pushers.is_empty() {
+            self.push(
+                &DIRECT_PUSH_ALLOWED,
+                format!(
+                    "{} can push to `{protected}` without a merge request",
+                    pushers.join(", ")
+                ),
+                json!([]),
+                json!(pushers),
+                vec![("setting", Value::from("push_access_levels"))],
+            );
+        }
+        if branch.allow_force_push {
+            self.push(
+                &FORCE_PUSH_ALLOWED,
+                format!("force pushes to `{protected}` are allowed"),
+                Value::from(false),
+                Value::from(true),
+                vec![("setting", Value::from("allow_force_push"))],
+            );
+        }
+        let wants_code_owners =
+            self.protection.required_approvals > 0 && self.protection.require_code_owner_review;
+        if wants_code_owners && !branch.code_owner_approval_required {
+            self.push(
+                &WEAKER_REVIEWS,
+                format!("`{protected}` does not require code owners' approval"),
+                Value::from(true),
+                Value::from(false),
+                vec![("setting", Value::from("code_owner_approval_required"))],
             );
         }
     }

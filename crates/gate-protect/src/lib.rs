@@ -53,7 +53,7 @@ pub use model::{
 pub use request::{
     ApiRequest, Method, github_branch_protection_get_request, github_branch_protection_request,
     github_ruleset_get_request, github_ruleset_request, github_rulesets_list_request,
-    gitlab_project_get_request, gitlab_requests,
+    gitlab_project_get_request, gitlab_protected_branch_get_request, gitlab_requests,
 };
 pub use rules::ALL;
 

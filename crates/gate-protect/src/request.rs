@@ -142,6 +142,16 @@ pub fn gitlab_project_get_request(project: &str) -> ApiRequest {
     get(format!("/projects/{}", encode_segment(project)))
 }
 
+/// Reads how the branch is protected: `GET /projects/:id/protected_branches/:name` (404 when it
+/// is not protected).
+pub fn gitlab_protected_branch_get_request(protection: &Protection, project: &str) -> ApiRequest {
+    get(format!(
+        "/projects/{}/protected_branches/{}",
+        encode_segment(project),
+        encode_segment(&protection.branch)
+    ))
+}
+
 fn get(path: String) -> ApiRequest {
     ApiRequest {
         method: Method::Get,
@@ -217,6 +227,10 @@ mod tests {
         assert_eq!(
             gitlab_project_get_request("group/sub").path,
             "/projects/group%2Fsub"
+        );
+        assert_eq!(
+            gitlab_protected_branch_get_request(&protection, "group/sub").path,
+            "/projects/group%2Fsub/protected_branches/release%2F1.x"
         );
     }
 }

@@ -96,6 +96,15 @@ pub static PIPELINE_NOT_REQUIRED: Rule = Rule {
            (`allow_merge_on_skipped_pipeline`) in the project's merge request settings.",
 };
 
+/// GitLab lets people push to the protected branch without a merge request.
+pub static DIRECT_PUSH_ALLOWED: Rule = Rule {
+    id: "protect/direct-push-allowed",
+    summary: "Nobody pushes to GitLab's protected branch directly: changes arrive by merge request.",
+    help: "Set \"Allowed to push and merge\" to \"No one\" for the protected branch \
+           (`push_access_level: 0`), so every change goes through a merge request and its \
+           pipeline.",
+};
+
 /// Every rule this gate raises.
 pub static ALL: &[&Rule] = &[
     &MISSING_CHECK,
@@ -109,4 +118,5 @@ pub static ALL: &[&Rule] = &[
     &FORCE_PUSH_ALLOWED,
     &DELETION_ALLOWED,
     &PIPELINE_NOT_REQUIRED,
+    &DIRECT_PUSH_ALLOWED,
 ];

@@ -115,6 +115,7 @@ fn matching_settings_of_every_shape_pass() {
         "branch-rules.json",
         "branch-protection.json",
         "gitlab-project.json",
+        "gitlab-protected-branch.json",
     ] {
         let report = check(&protection(), name);
         assert_eq!(report.gate, "protect");
@@ -490,6 +491,45 @@ fn gitlab_merging_without_a_pipeline_drifts() {
     );
     assert_eq!(metrics(&report), (2, 0));
     insta::assert_json_snapshot!("gitlab_project_weak", readable(&report));
+}
+
+#[test]
+fn gitlab_protected_branch_drifts() {
+    let report = check(&protection(), "gitlab-protected-branch-weak.json");
+    assert_eq!(
+        rule_ids(&report),
+        [
+            "protect/direct-push-allowed",
+            "protect/force-push-allowed",
+            "protect/weaker-reviews",
+        ]
+    );
+    let push = find(&report, "protect/direct-push-allowed");
+    assert_eq!(detail(push, "found"), &json!(["Maintainers", "Jane Smith"]));
+    insta::assert_json_snapshot!("gitlab_protected_branch_weak", readable(&report));
+}
+
+#[test]
+fn gitlab_settings_together_and_an_unprotected_branch() {
+    let together = json!({
+        "project": fixture("gitlab-project.json"),
+        "protected_branch": fixture("gitlab-protected-branch.json"),
+    });
+    let report = check_drift(&protection(), &together, "gitlab.json").unwrap();
+    assert!(report.findings.is_empty(), "{:#?}", readable(&report));
+
+    let unprotected = json!({
+        "project": fixture("gitlab-project.json"),
+        "protected_branch": null,
+    });
+    let report = check_drift(&protection(), &unprotected, "gitlab.json").unwrap();
+    assert_eq!(rule_ids(&report), ["protect/branch-not-covered"]);
+
+    let mut other = fixture("gitlab-protected-branch.json");
+    other["name"] = json!("release/*");
+    let report = check_drift(&protection(), &other, "branch.json").unwrap();
+    assert_eq!(rule_ids(&report), ["protect/branch-not-covered"]);
+    assert_eq!(report.findings[0].details["found"], "release/*");
 }
 
 // ---- Input errors. ----
