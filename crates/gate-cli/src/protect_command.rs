@@ -280,10 +280,21 @@ fn fetch(
                 .unwrap_or_else(|| serde_json::Value::Array(Vec::new()));
             Ok((format!("branch protection of {repository}"), current))
         }
-        (Provider::Gitlab, _) => Ok((
-            format!("settings of {repository}"),
-            client.get(&gate_protect::gitlab_project_get_request(repository))?,
-        )),
+        (Provider::Gitlab, _) => {
+            let protection = gates::protect::protection(protect, config);
+            let settings = client.get(&gate_protect::gitlab_project_get_request(repository))?;
+            // 404: the branch is not protected, which the drift check reports.
+            let branch = client
+                .get_unless_missing(&gate_protect::gitlab_protected_branch_get_request(
+                    &protection,
+                    repository,
+                ))?
+                .unwrap_or(serde_json::Value::Null);
+            Ok((
+                format!("settings of {repository}"),
+                serde_json::json!({"project": settings, "protected_branch": branch}),
+            ))
+        }
     }
 }
 

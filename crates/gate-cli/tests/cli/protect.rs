@@ -678,12 +678,42 @@ fn check_fetch_reads_branch_protection_and_gitlab_settings() {
 
     let project = r#"{"id": 17, "path_with_namespace": "acme/shop", "only_allow_merge_if_pipeline_succeeds": true,
         "allow_merge_on_skipped_pipeline": false, "merge_method": "merge"}"#;
-    let server = Server::start(vec![(200, project)]);
+    let branch = r#"{"id": 5210, "name": "main", "allow_force_push": false, "code_owner_approval_required": false,
+        "push_access_levels": [{"id": 1, "access_level": 0, "access_level_description": "No one"}],
+        "merge_access_levels": [{"id": 2, "access_level": 40, "access_level_description": "Maintainers"}]}"#;
+    let server = Server::start(vec![(200, project), (200, branch)]);
     let output = fetch_check(directory.path(), &server, &["--provider", "gitlab"]);
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
-    let request = &server.requests()[0];
-    assert_eq!(request.path, "/projects/acme%2Fshop");
-    assert_eq!(request.header("private-token"), Some("gl-test-token"));
+    let requests = server.requests();
+    assert_eq!(
+        requests.iter().map(|r| r.path.as_str()).collect::<Vec<_>>(),
+        [
+            "/projects/acme%2Fshop",
+            "/projects/acme%2Fshop/protected_branches/main"
+        ]
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("private-token") == Some("gl-test-token"))
+    );
+
+    // A branch GitLab does not protect (404) is drift, not an error.
+    let server = Server::start(vec![
+        (200, project),
+        (404, r#"{"message":"404 Not found"}"#),
+    ]);
+    let output = fetch_check(
+        directory.path(),
+        &server,
+        &["--provider", "gitlab", "--color", "never"],
+    );
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("`main` is not a protected branch"),
+        "{}",
+        stdout(&output)
+    );
 
     let output = gate(
         directory.path(),
