@@ -42,6 +42,7 @@ mod gitlab;
 mod model;
 mod refname;
 mod request;
+mod response;
 pub mod rules;
 
 pub use drift::{GATE, MISSING_CHECKS, REQUIRED_CHECKS, check_drift};
@@ -67,7 +68,7 @@ pub enum ProtectError {
     /// The value is none of the responses [`check_drift`] reads.
     #[error(
         "{file}: not a protection setting gate reads: found {hint}; expected {}",
-        drift::SHAPES
+        response::SHAPES
     )]
     UnrecognisedShape {
         /// The file the value came from.
