@@ -243,38 +243,29 @@ fn without_an_action_or_install_command_it_says_what_to_set() {
 
 #[test]
 fn ci_config_errors_name_the_line() {
-    let directory = project("[policy]\ninputs = [\"deploy\"]\n\n[ci]\naction = \"acme/gate\"\n");
-    let output = gate(directory.path(), &["ci", "github"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("gate.toml:5:10: [ci]: action `acme/gate` needs a ref"),
-        "{}",
-        stderr(&output)
-    );
-    let directory = project("[policy]\ninputs = [\"d\"]\n[ci.setup]\nlint = [\"x\"]\n");
-    let output = gate(directory.path(), &["ci", "github"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("setup for `lint`: not a gate"),
-        "{}",
-        stderr(&output)
-    );
-    let directory = project("[policy]\ninputs = [\"d\"]\n[ci.setup]\ncoverage = [\"pytest\"]\n");
-    let output = gate(directory.path(), &["ci", "github"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("[ci.setup] has commands for `coverage`, which is not a gate"),
-        "{}",
-        stderr(&output)
-    );
-    let directory = project("[policy]\ninputs = [\"d\"]\n[ci]\nbranch = \"it's\"\n");
-    let output = gate(directory.path(), &["ci", "github"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("gate.toml:4:10: [ci]: branch `it's`"),
-        "{}",
-        stderr(&output)
-    );
+    for (config, message) in [
+        (
+            "[policy]\ninputs = [\"deploy\"]\n\n[ci]\naction = \"acme/gate\"\n",
+            "gate.toml:5:10: [ci]: action `acme/gate` needs a ref",
+        ),
+        (
+            "[policy]\ninputs = [\"d\"]\n[ci.setup]\nlint = [\"x\"]\n",
+            "setup for `lint`: not a gate",
+        ),
+        (
+            "[policy]\ninputs = [\"d\"]\n[ci.setup]\ncoverage = [\"pytest\"]\n",
+            "[ci.setup] has commands for `coverage`, which is not a gate",
+        ),
+        (
+            "[policy]\ninputs = [\"d\"]\n[ci]\nbranch = \"it's\"\n",
+            "gate.toml:4:10: [ci]: branch `it's`",
+        ),
+    ] {
+        let directory = project(config);
+        let output = gate(directory.path(), &["ci", "github"]);
+        assert_eq!(code(&output), 2, "{config}");
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
+    }
 }
 
 /// The repository's own files: `action.yml` and `.pre-commit-hooks.yaml`.

@@ -351,7 +351,19 @@ impl Server {
 }
 
 fn apply(directory: &Path, server: &Server, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut all = vec!["protect", "apply", "--api-url", &server.url];
+    against(server, directory, "apply", args, env)
+}
+
+/// `gate protect COMMAND ARGS…` against the local `server`, with test tokens, no proxy, and the
+/// CI variables that name an API cleared.
+fn against(
+    server: &Server,
+    directory: &Path,
+    command: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
+    let mut all = vec!["protect", command, "--api-url", &server.url];
     all.extend(args);
     let mut environment = vec![
         ("GITHUB_TOKEN", "gh-test-token"),
@@ -571,27 +583,9 @@ fn apply_dry_run_prints_the_requests_without_a_token() {
 }
 
 fn fetch_check(directory: &Path, server: &Server, args: &[&str]) -> Output {
-    let mut all = vec![
-        "protect",
-        "check",
-        "--fetch",
-        "--repository",
-        "acme/shop",
-        "--api-url",
-    ];
-    all.push(&server.url);
+    let mut all = vec!["--fetch", "--repository", "acme/shop"];
     all.extend(args);
-    gate_with_env(
-        directory,
-        &all,
-        &[
-            ("GITHUB_TOKEN", "gh-test-token"),
-            ("GITLAB_TOKEN", "gl-test-token"),
-            ("HTTP_PROXY", ""),
-            ("http_proxy", ""),
-            ("ALL_PROXY", ""),
-        ],
-    )
+    against(server, directory, "check", &all, &[])
 }
 
 #[test]
