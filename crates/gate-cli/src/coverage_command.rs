@@ -13,7 +13,7 @@ use crate::cli::{
 };
 use crate::config::coverage::{DiffSource, Project};
 use crate::environment::Environment;
-use crate::gates::coverage::{check_project, read_reports};
+use crate::gates::coverage::{check_project, read_reports, tracked_files};
 use crate::{EXIT_PASS, output};
 
 /// Runs a `gate coverage` subcommand.
@@ -32,7 +32,7 @@ fn check(args: &CoverageCheckArgs, environment: &Environment) -> anyhow::Result<
         environment,
     )?;
     let project = project_from(args)?;
-    let gate = check_project(&project, Path::new("."))
+    let gate = check_project(&project, Path::new("."), &tracked_files(Path::new(".")))
         .unwrap_or_else(|error| GateReport::errored(gate_coverage::GATE, error));
     let report = Report::new(vec![gate]);
     // Findings without a file (the total) point at the first report in SARIF and GitLab output.
@@ -103,8 +103,8 @@ fn input_project(input: &CoverageInputArgs) -> anyhow::Result<Project> {
 
 fn report(args: &CoverageReportArgs) -> anyhow::Result<u8> {
     let project = input_project(&args.input)?;
-    let coverage =
-        read_reports(&project, Path::new(".")).map_err(|error| anyhow::anyhow!(error.message))?;
+    let coverage = read_reports(&project, Path::new("."), &tracked_files(Path::new(".")))
+        .map_err(|error| anyhow::anyhow!(error.message))?;
     let mut table = FileTable::new(&coverage, project.line_only);
     let (descending, column) = match args.sort.strip_prefix('-') {
         Some(column) => (true, column),
@@ -207,8 +207,8 @@ fn table_json(table: &FileTable) -> String {
 
 fn baseline(args: &CoverageBaselineArgs) -> anyhow::Result<u8> {
     let project = input_project(&args.input)?;
-    let coverage =
-        read_reports(&project, Path::new(".")).map_err(|error| anyhow::anyhow!(error.message))?;
+    let coverage = read_reports(&project, Path::new("."), &tracked_files(Path::new(".")))
+        .map_err(|error| anyhow::anyhow!(error.message))?;
     let globs: Vec<&str> = args.paths.iter().map(String::as_str).collect();
     let baseline = Baseline::from_coverage(&coverage, &globs)?;
     output::write_atomically(&args.output, baseline.to_json().as_bytes())

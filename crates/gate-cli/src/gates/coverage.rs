@@ -15,8 +15,9 @@ use crate::gates::{absorb, git};
 /// Runs every project and combines them into the coverage gate's report.
 pub fn run(projects: &[Project], root: &Path) -> GateReport {
     let mut combined = GateReport::new(gate_coverage::GATE);
+    let tracked = tracked_files(root);
     for project in projects {
-        let report = match check_project(project, root) {
+        let report = match check_project(project, root, &tracked) {
             Ok(report) => report,
             Err(error) => GateReport::errored(gate_coverage::GATE, error),
         };
@@ -48,9 +49,19 @@ fn absorb_named(combined: &mut GateReport, report: GateReport, name: &str) {
     }
 }
 
+/// The files git tracks under `root`, relative to it; none outside a work tree. Read once per
+/// run, whatever the number of projects and reports.
+pub fn tracked_files(root: &Path) -> Vec<String> {
+    git::tracked_files(root).unwrap_or_default()
+}
+
 /// Checks one project: everything it reads is read here, then the library decides.
-pub fn check_project(project: &Project, root: &Path) -> Result<GateReport, GateError> {
-    let coverage = read_reports(project, root)?;
+pub fn check_project(
+    project: &Project,
+    root: &Path,
+    tracked: &[String],
+) -> Result<GateReport, GateError> {
+    let coverage = read_reports(project, root, tracked)?;
     let config = check_config(project, root)?;
     let mut report = gate_coverage::check(&coverage, &config);
     report.set_metric("reports", Metric::Count(project.reports.len() as u64));
@@ -58,11 +69,16 @@ pub fn check_project(project: &Project, root: &Path) -> Result<GateReport, GateE
 }
 
 /// Reads and merges the project's reports, with paths made relative to `root`.
-pub fn read_reports(project: &Project, root: &Path) -> Result<Coverage, GateError> {
+///
+/// `tracked` is [`tracked_files`] of `root`: a report with several `<source>` roots (gcovr,
+/// coverage.py with `source_pkgs`) resolves each file against the root where the repository has
+/// it, as diff-cover does on disk.
+pub fn read_reports(
+    project: &Project,
+    root: &Path,
+    tracked: &[String],
+) -> Result<Coverage, GateError> {
     let absolute_root = absolute(root);
-    // A report with several `<source>` roots (gcovr, coverage.py with `source_pkgs`) resolves
-    // each file against the root where the repository has it, as diff-cover does on disk.
-    let tracked = git::tracked_files(root).unwrap_or_default();
     let mut reports = Vec::new();
     for report in &project.reports {
         let base = match &project.report_root {
@@ -72,7 +88,7 @@ pub fn read_reports(project: &Project, root: &Path) -> Result<Coverage, GateErro
         let mut paths = PathMap::new()
             .with_root(absolute_root.to_string_lossy())
             .with_base(&base)
-            .with_known_files(&tracked);
+            .with_known_files(tracked);
         for (from, to) in &project.path_map {
             paths = paths.with_prefix(from, to);
         }
