@@ -209,8 +209,8 @@ fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u
     let gate_report = if args.fetch {
         let provider = args.provider.unwrap_or(protect.provider);
         let target = Target::new(provider, &args.remote, environment)?;
-        let (source, current) = fetch(&target, &protect, &config, args.settings, environment)?;
         let protection = gates::protect::protection(&protect, &config);
+        let (source, current) = fetch(&target, &protection, args.settings, environment)?;
         gate_protect::check_drift(&protection, &current, &source)?
     } else {
         let Some(current) = args.current.as_ref().or(protect.current.as_ref()) else {
@@ -235,8 +235,7 @@ fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u
 /// Reads the current settings from the API: what the drift check compares, and a name for it.
 fn fetch(
     target: &Target,
-    protect: &Protect,
-    config: &Config,
+    protection: &Protection,
     format: BodyFormat,
     environment: &Environment,
 ) -> anyhow::Result<(String, serde_json::Value)> {
@@ -270,9 +269,8 @@ fn fetch(
             ))
         }
         (Provider::Github, BodyFormat::BranchProtection) => {
-            let protection = gates::protect::protection(protect, config);
             let request =
-                gate_protect::github_branch_protection_get_request(&protection, repository);
+                gate_protect::github_branch_protection_get_request(protection, repository);
             // GitHub answers 404 for a branch without protection: nothing is required there,
             // which the drift check reports as such (an empty list of branch rules).
             let current = client
@@ -281,13 +279,11 @@ fn fetch(
             Ok((format!("branch protection of {repository}"), current))
         }
         (Provider::Gitlab, _) => {
-            let protection = gates::protect::protection(protect, config);
             let settings = client.get(&gate_protect::gitlab_project_get_request(repository))?;
             // 404: the branch is not protected, which the drift check reports.
             let branch = client
                 .get_unless_missing(&gate_protect::gitlab_protected_branch_get_request(
-                    &protection,
-                    repository,
+                    protection, repository,
                 ))?
                 .unwrap_or(serde_json::Value::Null);
             Ok((
