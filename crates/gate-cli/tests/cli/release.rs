@@ -861,30 +861,21 @@ fn lint_from_includes_the_first_commit_and_lint_exempt_skips_published_history()
     assert_eq!(lint_targets(&repo, &config), (0, vec![]));
 
     // Bad settings name their line.
-    std::fs::write(
-        repo.file("gate.toml"),
-        "[release]\nlint-base = \"v1.0.0\"\nlint-from = \"v1.0.0\"\n",
-    )
-    .unwrap();
-    let output = repo.gate(&["check"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("gate.toml:3:13: [release]: `lint-base` and `lint-from`"),
-        "{}",
-        stderr(&output)
-    );
-    std::fs::write(
-        repo.file("gate.toml"),
-        "[release]\nlint-exempt = [\"abc\"]\n",
-    )
-    .unwrap();
-    let output = repo.gate(&["check"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("lint-exempt `abc` is not a commit sha"),
-        "{}",
-        stderr(&output)
-    );
+    for (config, message) in [
+        (
+            "[release]\nlint-base = \"v1.0.0\"\nlint-from = \"v1.0.0\"\n",
+            "gate.toml:3:13: [release]: `lint-base` and `lint-from`",
+        ),
+        (
+            "[release]\nlint-exempt = [\"abc\"]\n",
+            "lint-exempt `abc` is not a commit sha",
+        ),
+    ] {
+        std::fs::write(repo.file("gate.toml"), config).unwrap();
+        let output = repo.gate(&["check"]);
+        assert_eq!(code(&output), 2, "{config}");
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
+    }
 }
 
 #[test]
