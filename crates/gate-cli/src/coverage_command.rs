@@ -8,20 +8,148 @@ use anyhow::{Context as _, bail};
 use gate_core::{GateReport, Report};
 use gate_coverage::{Baseline, FileRow, FileTable, SortKey, Threshold, display_covered};
 
-use crate::cli::{
-    CoverageBaselineArgs, CoverageCheckArgs, CoverageCommand, CoverageInputArgs, CoverageReportArgs,
-};
-use crate::config::coverage::{DiffSource, Project};
+use gate_project::run::coverage::{check_project, read_reports, tracked_files};
+use gate_project::settings::coverage::{DiffSource, Project};
+
 use crate::environment::Environment;
-use crate::gates::coverage::{check_project, read_reports, tracked_files};
+use crate::output::OutputArgs;
 use crate::{EXIT_PASS, output};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+/// `gate coverage …`.
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum CoverageCommand {
+    /// Check reports against thresholds, as coverage.py's `fail_under` and diff-cover do
+    /// (exit 0 pass, 1 fail, 2 error).
+    Check(CoverageCheckArgs),
+    /// Print the per-file table of `coverage report`.
+    Report(CoverageReportArgs),
+    /// Write the baseline file the ratchet compares against.
+    Baseline(CoverageBaselineArgs),
+}
+
+/// The reports and how their paths map to the repository; shared by the coverage commands.
+#[derive(Debug, Args)]
+pub struct CoverageInputArgs {
+    /// Coverage reports (Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON), merged.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// The repository-relative directory that relative paths in the reports start from
+    /// [default: each report's own directory].
+    #[arg(long, value_name = "DIR")]
+    pub report_root: Option<String>,
+    /// Rewrite report paths starting with FROM to start with TO (reports made in a container).
+    #[arg(long, value_name = "FROM=TO")]
+    pub path_map: Vec<String>,
+    /// Use line coverage only, ignoring branch data (coverage.py without --branch).
+    #[arg(long, conflicts_with = "branch")]
+    pub no_branch: bool,
+    /// Use branch data where the reports have it (the default).
+    #[arg(long)]
+    pub branch: bool,
+}
+
+/// `gate coverage check`.
+#[derive(Debug, Args)]
+pub struct CoverageCheckArgs {
+    /// Reports and paths.
+    #[command(flatten)]
+    pub input: CoverageInputArgs,
+    /// Fail when the total is below this percentage (coverage.py's `fail_under`).
+    #[arg(long, value_name = "PERCENT")]
+    pub fail_under: Option<String>,
+    /// Decimal places for comparing and showing the total (coverage.py's precision).
+    #[arg(long, value_name = "DIGITS")]
+    pub precision: Option<u32>,
+    /// Read `fail_under` and `precision` from this pyproject.toml, .coveragerc or setup.cfg.
+    #[arg(long, value_name = "FILE")]
+    pub pyproject: Option<PathBuf>,
+    /// Fail when line coverage alone is below this percentage.
+    #[arg(long, value_name = "PERCENT")]
+    pub line_fail_under: Option<String>,
+    /// Fail when branch coverage alone is below this percentage.
+    #[arg(long, value_name = "PERCENT")]
+    pub branch_fail_under: Option<String>,
+    /// Minimum for the files under a glob: `GLOB=PERCENT` (`api/**=85`); repeatable.
+    #[arg(long = "path", value_name = "GLOB=PERCENT")]
+    pub paths: Vec<String>,
+    /// Minimum for every single file.
+    #[arg(long, value_name = "PERCENT")]
+    pub file_fail_under: Option<String>,
+    /// Fail when more statements than this are uncovered.
+    #[arg(long, value_name = "COUNT")]
+    pub max_uncovered_lines: Option<u64>,
+    /// Measure the lines added by this unified diff (diff coverage).
+    #[arg(long, value_name = "FILE", conflicts_with = "compare_branch")]
+    pub diff: Option<PathBuf>,
+    /// Measure the lines added since the merge base with this git ref (`git diff BASE...HEAD`).
+    #[arg(long, value_name = "REF")]
+    pub compare_branch: Option<String>,
+    /// Fail when diff coverage is below this percentage (diff-cover's --fail-under).
+    #[arg(long, value_name = "PERCENT")]
+    pub diff_fail_under: Option<String>,
+    /// Count added lines with a branch not taken as uncovered.
+    #[arg(long)]
+    pub diff_branch_aware: bool,
+    /// Fail when a figure drops below this baseline (written by `gate coverage baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Percentage points a baseline figure may drop before failing.
+    #[arg(long, value_name = "POINTS", default_value_t = 0.0)]
+    pub tolerance: f64,
+    /// Output formats and destinations.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `gate coverage report`.
+#[derive(Debug, Args)]
+pub struct CoverageReportArgs {
+    /// Reports and paths.
+    #[command(flatten)]
+    pub input: CoverageInputArgs,
+    /// Sort rows by this column; prefix with `-` for descending (`-cover`).
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        default_value = "name",
+        allow_hyphen_values = true
+    )]
+    pub sort: String,
+    /// Add a column with the line numbers not covered.
+    #[arg(long, short = 'm')]
+    pub show_missing: bool,
+    /// Decimal places in the Cover column.
+    #[arg(long, value_name = "DIGITS", default_value_t = 0)]
+    pub precision: u32,
+    /// Print JSON rows instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gate coverage baseline`.
+#[derive(Debug, Args)]
+pub struct CoverageBaselineArgs {
+    /// Reports and paths.
+    #[command(flatten)]
+    pub input: CoverageInputArgs,
+    /// Also track the total of the files under these globs; repeatable.
+    #[arg(long = "path", value_name = "GLOB")]
+    pub paths: Vec<String>,
+    /// Where to write the baseline.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+}
 
 /// Runs a `gate coverage` subcommand.
 pub fn run(command: &CoverageCommand, environment: &Environment) -> anyhow::Result<u8> {
     match command {
         CoverageCommand::Check(args) => check(args, environment),
-        CoverageCommand::Report(args) => report(args),
-        CoverageCommand::Baseline(args) => baseline(args),
+        CoverageCommand::Report(args) => report(args, environment),
+        CoverageCommand::Baseline(args) => baseline(args, environment),
     }
 }
 
@@ -32,7 +160,8 @@ fn check(args: &CoverageCheckArgs, environment: &Environment) -> anyhow::Result<
         environment,
     )?;
     let project = project_from(args)?;
-    let gate = check_project(&project, Path::new("."), &tracked_files(Path::new(".")))
+    let (here, io) = (Path::new("."), environment.io());
+    let gate = check_project(&project, here, &tracked_files(here, &io), &io)
         .unwrap_or_else(|error| GateReport::errored(gate_coverage::GATE, error));
     let report = Report::new(vec![gate]);
     // Findings without a file (the total) point at the first report in SARIF and GitLab output.
@@ -101,9 +230,10 @@ fn input_project(input: &CoverageInputArgs) -> anyhow::Result<Project> {
     })
 }
 
-fn report(args: &CoverageReportArgs) -> anyhow::Result<u8> {
+fn report(args: &CoverageReportArgs, environment: &Environment) -> anyhow::Result<u8> {
     let project = input_project(&args.input)?;
-    let coverage = read_reports(&project, Path::new("."), &tracked_files(Path::new(".")))
+    let here = Path::new(".");
+    let coverage = read_reports(&project, here, &tracked_files(here, &environment.io()))
         .map_err(|error| anyhow::anyhow!(error.message))?;
     let mut table = FileTable::new(&coverage, project.line_only);
     let (descending, column) = match args.sort.strip_prefix('-') {
@@ -205,9 +335,10 @@ fn table_json(table: &FileTable) -> String {
     text
 }
 
-fn baseline(args: &CoverageBaselineArgs) -> anyhow::Result<u8> {
+fn baseline(args: &CoverageBaselineArgs, environment: &Environment) -> anyhow::Result<u8> {
     let project = input_project(&args.input)?;
-    let coverage = read_reports(&project, Path::new("."), &tracked_files(Path::new(".")))
+    let here = Path::new(".");
+    let coverage = read_reports(&project, here, &tracked_files(here, &environment.io()))
         .map_err(|error| anyhow::anyhow!(error.message))?;
     let globs: Vec<&str> = args.paths.iter().map(String::as_str).collect();
     let baseline = Baseline::from_coverage(&coverage, &globs)?;

@@ -90,6 +90,18 @@ impl Environment {
     }
 }
 
+impl Environment {
+    /// The machine as the gate runs see it: `git`, `cargo`, standard input, the clock, and the
+    /// advisory cache these variables point at.
+    pub fn io(&self) -> gate_project::SystemIo {
+        let io = gate_project::SystemIo::new();
+        match crate::advisory_cache::default_dir(self) {
+            Some(directory) => io.with_advisory_cache(directory),
+            None => io,
+        }
+    }
+}
+
 fn text(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }

@@ -4,7 +4,18 @@ use anyhow::bail;
 use gate_core::Rule;
 
 use crate::EXIT_PASS;
-use crate::cli::ExplainArgs;
+use clap::Args;
+
+/// `gate explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, such as `coverage/total` or `waiver/expired`.
+    #[arg(required_unless_present = "list")]
+    pub rule: Option<String>,
+    /// List every rule id with its one-line summary.
+    #[arg(long, conflicts_with = "rule")]
+    pub list: bool,
+}
 
 /// Every rule id any gate in this build can raise.
 pub fn catalog() -> Vec<&'static Rule> {
@@ -13,8 +24,8 @@ pub fn catalog() -> Vec<&'static Rule> {
     rules.extend(gate_policy::RULES);
     rules.extend(gate_coverage::RULES);
     rules.extend(gate_supply::RULES);
-    rules.push(&crate::gates::supply::STALE_DATABASE);
-    rules.push(&crate::gates::supply::NO_ADVISORY_DATA);
+    rules.push(&gate_project::run::supply::STALE_DATABASE);
+    rules.push(&gate_project::run::supply::NO_ADVISORY_DATA);
     rules.extend(gate_release::RULES);
     rules.extend(gate_protect::RULES);
     rules.sort_by_key(|rule| rule.id);

@@ -2,8 +2,20 @@
 
 use anyhow::bail;
 
-use crate::cli::InitArgs;
 use crate::output::write_atomically;
+use clap::Args;
+use std::path::PathBuf;
+
+/// `gate init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(long, value_name = "FILE", default_value = "gate.toml")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
 
 /// The starter configuration: every section commented out, with the waiver format shown.
 pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must pass.
@@ -86,14 +98,18 @@ mod tests {
             })
             .collect::<Vec<&str>>()
             .join("\n");
-        let parsed = crate::config::parse(
+        let parsed = gate_project::parse(
             &uncommented,
             "gate.toml",
             "gate.toml",
             std::path::Path::new("."),
         );
         let parsed = parsed.unwrap_or_else(|error| panic!("{error}\n{uncommented}"));
-        let gates: Vec<&str> = parsed.sections.iter().map(|section| section.gate).collect();
+        let gates: Vec<&str> = parsed
+            .gates()
+            .into_iter()
+            .map(gate_project::Gate::name)
+            .collect();
         assert_eq!(
             gates,
             ["policy", "coverage", "supply", "release", "protect"]

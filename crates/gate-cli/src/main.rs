@@ -1,5 +1,76 @@
-//! The `gate` binary: everything lives in the library so it can be tested.
+//! The `gate` command line: maps flags onto `gate-project` and the gate libraries, renders, and
+//! sets the exit code (0 pass, 1 a gate failed, 2 usage, configuration or input error).
 
-fn main() -> std::process::ExitCode {
-    gate_cli::main()
+// The one crate that talks to the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod advisory_cache;
+mod check;
+mod ci_command;
+mod cli;
+mod coverage_command;
+mod environment;
+mod explain;
+mod http;
+mod init;
+mod output;
+mod policy_command;
+mod protect_command;
+mod release_command;
+mod supply_command;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command};
+use crate::environment::Environment;
+
+// The policy interpreter allocates heavily on every core, and glibc's allocator costs it about a
+// sixth of its time (crates/gate-policy/benches/policy.rs measures both). The binary chooses;
+// the libraries leave the allocator to whoever embeds them.
+#[global_allocator]
+static ALLOCATOR: regorus_mimalloc::mimalloc::Mimalloc = regorus_mimalloc::mimalloc::Mimalloc;
+
+/// Exit code: every gate passed (warnings allowed).
+const EXIT_PASS: u8 = 0;
+/// Exit code: at least one gate failed.
+const EXIT_FAIL: u8 = 1;
+/// Exit code: usage, configuration or input error, or a gate could not run.
+const EXIT_ERROR: u8 = 2;
+
+/// Parses the process's arguments, runs the command, and returns its exit code.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let environment = Environment::from_process();
+    ExitCode::from(run(cli, &environment))
+}
+
+/// Runs a parsed command line. Errors are printed to standard error and become exit code 2.
+fn run(cli: Cli, environment: &Environment) -> u8 {
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, environment),
+        Command::Init(args) => init::run(&args).map(|()| EXIT_PASS),
+        Command::Policy(command) => policy_command::run(&command, environment),
+        Command::Coverage(command) => coverage_command::run(&command, environment),
+        Command::Supply(command) => supply_command::run(&command, environment),
+        Command::Release(command) => release_command::run(&command, environment),
+        Command::Ci(command) => ci_command::run(&command),
+        Command::Protect(command) => protect_command::run(&command, environment),
+        Command::Explain(args) => explain::run(&args),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            let mut stdout = std::io::stdout().lock();
+            clap_complete::generate(args.shell, &mut command, "gate", &mut stdout);
+            stdout
+                .flush()
+                .map(|()| EXIT_PASS)
+                .map_err(anyhow::Error::from)
+        }
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        EXIT_ERROR
+    })
 }

@@ -7,8 +7,34 @@ use anyhow::{Context as _, bail};
 use gate_core::Report;
 use gate_core::render::{Format, RenderOptions};
 
-use crate::cli::ColorChoice;
 use crate::environment::Environment;
+use clap::{Args, ValueEnum};
+
+/// Where and how reports are written; shared by every command that produces a report.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format, optionally written to a file: `FMT` or `FMT=FILE`; repeat for several.
+    /// FMT is one of human, json, sarif, junit, github, markdown, gitlab [default: human].
+    #[arg(long, value_name = "FMT[=FILE]")]
+    pub format: Vec<String>,
+    /// Write the output that would go to standard output to this file instead.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always (even into a file or pipe).
+    Always,
+    /// Never.
+    Never,
+}
 
 /// One requested output: a format and its destination (`None` is standard output).
 #[derive(Debug, Clone, PartialEq, Eq)]

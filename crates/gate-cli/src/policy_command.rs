@@ -13,12 +13,12 @@ use gate_policy::output::{
 };
 use gate_policy::{CheckResult, Format, RegoVersion, TestStatus, Totals, VerifyOptions};
 
-use crate::cli::ColorChoice;
-use crate::config::policy::Policy;
 use crate::environment::Environment;
-use crate::gates::policy as gate;
+use crate::output::ColorChoice;
 use crate::output::{self, Output};
 use crate::{EXIT_FAIL, EXIT_PASS};
+use gate_project::run::policy as gate;
+use gate_project::settings::policy::Policy;
 
 const EXIT_CODES: &str = "\
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed (or warned, with \
@@ -198,7 +198,7 @@ pub fn run(command: &PolicyCommand, environment: &Environment) -> anyhow::Result
     match command {
         PolicyCommand::Test(args) => test(args, environment),
         PolicyCommand::Verify(args) => verify(args, environment),
-        PolicyCommand::Parse(args) => parse(args),
+        PolicyCommand::Parse(args) => parse(args, environment),
         PolicyCommand::Fmt(args) => fmt(args),
     }
 }
@@ -236,7 +236,8 @@ fn test(args: &TestArgs, environment: &Environment) -> anyhow::Result<u8> {
     policy.parser = parser(args.parser.as_ref())?;
     policy.ignore = ignore(args.ignore.as_ref())?;
     let root = PathBuf::from(".");
-    let results = gate::evaluate(&policy, &root).map_err(|message| anyhow!(message))?;
+    let results =
+        gate::evaluate(&policy, &root, &environment.io()).map_err(|message| anyhow!(message))?;
     let checks = results.check_results();
     let report = gate::report(&results, args.fail_on_warn);
     show(&checks, report, &args.display, false, environment)?;
@@ -428,11 +429,12 @@ fn coverage_table(files: &[gate_policy::FileCoverage], total: f64) -> String {
     out
 }
 
-fn parse(args: &ParseArgs) -> anyhow::Result<u8> {
+fn parse(args: &ParseArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut policy = Policy::new(args.paths.clone());
     policy.parser = parser(args.parser.as_ref())?;
     policy.ignore = ignore(args.ignore.as_ref())?;
-    let files = gate::read_inputs(&policy, &PathBuf::from(".")).map_err(|e| anyhow!(e))?;
+    let files = gate::read_inputs(&policy, &PathBuf::from("."), &environment.io())
+        .map_err(|e| anyhow!(e))?;
     print!("{}", conftest_parse(&files, args.combine));
     Ok(EXIT_PASS)
 }

@@ -9,12 +9,12 @@ use clap::{Args, Subcommand, ValueEnum};
 use gate_core::Report;
 use gate_protect::{ApiRequest, Protection};
 
-use crate::cli::OutputArgs;
-use crate::config::protect::{Protect, Provider};
-use crate::config::{self, Config};
 use crate::environment::{Environment, Secret};
-use crate::gates;
+use crate::output::OutputArgs;
 use crate::{EXIT_PASS, output};
+use gate_project::Config;
+use gate_project::run::protect as glue;
+use gate_project::settings::protect::{Protect, Provider};
 
 /// `gate protect …`.
 #[derive(Debug, Subcommand)]
@@ -39,6 +39,24 @@ pub enum BodyFormat {
     BranchProtection,
 }
 
+/// `--provider`: where the repository is hosted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderFlag {
+    /// GitHub: a ruleset (or classic branch protection) with required status checks.
+    Github,
+    /// GitLab: "pipelines must succeed" and a protected branch.
+    Gitlab,
+}
+
+impl From<ProviderFlag> for Provider {
+    fn from(flag: ProviderFlag) -> Provider {
+        match flag {
+            ProviderFlag::Github => Provider::Github,
+            ProviderFlag::Gitlab => Provider::Gitlab,
+        }
+    }
+}
+
 /// Which settings: the configuration, the provider and the body format.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -47,7 +65,7 @@ pub struct PlanArgs {
     pub config: Option<PathBuf>,
     /// Where the repository is hosted [default: `provider` in [protect], else github].
     #[arg(long, value_enum)]
-    pub provider: Option<Provider>,
+    pub provider: Option<ProviderFlag>,
     /// GitHub's settings as a ruleset or as classic branch protection.
     #[arg(long, value_enum, default_value_t = BodyFormat::Ruleset)]
     pub format: BodyFormat,
@@ -62,7 +80,7 @@ pub struct ProtectCheckArgs {
     /// With --fetch: where the repository is hosted [default: `provider` in [protect], else
     /// github].
     #[arg(long, value_enum, requires = "fetch")]
-    pub provider: Option<Provider>,
+    pub provider: Option<ProviderFlag>,
     /// With --fetch from GitHub: read the rulesets, or the classic branch protection.
     #[arg(long, value_enum, default_value_t = BodyFormat::Ruleset, requires = "fetch")]
     pub settings: BodyFormat,
@@ -123,15 +141,15 @@ pub fn run(command: &ProtectCommand, environment: &Environment) -> anyhow::Resul
 /// The configuration and its `[protect]` section (the defaults when there is none).
 fn settings(config_path: Option<&std::path::Path>) -> anyhow::Result<(Config, Protect)> {
     let path = crate::check::locate_config(config_path)?;
-    let config = config::load(&path)?;
+    let config = gate_project::load(&path)?;
     let protect = config.protect.clone().unwrap_or_default();
     Ok((config, protect))
 }
 
 fn plan(args: &PlanArgs) -> anyhow::Result<u8> {
     let (config, protect) = settings(args.config.as_deref())?;
-    let protection = gates::protect::protection(&protect, &config);
-    let provider = args.provider.unwrap_or(protect.provider);
+    let protection = glue::protection(&protect, &config);
+    let provider = args.provider.map_or(protect.provider, Provider::from);
     let body = match (provider, args.format) {
         (Provider::Github, BodyFormat::Ruleset) => {
             gate_protect::github_ruleset(&protection, &protect.ruleset_name)
@@ -207,9 +225,9 @@ fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u
         environment,
     )?;
     let gate_report = if args.fetch {
-        let provider = args.provider.unwrap_or(protect.provider);
+        let provider = args.provider.map_or(protect.provider, Provider::from);
         let target = Target::new(provider, &args.remote, environment)?;
-        let protection = gates::protect::protection(&protect, &config);
+        let protection = glue::protection(&protect, &config);
         let (source, current) = fetch(&target, &protection, args.settings, environment)?;
         gate_protect::check_drift(&protection, &current, &source)?
     } else {
@@ -219,7 +237,7 @@ fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u
                  `gh api repos/OWNER/REPO/rulesets/ID`), or --fetch, or set `current` in [protect]"
             );
         };
-        gates::protect::run(&protect, &config, current)
+        glue::run(&protect, &config, current)
     };
     let report = Report::new(vec![gate_report]);
     output::write_all(
@@ -296,8 +314,8 @@ fn fetch(
 
 fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
     let (config, protect) = settings(args.plan.config.as_deref())?;
-    let protection = gates::protect::protection(&protect, &config);
-    let provider = args.plan.provider.unwrap_or(protect.provider);
+    let protection = glue::protection(&protect, &config);
+    let provider = args.plan.provider.map_or(protect.provider, Provider::from);
     let target = Target::new(provider, &args.remote, environment)?;
     if args.dry_run {
         let requests = target.requests(&protection, &protect, args.plan.format, None);

@@ -18,12 +18,13 @@ use gate_release::{
     render_notes, render_past_release,
 };
 
-use crate::cli::OutputArgs;
-use crate::config::{self, release::Release};
 use crate::environment::Environment;
-use crate::gates::git::{self, ReleaseHistory};
-use crate::gates::release as glue;
+use crate::output::OutputArgs;
 use crate::{EXIT_PASS, output};
+use gate_project::git::Git;
+use gate_project::history::{self, ReleaseHistory};
+use gate_project::run::release as glue;
+use gate_project::settings::release::Release;
 
 /// `gate release …`.
 #[derive(Debug, Subcommand)]
@@ -192,7 +193,7 @@ pub fn run(command: &ReleaseCommand, environment: &Environment) -> anyhow::Resul
         ReleaseCommand::Changelog(args) => changelog(args, environment),
         ReleaseCommand::Tag(args) => tag(args, environment),
         ReleaseCommand::Lint(args) => lint(args, environment),
-        ReleaseCommand::Bump(args) => bump_files(args),
+        ReleaseCommand::Bump(args) => bump_files(args, environment),
     }
 }
 
@@ -205,11 +206,11 @@ fn settings(config_flag: Option<&Path>) -> anyhow::Result<Release> {
         Some(path.to_path_buf())
     } else {
         let current = std::env::current_dir().context("cannot read the current directory")?;
-        config::find(&current)
+        gate_project::find(&current)
     };
     match path {
         Some(path) => {
-            let config = config::load(&path)?;
+            let config = gate_project::load(&path)?;
             Ok(config
                 .release
                 .unwrap_or_else(|| Release::defaults(&config.root)))
@@ -227,14 +228,15 @@ struct Planning {
 }
 
 impl Planning {
-    fn load(args: &PlanArgs) -> anyhow::Result<Planning> {
+    fn load(args: &PlanArgs, environment: &Environment) -> anyhow::Result<Planning> {
         let mut settings = settings(args.config.as_deref())?;
         if let Some(format) = &args.tag_format {
             settings.tag_format = TagFormat::parse(format).context("--tag-format")?;
         }
-        let directory = Path::new(HERE);
-        let history = git::release_history(directory).map_err(|message| anyhow!(message))?;
-        let name = glue::branch_name(directory, &settings, args.branch.as_deref())
+        let io = environment.io();
+        let git = Git::new(&io, Path::new(HERE));
+        let history = history::release_history(git).map_err(|message| anyhow!(message))?;
+        let name = glue::branch_name(git, &settings, args.branch.as_deref())
             .map_err(|message| anyhow!(message))?;
         let config = glue::plan_config(&settings, glue::branch(&settings, &name));
         Ok(Planning {
@@ -254,8 +256,9 @@ impl Planning {
         environment: &Environment,
     ) -> anyhow::Result<gate_release::NotesOptions> {
         let date = release_date(args.date.as_deref(), environment)?;
+        let io = environment.io();
         let url = glue::repository_url(
-            Path::new(HERE),
+            Git::new(&io, Path::new(HERE)),
             &self.settings,
             args.repository_url.as_deref(),
         )
@@ -285,7 +288,7 @@ fn no_release(plan: &Plan<'_>) -> String {
 }
 
 fn next(args: &NextArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let planning = Planning::load(&args.plan)?;
+    let planning = Planning::load(&args.plan, environment)?;
     let plan = planning.plan()?;
     let next = plan.next.as_ref();
     let version = next.map(|next| next.version.to_string());
@@ -356,7 +359,7 @@ fn append(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 fn notes(args: &NotesArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let planning = Planning::load(&args.plan)?;
+    let planning = Planning::load(&args.plan, environment)?;
     let plan = planning.plan()?;
     let options = planning.notes_options(&args.notes, environment)?;
     match render_notes(&plan, &options) {
@@ -367,7 +370,7 @@ fn notes(args: &NotesArgs, environment: &Environment) -> anyhow::Result<u8> {
 }
 
 fn changelog(args: &ChangelogArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let planning = Planning::load(&args.plan)?;
+    let planning = Planning::load(&args.plan, environment)?;
     let plan = planning.plan()?;
     let options = planning.notes_options(&args.notes, environment)?;
     let file = args
@@ -437,21 +440,25 @@ fn full_changelog(
 }
 
 fn tag(args: &TagArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let planning = Planning::load(&args.plan)?;
+    let planning = Planning::load(&args.plan, environment)?;
     let plan = planning.plan()?;
     let options = planning.notes_options(&args.notes, environment)?;
     let (Some(next), Some(notes)) = (plan.next.as_ref(), render_notes(&plan, &options)) else {
         eprintln!("{}; no tag created", no_release(&plan));
         return Ok(EXIT_PASS);
     };
-    let directory = Path::new(HERE);
-    if git::tag_exists(directory, &next.tag).map_err(|message| anyhow!(message))? {
+    let io = environment.io();
+    let git = Git::new(&io, Path::new(HERE));
+    if git
+        .tag_exists(&next.tag)
+        .map_err(|message| anyhow!(message))?
+    {
         bail!(
             "tag {} already exists: a release is never tagged twice (was it made by hand?)",
             next.tag
         );
     }
-    if git::is_dirty(directory).map_err(|message| anyhow!(message))? {
+    if git.is_dirty().map_err(|message| anyhow!(message))? {
         bail!(
             "the working tree has uncommitted changes (`git status`): commit them (such as the \
              changelog) or stash them before tagging {}",
@@ -461,7 +468,7 @@ fn tag(args: &TagArgs, environment: &Environment) -> anyhow::Result<u8> {
     if args.dry_run {
         eprintln!("dry run: tag {} not created", next.tag);
     } else {
-        git::create_annotated_tag(directory, &next.tag, &notes)
+        git.create_annotated_tag(&next.tag, &notes)
             .map_err(|message| anyhow!(message))?;
     }
     println!("{}", next.tag);
@@ -477,8 +484,8 @@ fn lint(args: &LintArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut lint_config = settings(args.config.as_deref())?.lint;
     let mut report = GateReport::new("release");
     let (findings, checked, shown) = if let Some(range) = &args.range {
-        let commits =
-            git::range_commits(Path::new(HERE), range).map_err(|message| anyhow!(message))?;
+        let commits = history::range_commits(Git::new(&environment.io(), Path::new(HERE)), range)
+            .map_err(|message| anyhow!(message))?;
         (
             lint_commits(&commits, &lint_config),
             commits.len(),
@@ -515,7 +522,7 @@ fn lint(args: &LintArgs, environment: &Environment) -> anyhow::Result<u8> {
     Ok(report.outcome().exit_code())
 }
 
-fn bump_files(args: &BumpArgs) -> anyhow::Result<u8> {
+fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> {
     // Check every file kind before computing anything: an unknown file is a usage error.
     let mut kinds = Vec::new();
     for file in &args.files {
@@ -532,7 +539,7 @@ fn bump_files(args: &BumpArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("--to {version}: not a semantic version"))?
             .to_string()
     } else {
-        let planning = Planning::load(&args.plan)?;
+        let planning = Planning::load(&args.plan, environment)?;
         let plan = planning.plan()?;
         let Some(next) = &plan.next else {
             eprintln!("{}; no file changed", no_release(&plan));

@@ -12,11 +12,12 @@ use clap::{Args, Subcommand, ValueEnum};
 use gate_core::{Date, GateReport, Report, Severity, Verdict, apply_waivers};
 use gate_supply::{Ignore, ignores_to_waivers};
 
-use crate::cli::OutputArgs;
-use crate::config::supply::{Advisories, DEFAULT_MAX_DB_AGE_DAYS};
 use crate::environment::Environment;
-use crate::gates::supply::{GATE, audit_report};
 use crate::output;
+use crate::output::OutputArgs;
+use gate_project::paths::display;
+use gate_project::run::supply::{GATE, audit_report};
+use gate_project::settings::supply::{Advisories, DEFAULT_MAX_DB_AGE_DAYS};
 
 /// `gate supply …`.
 #[derive(Debug, Subcommand)]
@@ -224,8 +225,9 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
     }
     let root = Path::new(".");
     if args.list {
-        let records = crate::gates::licenses::read_records(&args.paths, root)
-            .map_err(|error| anyhow::anyhow!(error.message))?;
+        let records =
+            gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
+                .map_err(|error| anyhow::anyhow!(error.message))?;
         print!(
             "{}",
             licenses_list::render(&inventory(&records, &clarify), args.list_format)
@@ -243,12 +245,13 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
     if let Some(level) = args.unknown {
         policy.unknown = level.into();
     }
-    let gate = match crate::gates::licenses::read_records(&args.paths, root) {
+    let gate = match gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
+    {
         Ok(records) => check_licenses(&records, &policy),
         Err(error) => GateReport::errored(GATE, error),
     };
     let report = Report::new(vec![gate]);
-    let fallback = crate::gates::supply::display(&args.paths[0], root);
+    let fallback = display(&args.paths[0], root);
     output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
     Ok(report.outcome().exit_code())
 }
@@ -270,7 +273,7 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
         max_db_age_days: args.max_db_age,
         ..defaults
     };
-    let gate = audit_report(&advisories, Path::new("."), environment)
+    let gate = audit_report(&advisories, Path::new("."), &environment.io())
         .unwrap_or_else(|error| GateReport::errored(GATE, error));
     // A command-line ignore lasts for this run: it expires today, and says where it came from.
     let ignores: Vec<Ignore> = args
@@ -287,7 +290,7 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut report = Report::new(vec![gate]);
     apply_waivers(&mut report, &waivers, today);
     // Findings without a file point at the first input in SARIF and GitLab output.
-    let fallback = crate::gates::supply::display(&args.inputs[0], Path::new("."));
+    let fallback = display(&args.inputs[0], Path::new("."));
     output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
     Ok(report.outcome().exit_code())
 }

@@ -14,10 +14,10 @@ use anyhow::{Context as _, bail};
 use gate_supply::Database;
 
 use super::{DbStatusArgs, DbUpdateArgs};
+use crate::advisory_cache::{self, FetchRecord, Fetched};
 use crate::environment::Environment;
-use crate::gates::advisory_cache::{self, FetchRecord, Fetched};
-use crate::gates::supply::chain;
 use crate::{EXIT_ERROR, EXIT_PASS};
+use gate_project::paths::chain;
 
 /// OSV's public bucket of per-ecosystem exports.
 pub const DEFAULT_URL: &str =

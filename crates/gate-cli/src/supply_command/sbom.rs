@@ -14,10 +14,10 @@ use gate_supply::{Dependency, Ecosystem, Origin, VersionSpec};
 use serde::Serialize;
 
 use super::SbomArgs;
+use crate::advisory_cache::format_rfc3339;
 use crate::environment::Environment;
-use crate::gates::advisory_cache::format_rfc3339;
-use crate::gates::supply::read_dependencies;
 use crate::{EXIT_PASS, output};
+use gate_project::run::supply::read_dependencies;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,8 +9,7 @@ use gate_coverage::Threshold;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-/// How a configuration value that went wrong is reported: a message at a span of the file.
-pub(crate) type Problem = (Option<Range<usize>>, String);
+use super::Problem;
 
 /// The keys of `[coverage]` and of each `[[coverage.project]]`.
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-use crate::config::coverage::Problem;
+use super::Problem;
 
 /// The keys of `[ci]`.
 #[derive(Debug, Deserialize)]
@@ -124,12 +124,12 @@ pub(crate) fn ci(raw: RawCi) -> Result<Ci, Problem> {
         settings.runs_on = runs_on;
     }
     for (gate, commands) in raw.setup {
-        if !crate::config::GATES.contains(&gate.as_str()) {
+        if !crate::GATES.contains(&gate.as_str()) {
             return Err((
                 Some(commands.span()),
                 format!(
                     "setup for `{gate}`: not a gate (the gates are {})",
-                    crate::config::GATES.join(", ")
+                    crate::GATES.join(", ")
                 ),
             ));
         }

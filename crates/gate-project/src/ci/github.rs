@@ -3,15 +3,11 @@
 
 use std::fmt::Write as _;
 
-use anyhow::bail;
-
 use super::yaml::{block, scalar};
-use super::{gate_jobs, shell_word, uses_default_advisory_cache};
-use crate::config::Config;
-use crate::config::ci::{Ci, Image};
-
-/// The aggregator job's name: the one check that stays stable however the gates change.
-pub const AGGREGATOR: &str = "gate";
+use super::{CiError, shell_word, uses_default_advisory_cache};
+use crate::ci_checks::AGGREGATOR;
+use crate::settings::ci::{Ci, Image};
+use crate::{Config, Gate};
 
 /// The publish job's name. It runs on pushes to the default branch only, so it is never a
 /// pull request's required check.
@@ -31,19 +27,9 @@ const ACTIONS: [(&str, &str); 6] = [
 /// Gates whose findings point at files, so code scanning can show them on the diff.
 const SARIF_GATES: [&str; 3] = ["policy", "coverage", "supply"];
 
-/// The jobs a pull request runs, in workflow order: one per configured gate, then the
-/// aggregator. These are exactly the checks `gate protect plan` requires.
-pub fn required_checks(config: &Config) -> Vec<String> {
-    gate_jobs(config)
-        .into_iter()
-        .map(str::to_owned)
-        .chain([AGGREGATOR.to_owned()])
-        .collect()
-}
-
 /// The gate action the workflow runs: `[ci] action`, else this build's own repository at its
 /// version tag.
-fn action(ci: &Ci) -> anyhow::Result<String> {
+fn action(ci: &Ci) -> Result<String, CiError> {
     if let Some(action) = &ci.action {
         return Ok(action.clone());
     }
@@ -55,10 +41,7 @@ fn action(ci: &Ci) -> anyhow::Result<String> {
             env!("CARGO_PKG_VERSION")
         ));
     }
-    bail!(
-        "[ci] has no `action`, and this build of gate does not know the repository it was \
-         published from: set `action = \"OWNER/REPO@REF\"` (where gate's action.yml lives) in [ci]"
-    )
+    Err(CiError::NoAction)
 }
 
 fn pinned(ci: &Ci, name: &str) -> String {
@@ -74,15 +57,15 @@ fn pinned(ci: &Ci, name: &str) -> String {
 
 /// The workflow text for `config`; `config_argument` is the gate.toml path to pass to gate
 /// (`None`: gate finds it from the repository root).
-pub fn workflow(config: &Config, config_argument: Option<&str>) -> anyhow::Result<String> {
+pub fn workflow(config: &Config, config_argument: Option<&str>) -> Result<String, CiError> {
     let ci = config.ci.clone().unwrap_or_default();
     let action = action(&ci)?;
-    let gates = gate_jobs(config);
+    let gates: Vec<&str> = config.gates().into_iter().map(Gate::name).collect();
     if gates.is_empty() {
-        bail!(
-            "{} configures no gates, so the workflow would check nothing: add a gate section first",
-            config.path.display()
-        );
+        return Err(CiError::NoGates {
+            path: config.path.clone(),
+            file: "workflow",
+        });
     }
     let branch = scalar(&ci.branch);
     let mut out = String::new();

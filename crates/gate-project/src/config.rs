@@ -1,12 +1,5 @@
 //! `gate.toml`: finding it, reading it with line numbers, and turning it into typed settings.
 
-pub mod ci;
-pub mod coverage;
-pub mod policy;
-pub mod protect;
-pub mod release;
-pub mod supply;
-
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -15,11 +8,72 @@ use gate_core::{Date, Location, Target, Waiver};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+#[cfg(feature = "ci")]
+use crate::settings::ci;
+#[cfg(feature = "coverage")]
+use crate::settings::coverage;
+#[cfg(feature = "policy")]
+use crate::settings::policy;
+#[cfg(feature = "protect")]
+use crate::settings::protect;
+#[cfg(feature = "release")]
+use crate::settings::release;
+#[cfg(feature = "supply")]
+use crate::settings::supply;
+
 /// The file name `gate check` looks for in the current directory and its parents.
 pub const FILE_NAME: &str = "gate.toml";
 
 /// The gates gate knows about, in the order they run and report.
 pub const GATES: [&str; 5] = ["policy", "coverage", "supply", "release", "protect"];
+
+/// One of the gates, as `gate check` runs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Gate {
+    /// Rego policies over manifests (`[policy]`).
+    Policy,
+    /// Coverage thresholds (`[coverage]`).
+    Coverage,
+    /// Advisories and licenses of dependencies (`[supply]`).
+    Supply,
+    /// Commit lint and the next version (`[release]`).
+    Release,
+    /// Drift of the branch protection from a saved response (`[protect]` with `current`).
+    Protect,
+}
+
+impl Gate {
+    /// Every gate, in the order they run and report.
+    pub const ALL: [Gate; 5] = [
+        Gate::Policy,
+        Gate::Coverage,
+        Gate::Supply,
+        Gate::Release,
+        Gate::Protect,
+    ];
+
+    /// The gate's name, as in reports, rule ids and gate.toml sections.
+    pub fn name(self) -> &'static str {
+        match self {
+            Gate::Policy => "policy",
+            Gate::Coverage => "coverage",
+            Gate::Supply => "supply",
+            Gate::Release => "release",
+            Gate::Protect => "protect",
+        }
+    }
+
+    /// The gate of a name, if it is one.
+    pub fn from_name(name: &str) -> Option<Gate> {
+        Gate::ALL.into_iter().find(|gate| gate.name() == name)
+    }
+}
+
+impl fmt::Display for Gate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// A problem with the configuration file, naming the file, line and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,14 +98,15 @@ impl fmt::Display for ConfigError {
 /// A gate section that is present in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    /// The gate's name (`coverage`).
-    pub gate: &'static str,
+    /// The gate.
+    pub gate: Gate,
     /// 1-based line of the section's first key, for messages.
     pub line: usize,
 }
 
 /// The parsed configuration.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// The file as found or given (used in messages).
     pub path: PathBuf,
@@ -59,49 +114,49 @@ pub struct Config {
     pub root: PathBuf,
     /// The file's path relative to `root`, for reports (`gate.toml`).
     pub report_path: String,
-    /// Waivers, each with its line in the file.
+    /// Waivers, each with its line in the file (license exceptions included).
     pub waivers: Vec<Waiver>,
-    /// The gate sections present, in [`GATES`] order.
+    /// The gates the file configures, in [`Gate::ALL`] order.
     pub sections: Vec<Section>,
     /// `[policy]`, when present.
+    #[cfg(feature = "policy")]
     pub policy: Option<policy::Policy>,
     /// `[coverage]`, when present.
+    #[cfg(feature = "coverage")]
     pub coverage: Option<Vec<coverage::Project>>,
     /// `[supply]`, when present.
+    #[cfg(feature = "supply")]
     pub supply: Option<supply::Supply>,
     /// `[release]`, when present.
+    #[cfg(feature = "release")]
     pub release: Option<release::Release>,
     /// `[protect]`, when present.
+    #[cfg(feature = "protect")]
     pub protect: Option<protect::Protect>,
     /// `[ci]`, when present.
-    pub ci: Option<ci::Ci>,
-}
-
-/// What a configuration file says, before it is tied to a location on disk.
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    /// Waivers, each with its line in the file.
-    pub waivers: Vec<Waiver>,
-    /// The gate sections present, in [`GATES`] order.
-    pub sections: Vec<Section>,
-    /// `[policy]`, when present.
-    pub policy: Option<policy::Policy>,
-    /// `[coverage]`, when present.
-    pub coverage: Option<Vec<coverage::Project>>,
-    /// `[supply]`, when present.
-    pub supply: Option<supply::Supply>,
-    /// `[release]`, when present.
-    pub release: Option<release::Release>,
-    /// `[protect]`, when present.
-    pub protect: Option<protect::Protect>,
-    /// `[ci]`, when present.
+    #[cfg(feature = "ci")]
     pub ci: Option<ci::Ci>,
 }
 
 impl Config {
-    /// Whether a gate has a section.
-    pub fn configures(&self, gate: &str) -> bool {
+    /// Whether a gate has a section `gate check` can run.
+    pub fn configures(&self, gate: Gate) -> bool {
         self.sections.iter().any(|section| section.gate == gate)
+    }
+
+    /// The gates `gate check` runs for this configuration, in order; `gate ci` writes a job
+    /// of the same name for each.
+    pub fn gates(&self) -> Vec<Gate> {
+        self.sections.iter().map(|section| section.gate).collect()
+    }
+
+    /// An error at a line of this file.
+    pub fn error_at_line(&self, line: usize, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            path: self.path.display().to_string(),
+            position: Some((line, 1)),
+            message: message.into(),
+        }
     }
 }
 
@@ -129,33 +184,45 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         || FILE_NAME.to_owned(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let parsed = parse(&text, &shown, &report_path, &root)?;
-    Ok(Config {
-        path: path.to_path_buf(),
-        root,
-        report_path,
-        waivers: parsed.waivers,
-        sections: parsed.sections,
-        policy: parsed.policy,
-        coverage: parsed.coverage,
-        supply: parsed.supply,
-        release: parsed.release,
-        protect: parsed.protect,
-        ci: parsed.ci,
-    })
+    let mut config = parse(&text, &shown, &report_path, &root)?;
+    config.path = path.to_path_buf();
+    Ok(config)
 }
+
+/// A gate section whose gate this build leaves out (its Cargo feature is off): accepted as it
+/// is, so one gate.toml serves every embedder, and never run.
+#[allow(dead_code)]
+type Unbuilt = Spanned<toml::Table>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
     waiver: Vec<Spanned<RawWaiver>>,
+    #[cfg(feature = "policy")]
     policy: Option<Spanned<policy::RawPolicy>>,
+    #[cfg(not(feature = "policy"))]
+    policy: Option<Unbuilt>,
+    #[cfg(feature = "coverage")]
     coverage: Option<Spanned<coverage::RawProject>>,
+    #[cfg(not(feature = "coverage"))]
+    coverage: Option<Unbuilt>,
+    #[cfg(feature = "supply")]
     supply: Option<Spanned<supply::RawSupply>>,
+    #[cfg(not(feature = "supply"))]
+    supply: Option<Unbuilt>,
+    #[cfg(feature = "release")]
     release: Option<Spanned<release::RawRelease>>,
+    #[cfg(not(feature = "release"))]
+    release: Option<Unbuilt>,
+    #[cfg(feature = "protect")]
     protect: Option<Spanned<protect::RawProtect>>,
+    #[cfg(not(feature = "protect"))]
+    protect: Option<Unbuilt>,
+    #[cfg(feature = "ci")]
     ci: Option<Spanned<ci::RawCi>>,
+    #[cfg(not(feature = "ci"))]
+    ci: Option<Unbuilt>,
 }
 
 #[derive(Deserialize)]
@@ -171,12 +238,15 @@ struct RawWaiver {
 
 /// Parses the text of a configuration file; `shown` names it in errors, `report_path` in
 /// reports, and relative paths in it are resolved against `root`.
+// One short block per gate, each behind its feature: splitting them would scatter the order in
+// which sections are checked.
+#[allow(clippy::too_many_lines)]
 pub fn parse(
     text: &str,
     shown: &str,
     report_path: &str,
     root: &Path,
-) -> Result<Parsed, ConfigError> {
+) -> Result<Config, ConfigError> {
     let error_at = |span: Option<Range<usize>>, message: String| ConfigError {
         path: shown.to_owned(),
         position: span.map(|span| line_and_column(text, span.start)),
@@ -185,89 +255,129 @@ pub fn parse(
     let raw: RawConfig = toml::from_str(text)
         .map_err(|error| error_at(error.span(), error.message().trim().to_owned()))?;
 
-    let protect_span = raw.protect.as_ref().map(Spanned::span);
-    let protect = raw
-        .protect
-        .map(|table| protect::protect(table.into_inner(), root))
-        .transpose()
-        .map_err(|(span, message)| error_at(span, format!("[protect]: {message}")))?;
     // [protect] is a gate of `gate check` only with a saved response to compare; without one it
     // configures `gate protect plan|apply` alone.
-    let protect_gate_span = protect_span.filter(|_| {
-        protect
-            .as_ref()
-            .is_some_and(|protect| protect.current.is_some())
-    });
-
-    let mut sections = Vec::new();
+    #[cfg(feature = "protect")]
+    let protect_gate_span = raw
+        .protect
+        .as_ref()
+        .filter(|table| table.get_ref().current.is_some())
+        .map(Spanned::span);
+    #[cfg(not(feature = "protect"))]
+    let protect_gate_span = raw
+        .protect
+        .as_ref()
+        .filter(|table| table.get_ref().contains_key("current"))
+        .map(Spanned::span);
     let present = [
-        ("policy", raw.policy.as_ref().map(Spanned::span)),
-        ("coverage", raw.coverage.as_ref().map(Spanned::span)),
-        ("supply", raw.supply.as_ref().map(Spanned::span)),
-        ("release", raw.release.as_ref().map(Spanned::span)),
-        ("protect", protect_gate_span),
+        (Gate::Policy, raw.policy.as_ref().map(Spanned::span)),
+        (Gate::Coverage, raw.coverage.as_ref().map(Spanned::span)),
+        (Gate::Supply, raw.supply.as_ref().map(Spanned::span)),
+        (Gate::Release, raw.release.as_ref().map(Spanned::span)),
+        (Gate::Protect, protect_gate_span),
     ];
-    for (gate, span) in present {
-        if let Some(span) = span {
-            sections.push(Section {
+    let sections = present
+        .into_iter()
+        .filter_map(|(gate, span)| {
+            Some(Section {
                 gate,
-                line: line_and_column(text, span.start).0,
-            });
-        }
-    }
-    let policy = raw
-        .policy
-        .map(|table| policy::policy(table, root))
-        .transpose()
-        .map_err(|(span, message)| error_at(span, format!("[policy]: {message}")))?;
-    let coverage = raw
-        .coverage
-        .map(|table| coverage::projects(table, root))
-        .transpose()
-        .map_err(|(span, message)| error_at(span, format!("[coverage]: {message}")))?;
-    let supply = raw
-        .supply
-        .map(|table| {
-            let line_of =
-                |offset: usize| u32::try_from(line_and_column(text, offset).0).unwrap_or(u32::MAX);
-            supply::supply(table, root, &line_of, report_path)
+                line: line_and_column(text, span?.start).0,
+            })
         })
-        .transpose()
-        .map_err(|(span, message)| error_at(span, message))?;
+        .collect();
 
-    let release = raw
-        .release
-        .map(|table| release::release(table.into_inner(), root))
-        .transpose()
-        .map_err(|(span, message)| error_at(span, format!("[release]: {message}")))?;
+    let mut config = Config {
+        path: PathBuf::from(shown),
+        root: root.to_path_buf(),
+        report_path: report_path.to_owned(),
+        waivers: Vec::new(),
+        sections,
+        #[cfg(feature = "policy")]
+        policy: None,
+        #[cfg(feature = "coverage")]
+        coverage: None,
+        #[cfg(feature = "supply")]
+        supply: None,
+        #[cfg(feature = "release")]
+        release: None,
+        #[cfg(feature = "protect")]
+        protect: None,
+        #[cfg(feature = "ci")]
+        ci: None,
+    };
+    #[cfg(feature = "protect")]
+    {
+        config.protect = raw
+            .protect
+            .map(|table| protect::protect(table.into_inner(), root))
+            .transpose()
+            .map_err(|(span, message)| error_at(span, format!("[protect]: {message}")))?;
+    }
+    #[cfg(feature = "policy")]
+    {
+        config.policy = raw
+            .policy
+            .map(|table| policy::policy(table, root))
+            .transpose()
+            .map_err(|(span, message)| error_at(span, format!("[policy]: {message}")))?;
+    }
+    #[cfg(feature = "coverage")]
+    {
+        config.coverage = raw
+            .coverage
+            .map(|table| coverage::projects(table, root))
+            .transpose()
+            .map_err(|(span, message)| error_at(span, format!("[coverage]: {message}")))?;
+    }
+    #[cfg(feature = "supply")]
+    {
+        config.supply = raw
+            .supply
+            .map(|table| {
+                let line_of = |offset: usize| {
+                    u32::try_from(line_and_column(text, offset).0).unwrap_or(u32::MAX)
+                };
+                supply::supply(table, root, &line_of, report_path)
+            })
+            .transpose()
+            .map_err(|(span, message)| error_at(span, message))?;
+    }
+    #[cfg(feature = "release")]
+    {
+        config.release = raw
+            .release
+            .map(|table| release::release(table.into_inner(), root))
+            .transpose()
+            .map_err(|(span, message)| error_at(span, format!("[release]: {message}")))?;
+    }
+    #[cfg(feature = "ci")]
+    {
+        config.ci = raw
+            .ci
+            .map(|table| ci::ci(table.into_inner()))
+            .transpose()
+            .map_err(|(span, message)| error_at(span, format!("[ci]: {message}")))?;
+    }
 
-    let ci = raw
-        .ci
-        .map(|table| ci::ci(table.into_inner()))
-        .transpose()
-        .map_err(|(span, message)| error_at(span, format!("[ci]: {message}")))?;
-
-    let mut waivers = Vec::new();
     for spanned in raw.waiver {
         let span = spanned.span();
         let raw = spanned.into_inner();
         let line = line_and_column(text, span.start).0;
-        waivers.push(waiver(raw, line, report_path, &error_at)?);
+        config
+            .waivers
+            .push(waiver(raw, line, report_path, &error_at)?);
     }
     // License exceptions are waivers written where reviewers of the allowlist look for them.
-    if let Some(licenses) = supply.as_ref().and_then(|supply| supply.licenses.as_ref()) {
-        waivers.extend(licenses.exceptions.iter().cloned());
+    #[cfg(feature = "supply")]
+    if let Some(licenses) = config
+        .supply
+        .as_ref()
+        .and_then(|supply| supply.licenses.as_ref())
+    {
+        let exceptions = licenses.exceptions.clone();
+        config.waivers.extend(exceptions);
     }
-    Ok(Parsed {
-        waivers,
-        sections,
-        policy,
-        coverage,
-        supply,
-        release,
-        protect,
-        ci,
-    })
+    Ok(config)
 }
 
 fn waiver(
@@ -483,7 +593,7 @@ mod tests {
         let (_, sections) = parse_ok(
             "[release]\ntag-format = \"v{version}\"\n\n[coverage]\nreports = [\"c.xml\"]\n",
         );
-        let gates: Vec<&str> = sections.iter().map(|section| section.gate).collect();
+        let gates: Vec<&str> = sections.iter().map(|section| section.gate.name()).collect();
         assert_eq!(gates, ["coverage", "release"]);
     }
 }

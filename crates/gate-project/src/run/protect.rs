@@ -6,9 +6,9 @@ use std::path::Path;
 use gate_core::{GateError, GateReport};
 use gate_protect::{Protection, RequiredCheck};
 
-use crate::ci_command::github::required_checks;
-use crate::config::Config;
-use crate::config::protect::Protect;
+use crate::Config;
+use crate::ci_checks::required_checks;
+use crate::settings::protect::Protect;
 
 /// The gate's name in reports.
 pub const GATE: &str = gate_protect::GATE;
@@ -18,8 +18,19 @@ pub fn branch(protect: &Protect, config: &Config) -> String {
     protect
         .branch
         .clone()
-        .or_else(|| config.ci.as_ref().map(|ci| ci.branch.clone()))
+        .or_else(|| ci_branch(config))
         .unwrap_or_else(|| "main".to_owned())
+}
+
+#[cfg(feature = "ci")]
+fn ci_branch(config: &Config) -> Option<String> {
+    config.ci.as_ref().map(|ci| ci.branch.clone())
+}
+
+/// Without the `ci` feature `[ci]` is not read, so its branch is not known.
+#[cfg(not(feature = "ci"))]
+fn ci_branch(_config: &Config) -> Option<String> {
+    None
 }
 
 /// The protection to enforce: every job `gate ci github` writes for a pull request (pinned to

@@ -3,13 +3,9 @@
 //! `fetched.json` beside them recording where and when each was fetched.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-
-use crate::environment::Environment;
-use crate::output::write_atomically;
 
 /// The file in a cache directory that records each download. Its presence marks a directory
 /// as a cache (its zips are the database), as opposed to a directory of OSV records.
@@ -39,58 +35,28 @@ pub struct Fetched {
     pub bytes: u64,
 }
 
-/// The cache directory: `$XDG_CACHE_HOME/gate/advisory-db`, else `$HOME/.cache/gate/advisory-db`.
-/// A relative `XDG_CACHE_HOME` is ignored, as the XDG base directory specification says.
-pub fn default_dir(environment: &Environment) -> Option<PathBuf> {
-    let base = match &environment.xdg_cache_home {
-        Some(path) if path.is_absolute() => path.clone(),
-        _ => environment.home.as_ref()?.join(".cache"),
-    };
-    Some(base.join("gate").join("advisory-db"))
-}
-
-/// The directory given, or the default one; an error says which variables were missing.
-pub fn dir_or_default(given: Option<&Path>, environment: &Environment) -> anyhow::Result<PathBuf> {
-    match given {
-        Some(path) => Ok(path.to_path_buf()),
-        None => default_dir(environment).context(
-            "neither XDG_CACHE_HOME nor HOME is set, so there is no default cache directory: \
-             pass --cache DIR",
-        ),
-    }
-}
-
 impl FetchRecord {
     /// Reads `fetched.json` in `dir`; `Ok(None)` when there is none.
-    pub fn read(dir: &Path) -> anyhow::Result<Option<FetchRecord>> {
+    pub fn read(dir: &Path) -> Result<Option<FetchRecord>, String> {
         let path = dir.join(FETCH_RECORD);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => {
-                return Err(error).with_context(|| format!("cannot read {}", path.display()));
-            }
+            Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
         };
         let record: FetchRecord = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a fetch record", path.display()))?;
+            .map_err(|error| format!("{}: not a fetch record: {error}", path.display()))?;
         for fetched in record.ecosystems.values() {
             // The record names files in its own directory only: never a path to follow elsewhere.
             if !is_plain_file_name(&fetched.file) {
-                anyhow::bail!(
+                return Err(format!(
                     "{}: `{}` is not a file name in the cache directory",
                     path.display(),
                     fetched.file
-                );
+                ));
             }
         }
         Ok(Some(record))
-    }
-
-    /// Writes `fetched.json` in `dir` atomically.
-    pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
-        let mut text = serde_json::to_string_pretty(self)?;
-        text.push('\n');
-        write_atomically(&dir.join(FETCH_RECORD), text.as_bytes())
     }
 }
 
@@ -146,29 +112,6 @@ pub fn format_rfc3339(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_default_directory_follows_xdg_then_home() {
-        let mut environment = Environment {
-            home: Some(PathBuf::from("/home/me")),
-            ..Environment::default()
-        };
-        assert_eq!(
-            default_dir(&environment),
-            Some(PathBuf::from("/home/me/.cache/gate/advisory-db"))
-        );
-        environment.xdg_cache_home = Some(PathBuf::from("relative"));
-        assert_eq!(
-            default_dir(&environment),
-            Some(PathBuf::from("/home/me/.cache/gate/advisory-db"))
-        );
-        environment.xdg_cache_home = Some(PathBuf::from("/xdg"));
-        assert_eq!(
-            default_dir(&environment),
-            Some(PathBuf::from("/xdg/gate/advisory-db"))
-        );
-        assert_eq!(default_dir(&Environment::default()), None);
-    }
 
     #[test]
     fn file_names_stay_in_the_directory() {

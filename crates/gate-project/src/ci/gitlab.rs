@@ -3,27 +3,21 @@
 
 use std::fmt::Write as _;
 
-use anyhow::bail;
-
 use super::yaml::{block, scalar};
-use super::{gate_jobs, shell_word, uses_default_advisory_cache};
-use crate::config::Config;
-use crate::config::ci::Ci;
+use super::{CiError, shell_word, uses_default_advisory_cache};
+use crate::settings::ci::Ci;
+use crate::{Config, Gate};
 
 /// The image jobs build gate in: the workspace's minimum Rust version.
 const RUST_IMAGE: &str = "rust:1.88";
 
-fn install(ci: &Ci) -> anyhow::Result<String> {
+fn install(ci: &Ci) -> Result<String, CiError> {
     if let Some(command) = &ci.install {
         return Ok(command.clone());
     }
     let repository = env!("CARGO_PKG_REPOSITORY");
     if repository.is_empty() {
-        bail!(
-            "[ci] has no `install`, and this build of gate does not know the repository it was \
-             published from: set `install` in [ci] to the command that installs gate, such as \
-             \"cargo install --locked --git URL --tag vX.Y.Z gate-cli\""
-        );
+        return Err(CiError::NoInstall);
     }
     Ok(format!(
         "cargo install --locked --git {repository} --tag v{} gate-cli",
@@ -32,15 +26,15 @@ fn install(ci: &Ci) -> anyhow::Result<String> {
 }
 
 /// The CI file for `config`; `config_argument` is the gate.toml path to pass to gate.
-pub fn pipeline(config: &Config, config_argument: Option<&str>) -> anyhow::Result<String> {
+pub fn pipeline(config: &Config, config_argument: Option<&str>) -> Result<String, CiError> {
     let ci = config.ci.clone().unwrap_or_default();
     let install = install(&ci)?;
-    let gates = gate_jobs(config);
+    let gates: Vec<&str> = config.gates().into_iter().map(Gate::name).collect();
     if gates.is_empty() {
-        bail!(
-            "{} configures no gates, so the pipeline would check nothing: add a gate section first",
-            config.path.display()
-        );
+        return Err(CiError::NoGates {
+            path: config.path.clone(),
+            file: "pipeline",
+        });
     }
     let mut out = String::new();
     let _ = write!(

@@ -9,15 +9,17 @@ use gate_coverage::{
     load_baseline, load_python_settings, load_report,
 };
 
-use crate::config::coverage::{DiffSource, Project};
-use crate::gates::{absorb, git};
+use super::absorb;
+use crate::git::Git;
+use crate::io::ProjectIo;
+use crate::settings::coverage::{DiffSource, Project};
 
 /// Runs every project and combines them into the coverage gate's report.
-pub fn run(projects: &[Project], root: &Path) -> GateReport {
+pub fn run(projects: &[Project], root: &Path, io: &dyn ProjectIo) -> GateReport {
     let mut combined = GateReport::new(gate_coverage::GATE);
-    let tracked = tracked_files(root);
+    let tracked = tracked_files(root, io);
     for project in projects {
-        let report = match check_project(project, root, &tracked) {
+        let report = match check_project(project, root, &tracked, io) {
             Ok(report) => report,
             Err(error) => GateReport::errored(gate_coverage::GATE, error),
         };
@@ -51,8 +53,8 @@ fn absorb_named(combined: &mut GateReport, report: GateReport, name: &str) {
 
 /// The files git tracks under `root`, relative to it; none outside a work tree. Read once per
 /// run, whatever the number of projects and reports.
-pub fn tracked_files(root: &Path) -> Vec<String> {
-    git::tracked_files(root).unwrap_or_default()
+pub fn tracked_files(root: &Path, io: &dyn ProjectIo) -> Vec<String> {
+    Git::new(io, root).tracked_files().unwrap_or_default()
 }
 
 /// Checks one project: everything it reads is read here, then the library decides.
@@ -60,9 +62,10 @@ pub fn check_project(
     project: &Project,
     root: &Path,
     tracked: &[String],
+    io: &dyn ProjectIo,
 ) -> Result<GateReport, GateError> {
     let coverage = read_reports(project, root, tracked)?;
-    let config = check_config(project, root)?;
+    let config = check_config(project, root, io)?;
     let mut report = gate_coverage::check(&coverage, &config);
     report.set_metric("reports", Metric::Count(project.reports.len() as u64));
     Ok(report)
@@ -104,7 +107,11 @@ pub fn read_reports(
     Ok(Coverage::merged(reports))
 }
 
-fn check_config(project: &Project, root: &Path) -> Result<CheckConfig, GateError> {
+fn check_config(
+    project: &Project,
+    root: &Path,
+    io: &dyn ProjectIo,
+) -> Result<CheckConfig, GateError> {
     let python = match &project.pyproject {
         Some(path) => load_python_settings(path).map_err(|error| {
             GateError::new(error.to_string()).with_location(file_location(path, root))
@@ -121,7 +128,7 @@ fn check_config(project: &Project, root: &Path) -> Result<CheckConfig, GateError
     let diff = match &project.diff {
         None => None,
         Some(source) => Some(DiffRule {
-            added: added_lines(source, root)?,
+            added: added_lines(source, root, io)?,
             fail_under: project.diff_fail_under.clone(),
             branch_aware: project.diff_branch_aware,
         }),
@@ -149,7 +156,11 @@ fn check_config(project: &Project, root: &Path) -> Result<CheckConfig, GateError
     })
 }
 
-fn added_lines(source: &DiffSource, root: &Path) -> Result<AddedLines, GateError> {
+fn added_lines(
+    source: &DiffSource,
+    root: &Path,
+    io: &dyn ProjectIo,
+) -> Result<AddedLines, GateError> {
     match source {
         DiffSource::File(path) => {
             let text = std::fs::read_to_string(path).map_err(|error| {
@@ -160,7 +171,9 @@ fn added_lines(source: &DiffSource, root: &Path) -> Result<AddedLines, GateError
                 .map_err(|error| GateError::new(error.to_string()))
         }
         DiffSource::GitBase(base) => {
-            let text = git::diff_against(root, base).map_err(GateError::new)?;
+            let text = Git::new(io, root)
+                .diff_against(base)
+                .map_err(GateError::new)?;
             AddedLines::parse(&text, &format!("git diff {base}...HEAD"))
                 .map_err(|error| GateError::new(error.to_string()))
         }

@@ -2,7 +2,6 @@
 //! Cargo projects (through `cargo metadata`), then `gate_supply::license::check_licenses`.
 
 use std::path::Path;
-use std::process::Command;
 
 use gate_core::{GateError, GateReport, Location};
 use gate_supply::license::{
@@ -10,12 +9,13 @@ use gate_supply::license::{
     classify_license_files, find_license_inputs, read_node_modules, read_site_packages_licenses,
 };
 
-use crate::config::supply::Licenses;
-use crate::gates::supply::{chain, display};
+use crate::io::ProjectIo;
+use crate::paths::{chain, display};
+use crate::settings::supply::Licenses;
 
 /// Runs the license check for `gate check`: anything that cannot be read makes the gate error.
-pub fn run(licenses: &Licenses, root: &Path) -> GateReport {
-    match read_records(&licenses.paths, root) {
+pub fn run(licenses: &Licenses, root: &Path, io: &dyn ProjectIo) -> GateReport {
+    match read_records(&licenses.paths, root, io) {
         Ok(records) => check_licenses(&records, &licenses.policy),
         Err(error) => GateReport::errored(gate_supply::license::LICENSE.gate(), error),
     }
@@ -25,6 +25,7 @@ pub fn run(licenses: &Licenses, root: &Path) -> GateReport {
 pub fn read_records(
     paths: &[std::path::PathBuf],
     root: &Path,
+    io: &dyn ProjectIo,
 ) -> Result<Vec<LicenseRecord>, GateError> {
     let classifier = TextClassifier::load().map_err(|error| GateError::new(chain(&error)))?;
     let mut records = Vec::new();
@@ -44,7 +45,7 @@ pub fn read_records(
             .with_location(Location::file(display(path, root))));
         }
         for input in inputs {
-            records.extend(read_input(&input, &classifier, root)?);
+            records.extend(read_input(&input, &classifier, root, io)?);
         }
     }
     for record in &mut records {
@@ -57,6 +58,7 @@ fn read_input(
     input: &LicenseInput,
     classifier: &TextClassifier,
     root: &Path,
+    io: &dyn ProjectIo,
 ) -> Result<Vec<LicenseRecord>, GateError> {
     let error = |error: &dyn std::error::Error| GateError::new(chain(error));
     match input {
@@ -67,7 +69,7 @@ fn read_input(
             read_node_modules(directory, Some(classifier)).map_err(|e| error(&e))
         }
         LicenseInput::CargoProject(directory) => {
-            let metadata = cargo_metadata(directory, root)?;
+            let metadata = cargo_metadata(directory, root, io)?;
             let manifest = directory.join("Cargo.toml");
             let mut records =
                 cargo_metadata_licenses(&metadata, &manifest).map_err(|e| error(&e))?;
@@ -82,13 +84,14 @@ fn read_input(
 
 /// `cargo metadata` from the lockfile as it is, without the network: a license check must not
 /// resolve a different dependency tree than the one that ships.
-fn cargo_metadata(directory: &Path, root: &Path) -> Result<String, GateError> {
-    let output = Command::new("cargo")
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
-        .current_dir(directory)
-        .output()
+fn cargo_metadata(directory: &Path, root: &Path, io: &dyn ProjectIo) -> Result<String, GateError> {
+    let output = io
+        .cargo(
+            directory,
+            &["metadata", "--format-version", "1", "--locked", "--offline"],
+        )
         .map_err(|error| GateError::new(format!("cannot run cargo metadata: {error}")))?;
-    if !output.status.success() {
+    if !output.success() {
         return Err(GateError::new(format!(
             "`cargo metadata --locked --offline` failed in {}: {}",
             display(directory, root),

@@ -8,7 +8,7 @@ use gate_release::{Level, LintConfig, TagFormat};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-use crate::config::coverage::Problem;
+use super::Problem;
 
 /// The keys of `[release]`.
 #[derive(Debug, Deserialize)]

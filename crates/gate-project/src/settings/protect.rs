@@ -7,7 +7,7 @@ use gate_protect::{BypassActor, BypassActorType, BypassMode};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-use crate::config::coverage::Problem;
+use super::Problem;
 
 /// The keys of `[protect]`.
 #[derive(Debug, Deserialize)]
@@ -25,7 +25,7 @@ pub(crate) struct RawProtect {
     checks: Vec<Spanned<String>>,
     any_source: Option<bool>,
     ruleset_name: Option<Spanned<String>>,
-    current: Option<Spanned<String>>,
+    pub(crate) current: Option<Spanned<String>>,
     #[serde(default)]
     bypass: Vec<Spanned<RawBypass>>,
 }
@@ -39,7 +39,7 @@ struct RawBypass {
 }
 
 /// Where the repository is hosted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Provider {
     /// GitHub: a ruleset (or classic branch protection) with required status checks.
     #[default]

@@ -1,7 +1,6 @@
 //! The policy gate's glue: policies, data and inputs read from disk (and standard input), then
 //! `gate_policy`'s engine; shared by `gate check` and `gate policy test`.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use gate_core::{GateError, GateReport, Location, Verdict};
@@ -10,16 +9,17 @@ use gate_policy::{
     load_policies, parse_as, parse_file,
 };
 
-use crate::config::policy::Policy;
-use crate::gates::supply::display;
+use crate::io::ProjectIo;
+use crate::paths::display;
+use crate::settings::policy::Policy;
 
 /// The gate's name in reports.
 pub const GATE: &str = "policy";
 
 /// Runs the policy gate for `gate check`: a policy or input that cannot be read or parsed makes
 /// the gate error; with `fail-on-warn`, warnings become failures.
-pub fn run(policy: &Policy, root: &Path) -> GateReport {
-    match evaluate(policy, root) {
+pub fn run(policy: &Policy, root: &Path, io: &dyn ProjectIo) -> GateReport {
+    match evaluate(policy, root, io) {
         Ok(results) => report(&results, policy.fail_on_warn),
         Err(message) => GateReport::errored(GATE, located(message)),
     }
@@ -41,9 +41,9 @@ pub fn report(results: &TestResults, fail_on_warn: bool) -> GateReport {
 
 /// Loads the policies and data, reads the inputs and evaluates them. Paths in results are shown
 /// relative to `root`. Errors are one line naming the file (and line, where known).
-pub fn evaluate(policy: &Policy, root: &Path) -> Result<TestResults, String> {
+pub fn evaluate(policy: &Policy, root: &Path, io: &dyn ProjectIo) -> Result<TestResults, String> {
     let engine = engine(policy, root, false)?;
-    let files = read_inputs(policy, root)?;
+    let files = read_inputs(policy, root, io)?;
     let options = TestOptions {
         namespaces: policy.namespaces.clone(),
         all_namespaces: policy.all_namespaces,
@@ -68,7 +68,11 @@ pub fn engine(policy: &Policy, root: &Path, include_tests: bool) -> Result<Polic
 }
 
 /// Finds and parses every input (standard input for `-`), each once, named relative to `root`.
-pub fn read_inputs(policy: &Policy, root: &Path) -> Result<Vec<Parsed>, String> {
+pub fn read_inputs(
+    policy: &Policy,
+    root: &Path,
+    io: &dyn ProjectIo,
+) -> Result<Vec<Parsed>, String> {
     let ignore = |path: &str| {
         policy
             .ignore
@@ -103,9 +107,8 @@ pub fn read_inputs(policy: &Policy, root: &Path) -> Result<Vec<Parsed>, String> 
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
+            let text = io
+                .read_stdin()
                 .map_err(|error| format!("-: cannot read standard input: {error}"))?;
             let parsed =
                 parse_as(policy.parser_for("-"), "-", &text).map_err(|error| error.to_string())?;

@@ -9,12 +9,26 @@ use gate_supply::{
     AuditConfig, Database, Dependency, Ecosystem, Origin, audit, find_lockfiles, read_lockfile,
 };
 
-use crate::config::supply::Advisories;
-use crate::environment::Environment;
-use crate::gates::advisory_cache::{self, FetchRecord};
+use super::absorb;
+use crate::io::ProjectIo;
+use crate::paths::{chain, display};
+use crate::settings::supply::{Advisories, Supply};
+use advisory_cache::FetchRecord;
 
 /// The gate's name in reports.
 pub const GATE: &str = "supply";
+
+/// The supply gate: the advisory audit and the license check, whichever are configured.
+pub fn run_supply(supply: &Supply, root: &Path, io: &dyn ProjectIo) -> GateReport {
+    let mut report = GateReport::new(GATE);
+    if let Some(advisories) = &supply.advisories {
+        absorb(&mut report, run(advisories, root, io));
+    }
+    if let Some(licenses) = &supply.licenses {
+        absorb(&mut report, super::licenses::run(licenses, root, io));
+    }
+    report
+}
 
 /// The advisory database was downloaded longer ago than `max-db-age` allows.
 pub static STALE_DATABASE: Rule = Rule {
@@ -36,19 +50,18 @@ pub static NO_ADVISORY_DATA: Rule = Rule {
 };
 
 /// Runs the advisory audit for `gate check`: anything that cannot be read makes the gate error.
-pub fn run(advisories: &Advisories, root: &Path, environment: &Environment) -> GateReport {
-    audit_report(advisories, root, environment)
-        .unwrap_or_else(|error| GateReport::errored(GATE, error))
+pub fn run(advisories: &Advisories, root: &Path, io: &dyn ProjectIo) -> GateReport {
+    audit_report(advisories, root, io).unwrap_or_else(|error| GateReport::errored(GATE, error))
 }
 
 /// Reads the lockfiles and the database, audits, and adds the database-age finding.
 pub fn audit_report(
     advisories: &Advisories,
     root: &Path,
-    environment: &Environment,
+    io: &dyn ProjectIo,
 ) -> Result<GateReport, GateError> {
     let dependencies = read_dependencies(&advisories.lockfiles, root)?;
-    let database = open_database(&advisories.db, environment)?;
+    let database = open_database(&advisories.db, io.advisory_cache().as_deref())?;
     let mut config = AuditConfig::default();
     config.severity_threshold = advisories.severity_threshold;
     config.no_severity = advisories.no_severity;
@@ -59,7 +72,7 @@ pub fn audit_report(
     for finding in uncovered_ecosystems(&dependencies, &database.database) {
         report.push(finding);
     }
-    if let (Some(fetched), Some(now)) = (database.fetched, environment.now) {
+    if let (Some(fetched), Some(now)) = (database.fetched, io.now()) {
         let age_days = now.saturating_sub(fetched) / 86_400;
         report.set_metric("database-age-days", Metric::Count(age_days));
         if age_days > advisories.max_db_age_days {
@@ -167,13 +180,13 @@ pub struct OpenDatabase {
 /// is a cache directory: its zips are loaded and its fetch times give the age.
 pub fn open_database(
     paths: &[PathBuf],
-    environment: &Environment,
+    default_cache: Option<&Path>,
 ) -> Result<OpenDatabase, GateError> {
     let given = !paths.is_empty();
     let paths: Vec<PathBuf> = if given {
         paths.to_vec()
     } else {
-        vec![advisory_cache::default_dir(environment).ok_or_else(|| {
+        vec![default_cache.map(Path::to_path_buf).ok_or_else(|| {
             GateError::new(
                 "no advisory database: neither XDG_CACHE_HOME nor HOME is set, so there is no \
                  download cache; pass --db PATH (or `db` in [supply.advisories])",
@@ -184,7 +197,7 @@ pub fn open_database(
     let mut fetched: Option<u64> = None;
     for path in &paths {
         let record = if path.is_dir() {
-            FetchRecord::read(path).map_err(|error| GateError::new(format!("{error:#}")))?
+            FetchRecord::read(path).map_err(GateError::new)?
         } else {
             None
         };
@@ -231,54 +244,5 @@ fn missing_database(dir: &Path) -> GateError {
     ))
 }
 
-/// An error and its causes on one line, as anyhow's `{:#}` prints them.
-pub fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
-/// A path as reports show it: relative to `root` where it is inside it, with `/` separators.
-pub fn display(path: &Path, root: &Path) -> String {
-    let relative = path
-        .strip_prefix(root)
-        .ok()
-        .or_else(|| {
-            let absolute_root = std::fs::canonicalize(root).ok()?;
-            path.strip_prefix(absolute_root).ok()
-        })
-        .unwrap_or(path);
-    let relative = relative.strip_prefix(".").unwrap_or(relative);
-    relative.to_string_lossy().replace('\\', "/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_are_shown_relative_to_the_root() {
-        let root = Path::new("examples/beacon");
-        assert_eq!(
-            display(Path::new("examples/beacon/api/requirements.txt"), root),
-            "api/requirements.txt"
-        );
-        assert_eq!(
-            display(Path::new("./api/requirements.txt"), Path::new(".")),
-            "api/requirements.txt"
-        );
-        assert_eq!(
-            display(Path::new("api/requirements.txt"), Path::new(".")),
-            "api/requirements.txt"
-        );
-        assert_eq!(
-            display(Path::new("/elsewhere/x.txt"), root),
-            "/elsewhere/x.txt"
-        );
-    }
-}
+#[path = "advisory_cache.rs"]
+pub mod advisory_cache;

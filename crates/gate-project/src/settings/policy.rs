@@ -8,7 +8,7 @@ use gate_policy::{Format, RegoVersion};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-use super::coverage::Problem;
+use super::Problem;
 
 /// The keys of `[policy]`.
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use gate_core::{Severity, Verdict};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-use super::coverage::Problem;
+use super::Problem;
 
 /// The days an advisory database may age before the audit warns that it is stale.
 pub const DEFAULT_MAX_DB_AGE_DAYS: u64 = 7;

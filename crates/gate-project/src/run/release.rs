@@ -6,22 +6,20 @@ use std::path::Path;
 use gate_core::{Date, Finding, GateError, GateReport};
 use gate_release::{Branch, Config, LintConfig, NotesOptions, Plan, ReleaseError, lint_commits};
 
-use crate::config::release::{LintRange, Release};
-use crate::gates::git::{self, ReleaseHistory};
+use crate::git::Git;
+use crate::history::{self, ReleaseHistory};
+use crate::io::ProjectIo;
+use crate::settings::release::{LintRange, Release};
 
 /// The branch to release as: the flag, then `[release] branch`, then the checked-out branch.
 ///
 /// A detached `HEAD` (CI checkouts of a tag or a pull request) has no branch: that is an error
 /// telling the user to name one, since guessing could pick the wrong kind of branch.
-pub fn branch_name(
-    directory: &Path,
-    settings: &Release,
-    flag: Option<&str>,
-) -> Result<String, String> {
+pub fn branch_name(git: Git<'_>, settings: &Release, flag: Option<&str>) -> Result<String, String> {
     if let Some(name) = flag.or(settings.branch.as_deref()) {
         return Ok(name.to_owned());
     }
-    git::current_branch(directory)?.ok_or_else(|| {
+    git.current_branch()?.ok_or_else(|| {
         "HEAD is detached, so there is no branch to release from: pass --branch NAME (or set \
          `branch` in [release])"
             .to_owned()
@@ -49,13 +47,13 @@ pub fn plan_config(settings: &Release, branch: Branch) -> Config {
 
 /// The repository URL links point at: the given one, else `remote.origin.url` as configured.
 pub fn repository_url(
-    directory: &Path,
+    git: Git<'_>,
     settings: &Release,
     flag: Option<&str>,
 ) -> Result<Option<String>, String> {
     match flag.or(settings.repository_url.as_deref()) {
         Some(url) => Ok(Some(url.to_owned())),
-        None => git::origin_url(directory),
+        None => git.origin_url(),
     }
 }
 
@@ -67,7 +65,7 @@ pub fn notes_options(date: Date, url: Option<&str>) -> NotesOptions {
 /// The lint findings the gate reports, for the configured range (by default the plan's
 /// unreleased commits), without the exempt commits.
 fn lint(
-    directory: &Path,
+    git: Git<'_>,
     settings: &Release,
     history: &ReleaseHistory,
     config: &Config,
@@ -81,8 +79,8 @@ fn lint(
             .any(|sha| commit.sha.starts_with(sha.as_str()))
     };
     let ranged = match &settings.lint_range {
-        LintRange::After(base) => Some(git::range_commits(directory, &format!("{base}..HEAD"))?),
-        LintRange::From(from) => Some(git::commits_from(directory, from)?),
+        LintRange::After(base) => Some(history::range_commits(git, &format!("{base}..HEAD"))?),
+        LintRange::From(from) => Some(history::commits_from(git, from)?),
         LintRange::SinceRelease => None,
     };
     if let Some(commits) = ranged {
@@ -110,24 +108,24 @@ fn lint(
 
 /// Runs the release gate for `gate check`: lint findings plus the next version as a metric.
 /// A gate that cannot read git is errored (exit 2), never a pass.
-pub fn run(settings: &Release, root: &Path) -> GateReport {
-    match check(settings, root) {
+pub fn run(settings: &Release, root: &Path, io: &dyn ProjectIo) -> GateReport {
+    match check(settings, Git::new(io, root)) {
         Ok(report) => report,
         Err(message) => GateReport::errored("release", GateError::new(message)),
     }
 }
 
-fn check(settings: &Release, root: &Path) -> Result<GateReport, String> {
-    let history = git::release_history(root)?;
+fn check(settings: &Release, git: Git<'_>) -> Result<GateReport, String> {
+    let history = history::release_history(git)?;
     // `gate check` runs on pull request checkouts, which are detached: there the next version
     // is computed as for a release branch named `HEAD` unless `branch` is configured.
     let name = match settings.branch.clone() {
         Some(name) => name,
-        None => git::current_branch(root)?.unwrap_or_else(|| "HEAD".to_owned()),
+        None => git.current_branch()?.unwrap_or_else(|| "HEAD".to_owned()),
     };
     let config = plan_config(settings, branch(settings, &name));
     let outcome = gate_release::plan(&history.history, &config);
-    let findings = lint(root, settings, &history, &config, &outcome)?;
+    let findings = lint(git, settings, &history, &config, &outcome)?;
     let mut report = gate_release::gate_report_from_result(findings, &outcome);
     report.set_metric("branch", gate_core::Metric::Text(name));
     Ok(report)
