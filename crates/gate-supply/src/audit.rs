@@ -418,15 +418,10 @@ pub fn ignores_to_waivers(
             targets.insert((VULNERABILITY.id, ignore.id.clone()));
         }
         for (rule, target) in targets {
-            waivers.push(Waiver {
-                gate: "supply".into(),
-                rule: rule.into(),
-                target: Some(Target::new(&glob_literal(&target))?),
-                reason: ignore.reason.clone(),
-                expires: ignore.expires,
-                owner: ignore.owner.clone(),
-                source: None,
-            });
+            let mut waiver = Waiver::new("supply", rule, ignore.reason.clone(), ignore.expires)
+                .with_target(Target::new(&glob_literal(&target))?);
+            waiver.owner.clone_from(&ignore.owner);
+            waivers.push(waiver);
         }
     }
     Ok(waivers)
