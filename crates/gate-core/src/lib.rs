@@ -39,5 +39,6 @@ pub use finding::Finding;
 pub use location::Location;
 pub use report::{Counts, GateError, GateReport, Metric, Report};
 pub use rule::Rule;
+pub use rules::RULES;
 pub use verdict::{Outcome, Severity, Verdict};
 pub use waiver::{Target, TargetError, Waived, Waiver, apply_waivers};

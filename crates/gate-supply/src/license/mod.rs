@@ -22,7 +22,7 @@ mod resolve;
 mod text;
 
 pub use cargo::{cargo_metadata_licenses, cargo_toml_license};
-pub use check::{LICENSE, LICENSE_RULES, check_licenses};
+pub use check::{LICENSE, check_licenses};
 pub use exception::{LicenseException, exceptions_to_waivers};
 pub use input::{LicenseInput, find_license_inputs};
 pub use inventory::{InventoryRow, inventory};
