@@ -56,3 +56,8 @@ pub use read::{Format, Limits, ReadOptions, load_report, load_reports, parse_rep
 pub use rules::RULES;
 pub use table::{FileRow, FileTable, SortKey, format_lines};
 pub use threshold::{Threshold, display_covered, round_half_even};
+
+/// The README's example, compiled as a doctest so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;

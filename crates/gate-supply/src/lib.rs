@@ -110,3 +110,8 @@ pub static RULES: &[&gate_core::Rule] = &[
     &UNEVALUABLE,
     &license::LICENSE,
 ];
+
+/// The README's examples, compiled as doctests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;
