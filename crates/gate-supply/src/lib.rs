@@ -2,7 +2,7 @@
 //! license compliance against an SPDX allowlist.
 //!
 //! Read dependencies with [`read_lockfile`] (or a `parse_*` function for text you already
-//! have), load advisories with [`Database::load`], and [`audit`] them into a `supply`
+//! have), load advisories with [`Database::load`], and [`audit()`] them into a `supply`
 //! [`gate_core::GateReport`]:
 //!
 //! ```
