@@ -20,7 +20,12 @@ use crate::{Location, Rule, Severity, Verdict, waiver::Waived};
 ///     .with_detail("total", 61.0);
 /// assert_eq!(finding.effective_verdict(), Verdict::Fail);
 /// ```
+///
+/// Fields stay public to read and adjust; the struct is `#[non_exhaustive]` so that new facts
+/// can be added without breaking embedders, which is why construction goes through
+/// [`Finding::new`].
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// The rule that produced it.
     pub rule: &'static Rule,

@@ -39,5 +39,11 @@ pub use finding::Finding;
 pub use location::Location;
 pub use report::{Counts, GateError, GateReport, Metric, Report};
 pub use rule::Rule;
+pub use rules::RULES;
 pub use verdict::{Outcome, Severity, Verdict};
 pub use waiver::{Target, TargetError, Waived, Waiver, apply_waivers};
+
+/// The README's example, compiled as a doctest so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;

@@ -59,7 +59,11 @@ impl GateError {
 }
 
 /// Everything one gate found in one run.
+///
+/// `#[non_exhaustive]` so that it can grow: build it with [`GateReport::new`] or
+/// [`GateReport::errored`].
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct GateReport {
     /// The gate's name (`policy`, `coverage`, `supply`, `release`, `protect`, …).
     pub gate: String,
@@ -92,6 +96,40 @@ impl GateReport {
     /// Adds a finding.
     pub fn push(&mut self, finding: Finding) {
         self.findings.push(finding);
+    }
+
+    /// Adds everything a part of the gate found: its findings, metrics and errors, as they are.
+    ///
+    /// For a gate that runs in parts (the supply audit and the license check) whose findings
+    /// already say which part they come from. A metric of the same name replaces this report's.
+    pub fn absorb(&mut self, part: GateReport) {
+        self.findings.extend(part.findings);
+        self.metrics.extend(part.metrics);
+        self.errors.extend(part.errors);
+    }
+
+    /// Adds everything a named part of the gate found (one coverage project among several),
+    /// marked with the part's name so that reports, waivers and metrics tell the parts apart.
+    ///
+    /// Each message and error gets the prefix `"{name}: "`; each finding's target becomes
+    /// `"{name}:{target}"`, or `name` when it had none (so a waiver can name the part); each
+    /// metric is renamed `"{name}.{metric}"`.
+    pub fn absorb_named(&mut self, part: GateReport, name: &str) {
+        for mut finding in part.findings {
+            finding.message = format!("{name}: {}", finding.message);
+            finding.target = Some(match finding.target.take() {
+                Some(target) => format!("{name}:{target}"),
+                None => name.to_owned(),
+            });
+            self.findings.push(finding);
+        }
+        for (metric, value) in part.metrics {
+            self.metrics.insert(format!("{name}.{metric}"), value);
+        }
+        for mut error in part.errors {
+            error.message = format!("{name}: {}", error.message);
+            self.errors.push(error);
+        }
     }
 
     /// Records a metric, replacing an earlier value of the same name.
@@ -193,5 +231,82 @@ impl Report {
             .iter()
             .map(GateReport::counts)
             .fold(Counts::default(), |total, counts| total + counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Rule, Verdict};
+
+    static TOTAL: Rule = Rule {
+        id: "coverage/total",
+        summary: "s",
+        help: "h",
+    };
+
+    fn part() -> GateReport {
+        let mut part = GateReport::new("coverage");
+        part.push(Finding::new(&TOTAL, Verdict::Fail, "total 61.00% < 80%"));
+        part.push(Finding::new(&TOTAL, Verdict::Warn, "api below 85%").with_target("api/**"));
+        part.set_metric("total.percent", Metric::Percent(61.0));
+        part.errors.push(
+            GateError::new("coverage.xml: line 3: bad XML")
+                .with_location(Location::line("coverage.xml", 3)),
+        );
+        part
+    }
+
+    #[test]
+    fn absorb_keeps_the_part_as_it_is() {
+        let mut combined = GateReport::new("coverage");
+        combined.set_metric("total.percent", Metric::Percent(90.0));
+        combined.absorb(part());
+        let messages: Vec<&str> = combined
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(messages, ["total 61.00% < 80%", "api below 85%"]);
+        assert_eq!(combined.findings[0].target, None);
+        assert_eq!(combined.metrics["total.percent"], Metric::Percent(61.0));
+        assert_eq!(combined.errors, part().errors);
+        assert_eq!(combined.gate, "coverage");
+    }
+
+    #[test]
+    fn absorb_named_marks_messages_targets_metrics_and_errors() {
+        let mut combined = GateReport::new("coverage");
+        combined.absorb_named(part(), "api");
+        combined.absorb_named(part(), "worker");
+        let findings: Vec<(&str, Option<&str>)> = combined
+            .findings
+            .iter()
+            .map(|f| (f.message.as_str(), f.target.as_deref()))
+            .collect();
+        assert_eq!(
+            findings,
+            [
+                ("api: total 61.00% < 80%", Some("api")),
+                ("api: api below 85%", Some("api:api/**")),
+                ("worker: total 61.00% < 80%", Some("worker")),
+                ("worker: api below 85%", Some("worker:api/**")),
+            ]
+        );
+        let metrics: Vec<&str> = combined.metrics.keys().map(String::as_str).collect();
+        assert_eq!(metrics, ["api.total.percent", "worker.total.percent"]);
+        assert_eq!(
+            combined.errors[0].message,
+            "api: coverage.xml: line 3: bad XML"
+        );
+        assert_eq!(
+            combined.errors[0].location,
+            Some(Location::line("coverage.xml", 3))
+        );
+        assert_eq!(
+            combined.errors[1].message,
+            "worker: coverage.xml: line 3: bad XML"
+        );
+        assert_eq!(combined.verdict(), Verdict::Fail);
     }
 }

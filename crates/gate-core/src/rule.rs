@@ -4,8 +4,8 @@ use serde::{Serialize, Serializer};
 
 /// A documented check with a stable id such as `coverage/total` or `supply/vulnerability`.
 ///
-/// Rules are `'static` values declared by each gate crate (see [`crate::rules::ALL`] for the
-/// ones gate-core itself declares), so every finding points at documentation that exists.
+/// Rules are `'static` values declared by each gate crate (each crate lists its own as `RULES`;
+/// [`crate::RULES`] are the ones gate-core itself declares), so every finding points at documentation that exists.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Rule {
     /// The stable id, `<gate>/<check>`. Waivers and SARIF `ruleId`s use it.

@@ -19,5 +19,15 @@ pub static WAIVER_UNUSED: Rule = Rule {
            Delete the [[waiver]] entry, or correct its `gate`, `rule` and `target` so it matches.",
 };
 
-/// Every rule gate-core declares.
-pub static ALL: &[&Rule] = &[&WAIVER_EXPIRED, &WAIVER_UNUSED];
+/// Every rule gate-core declares (re-exported as `gate_core::RULES`, the name every gate crate
+/// gives its list).
+pub static RULES: &[&Rule] = &[&WAIVER_EXPIRED, &WAIVER_UNUSED];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_crate_root_lists_the_waiver_rules() {
+        let ids: Vec<&str> = crate::RULES.iter().map(|rule| rule.id).collect();
+        assert_eq!(ids, ["waiver/expired", "waiver/unused"]);
+    }
+}

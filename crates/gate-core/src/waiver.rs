@@ -6,7 +6,22 @@ use serde::Serialize;
 use crate::{Date, Finding, Location, Report, Verdict, rules};
 
 /// A reasoned exception from one rule of one gate, valid until `expires` (inclusive).
+///
+/// Build it with [`Waiver::new`] and the `with_*` methods; it is `#[non_exhaustive]` so that it
+/// can grow without breaking embedders:
+///
+/// ```
+/// use gate_core::{Date, Location, Target, Waiver};
+///
+/// let waiver = Waiver::new("supply", "supply/vulnerability", "no fixed release yet", Date::new(2026, 12, 31).unwrap())
+///     .with_target(Target::new("urllib3")?)
+///     .with_owner("@platform")
+///     .with_source(Location::line("gate.toml", 12));
+/// assert!(!waiver.is_expired(Date::new(2026, 12, 31).unwrap()));
+/// # Ok::<(), gate_core::TargetError>(())
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Waiver {
     /// The gate it applies to (`coverage`).
     pub gate: String,
@@ -83,6 +98,45 @@ pub struct Waived {
 }
 
 impl Waiver {
+    /// A waiver of every finding of `rule` in `gate`, for `reason`, until `expires` (inclusive).
+    pub fn new(
+        gate: impl Into<String>,
+        rule: impl Into<String>,
+        reason: impl Into<String>,
+        expires: Date,
+    ) -> Waiver {
+        Waiver {
+            gate: gate.into(),
+            rule: rule.into(),
+            target: None,
+            reason: reason.into(),
+            expires,
+            owner: None,
+            source: None,
+        }
+    }
+
+    /// Narrows the waiver to the findings whose target (or path) matches.
+    #[must_use]
+    pub fn with_target(mut self, target: Target) -> Waiver {
+        self.target = Some(target);
+        self
+    }
+
+    /// Sets who answers for the waiver.
+    #[must_use]
+    pub fn with_owner(mut self, owner: impl Into<String>) -> Waiver {
+        self.owner = Some(owner.into());
+        self
+    }
+
+    /// Sets where the waiver is written, so findings about it point there.
+    #[must_use]
+    pub fn with_source(mut self, source: Location) -> Waiver {
+        self.source = Some(source);
+        self
+    }
+
     /// Whether the waiver no longer applies on `today`.
     pub fn is_expired(&self, today: Date) -> bool {
         today > self.expires
@@ -200,15 +254,16 @@ mod tests {
     }
 
     fn waiver(target: Option<&str>, expires: &str) -> Waiver {
-        Waiver {
-            gate: "supply".into(),
-            rule: "supply/vulnerability".into(),
-            target: target.map(|pattern| Target::new(pattern).unwrap()),
-            reason: "no fixed release yet".into(),
-            expires: date(expires),
-            owner: Some("@platform".into()),
-            source: Some(Location::line("gate.toml", 12)),
-        }
+        let mut waiver = Waiver::new(
+            "supply",
+            "supply/vulnerability",
+            "no fixed release yet",
+            date(expires),
+        )
+        .with_owner("@platform")
+        .with_source(Location::line("gate.toml", 12));
+        waiver.target = target.map(|pattern| Target::new(pattern).unwrap());
+        waiver
     }
 
     fn supply_report() -> Report {

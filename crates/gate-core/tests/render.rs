@@ -38,15 +38,16 @@ fn today() -> Date {
 }
 
 fn waiver(gate: &str, rule: &str, target: Option<&str>, expires: &str, line: u32) -> Waiver {
-    Waiver {
-        gate: gate.into(),
-        rule: rule.into(),
-        target: target.map(|pattern| Target::new(pattern).unwrap()),
-        reason: "tracked in PLAT-42 \"until the base image moves\"".into(),
-        expires: expires.parse().unwrap(),
-        owner: Some("@platform".into()),
-        source: Some(Location::line("gate.toml", line)),
-    }
+    let mut waiver = Waiver::new(
+        gate,
+        rule,
+        "tracked in PLAT-42 \"until the base image moves\"",
+        expires.parse().unwrap(),
+    )
+    .with_owner("@platform")
+    .with_source(Location::line("gate.toml", line));
+    waiver.target = target.map(|pattern| Target::new(pattern).unwrap());
+    waiver
 }
 
 /// Several gates; pass, warn, fail, error; waived; with and without locations; unicode; long

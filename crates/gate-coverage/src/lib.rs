@@ -1,7 +1,7 @@
 //! The coverage gate: coverage.py-exact totals, per-path, per-file and diff thresholds, ratchet.
 //!
 //! Read one or more reports (Cobertura, `JaCoCo`, LCOV, coverage.py JSON) into a [`Coverage`]
-//! model, then [`check`] it against a [`CheckConfig`] to get a [`gate_core::GateReport`]. The
+//! model, then [`check()`] it against a [`CheckConfig`] to get a [`gate_core::GateReport`]. The
 //! totals, the `fail_under` comparison and the displayed figures follow coverage.py 7.17 exactly;
 //! diff coverage follows diff-cover.
 //!
@@ -56,3 +56,8 @@ pub use read::{Format, Limits, ReadOptions, load_report, load_reports, parse_rep
 pub use rules::RULES;
 pub use table::{FileRow, FileTable, SortKey, format_lines};
 pub use threshold::{Threshold, display_covered, round_half_even};
+
+/// The README's example, compiled as a doctest so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;

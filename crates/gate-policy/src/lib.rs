@@ -47,3 +47,8 @@ pub use results::{
 };
 pub use rules::{DENY, EXCEPTION, RULES, TEST, WARN, exception_name, is_failure, is_warning};
 pub use verify::{FileCoverage, TestCase, TestStatus, VerifyOptions, VerifyResults};
+
+/// The README's example, compiled as a doctest so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;

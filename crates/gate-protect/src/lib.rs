@@ -56,10 +56,7 @@ pub use request::{
     github_ruleset_get_request, github_ruleset_request, github_rulesets_list_request,
     gitlab_project_get_request, gitlab_protected_branch_get_request, gitlab_requests,
 };
-pub use rules::ALL;
-
-/// Every rule this gate raises (the same list as [`rules::ALL`], named like the other gates').
-pub use rules::ALL as RULES;
+pub use rules::RULES;
 
 /// Why a saved API response could not be checked.
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ProtectError;
 
-/// The response shapes [`check_drift`] accepts, for error messages.
+/// The response shapes [`crate::check_drift`] accepts, for error messages.
 pub(crate) const SHAPES: &str = "a GitHub ruleset (GET /repos/OWNER/REPO/rulesets/ID), an array \
      of such rulesets, the rules for a branch (GET /repos/OWNER/REPO/rules/branches/BRANCH), \
      classic branch protection (GET /repos/OWNER/REPO/branches/BRANCH/protection), GitLab \

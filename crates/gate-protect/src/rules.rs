@@ -105,8 +105,8 @@ pub static DIRECT_PUSH_ALLOWED: Rule = Rule {
            pipeline.",
 };
 
-/// Every rule this gate raises.
-pub static ALL: &[&Rule] = &[
+/// Every rule this gate raises (re-exported as `gate_protect::RULES`).
+pub static RULES: &[&Rule] = &[
     &MISSING_CHECK,
     &CHECK_SOURCE,
     &NOT_STRICT,

@@ -49,9 +49,6 @@ pub static UNEVALUABLE: Rule = Rule {
            with a reason once reviewed.",
 };
 
-/// Every rule the supply audit reports under.
-pub static RULES: &[&Rule] = &[&VULNERABILITY, &INFORMATIONAL, &UNPINNED, &UNEVALUABLE];
-
 /// How the audit judges what it finds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -418,15 +415,10 @@ pub fn ignores_to_waivers(
             targets.insert((VULNERABILITY.id, ignore.id.clone()));
         }
         for (rule, target) in targets {
-            waivers.push(Waiver {
-                gate: "supply".into(),
-                rule: rule.into(),
-                target: Some(Target::new(&glob_literal(&target))?),
-                reason: ignore.reason.clone(),
-                expires: ignore.expires,
-                owner: ignore.owner.clone(),
-                source: None,
-            });
+            let mut waiver = Waiver::new("supply", rule, ignore.reason.clone(), ignore.expires)
+                .with_target(Target::new(&glob_literal(&target))?);
+            waiver.owner.clone_from(&ignore.owner);
+            waivers.push(waiver);
         }
     }
     Ok(waivers)
@@ -541,5 +533,15 @@ mod tests {
     #[test]
     fn glob_metacharacters_in_ids_are_literal() {
         assert_eq!(glob_literal("A*B?[c]"), "A[*]B[?][[]c[]]");
+    }
+
+    #[test]
+    fn the_crate_lists_every_rule_of_the_gate_once() {
+        let mut ids: Vec<&str> = crate::RULES.iter().map(|rule| rule.id).collect();
+        assert!(crate::RULES.iter().all(|rule| rule.gate() == "supply"));
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), crate::RULES.len());
+        assert!(ids.contains(&crate::license::LICENSE.id));
     }
 }

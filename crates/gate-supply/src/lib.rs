@@ -2,7 +2,7 @@
 //! license compliance against an SPDX allowlist.
 //!
 //! Read dependencies with [`read_lockfile`] (or a `parse_*` function for text you already
-//! have), load advisories with [`Database::load`], and [`audit`] them into a `supply`
+//! have), load advisories with [`Database::load`], and [`audit()`] them into a `supply`
 //! [`gate_core::GateReport`]:
 //!
 //! ```
@@ -71,7 +71,7 @@ mod uv_lock;
 mod version;
 
 pub use audit::{
-    AuditConfig, INFORMATIONAL, Ignore, RULES, UNEVALUABLE, UNPINNED, VULNERABILITY, audit,
+    AuditConfig, INFORMATIONAL, Ignore, UNEVALUABLE, UNPINNED, VULNERABILITY, audit,
     ignores_to_waivers,
 };
 pub use cargo_lock::parse_cargo_lock;
@@ -101,3 +101,17 @@ pub use rustsec::parse_rustsec;
 pub use severity::{Assessment, assess, parse_word};
 pub use uv_lock::parse_uv_lock;
 pub use version::{Version, VersionError};
+
+/// Every rule the supply gate reports under: the audit's and the license check's.
+pub static RULES: &[&gate_core::Rule] = &[
+    &VULNERABILITY,
+    &INFORMATIONAL,
+    &UNPINNED,
+    &UNEVALUABLE,
+    &license::LICENSE,
+];
+
+/// The README's examples, compiled as doctests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;

@@ -1,6 +1,6 @@
 //! conftest's output formats as pure functions from results to text, byte-compatible with
-//! conftest for the same results: [`conftest_stdout`], [`conftest_json`], [`conftest_tap`], and `parse`'s
-//! [`conftest_parse`].
+//! conftest for the same results: [`conftest_stdout()`], [`conftest_json()`], [`conftest_tap`], and `parse`'s
+//! [`conftest_parse()`].
 //! (`table` and `junit` are left to gate-core's renderers of the [`gate_core::GateReport`].)
 
 mod conftest_json;

@@ -126,11 +126,14 @@ impl std::fmt::Display for Format {
 }
 
 /// One configuration document as policies see it (`input`), with where it starts.
+///
+/// Read its value with [`Document::json`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    /// The value, in the interpreter's form: evaluating a document then costs a reference count,
-    /// not a conversion ([`Document::json`] gives the JSON form).
-    pub value: regorus::Value,
+    // Held in the interpreter's form, so that evaluating a document costs a reference count, not
+    // a conversion. Private so that the interpreter's types stay out of the public API (and a
+    // regorus upgrade stays a patch release).
+    pub(crate) value: regorus::Value,
     /// 1-based line where the document starts in its file.
     pub line: u32,
     /// When the document is a top-level array: the line where each element starts, where the
@@ -175,7 +178,8 @@ impl Parsed {
     }
 
     /// The documents policies are evaluated on one by one: a multi-document file's documents, or
-    /// the elements of a single top-level array.
+    /// the elements of a single top-level array (each element at its own line where the format
+    /// records it). [`Document::json`] gives each one's value.
     pub fn inputs(&self) -> Vec<Document> {
         self.input_values()
             .into_iter()
@@ -188,7 +192,7 @@ impl Parsed {
     }
 
     /// [`Parsed::inputs`] without copying: each input's start line and value.
-    pub fn input_values(&self) -> Vec<(u32, &regorus::Value)> {
+    pub(crate) fn input_values(&self) -> Vec<(u32, &regorus::Value)> {
         match self.documents.as_slice() {
             [single] => match &single.value {
                 regorus::Value::Array(items) => items
@@ -299,7 +303,8 @@ mod tests {
     #[test]
     fn a_top_level_array_is_split_into_inputs() {
         let parsed = parse(Format::Json, "a.json", "[1, 2]").unwrap();
-        assert_eq!(parsed.inputs().len(), 2);
+        let inputs: Vec<Value> = parsed.inputs().iter().map(Document::json).collect();
+        assert_eq!(inputs, [serde_json::json!(1), serde_json::json!(2)]);
         assert_eq!(parsed.value(), serde_json::json!([1, 2]));
     }
 }

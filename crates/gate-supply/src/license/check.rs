@@ -17,9 +17,6 @@ pub static LICENSE: Rule = Rule {
            `supply/license`, target = the package) with a reason and an expiry date.",
 };
 
-/// Every rule the license check reports under.
-pub static LICENSE_RULES: &[&Rule] = &[&LICENSE];
-
 /// Checks each record's license against the policy: one `supply/license` finding per package
 /// that fails (target = the package name in its ecosystem's normal form, as the audit names
 /// packages: `PyYAML` → `pyyaml`; location = its metadata file), none for those that pass. The gate is named `supply`, like the audit's, so a run can merge both.

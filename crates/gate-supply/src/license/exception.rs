@@ -33,15 +33,15 @@ pub fn exceptions_to_waivers(exceptions: &[LicenseException]) -> Result<Vec<Waiv
                 Some(ecosystem) => ecosystem.normalise_name(&exception.package),
                 None => exception.package.clone(),
             };
-            Ok(Waiver {
-                gate: "supply".into(),
-                rule: LICENSE.id.into(),
-                target: Some(Target::new(&target)?),
-                reason: exception.reason.clone(),
-                expires: exception.expires,
-                owner: exception.owner.clone(),
-                source: None,
-            })
+            let mut waiver = Waiver::new(
+                "supply",
+                LICENSE.id,
+                exception.reason.clone(),
+                exception.expires,
+            )
+            .with_target(Target::new(&target)?);
+            waiver.owner.clone_from(&exception.owner);
+            Ok(waiver)
         })
         .collect()
 }

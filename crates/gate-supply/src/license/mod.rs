@@ -3,9 +3,9 @@
 //!
 //! Discovery returns [`LicenseRecord`]s ([`python_license`], [`read_site_packages_licenses`],
 //! [`cargo_metadata_licenses`], [`cargo_toml_license`], [`package_json_license`],
-//! [`read_node_modules`]); [`resolve`] picks the SPDX expression (clarifications first, then
+//! [`read_node_modules`]); [`resolve()`] picks the SPDX expression (clarifications first, then
 //! statements in precedence order); [`check_licenses`] judges it against a [`LicensePolicy`]
-//! and [`inventory`] lists it. [`find_license_inputs`] tells which readers a path needs.
+//! and [`inventory()`] lists it. [`find_license_inputs`] tells which readers a path needs.
 
 mod cargo;
 mod check;
@@ -22,7 +22,7 @@ mod resolve;
 mod text;
 
 pub use cargo::{cargo_metadata_licenses, cargo_toml_license};
-pub use check::{LICENSE, LICENSE_RULES, check_licenses};
+pub use check::{LICENSE, check_licenses};
 pub use exception::{LicenseException, exceptions_to_waivers};
 pub use input::{LicenseInput, find_license_inputs};
 pub use inventory::{InventoryRow, inventory};
