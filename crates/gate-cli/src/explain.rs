@@ -20,7 +20,7 @@ pub struct ExplainArgs {
 /// Every rule id any gate in this build can raise.
 pub fn catalog() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = Vec::new();
-    rules.extend(gate_core::rules::ALL);
+    rules.extend(gate_core::RULES);
     rules.extend(gate_policy::RULES);
     rules.extend(gate_coverage::RULES);
     rules.extend(gate_supply::RULES);

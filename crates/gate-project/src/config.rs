@@ -439,18 +439,12 @@ fn waiver(
     };
     let expires =
         expiry(&raw.expires).map_err(|message| error_at(Some(raw.expires.span()), message))?;
-    Ok(Waiver {
-        gate,
-        rule,
-        target,
-        reason: raw.reason.into_inner().trim().to_owned(),
-        expires,
-        owner: raw.owner,
-        source: Some(Location::line(
-            report_path,
-            u32::try_from(line).unwrap_or(u32::MAX),
-        )),
-    })
+    let mut waiver = Waiver::new(gate, rule, raw.reason.into_inner().trim(), expires).with_source(
+        Location::line(report_path, u32::try_from(line).unwrap_or(u32::MAX)),
+    );
+    waiver.target = target;
+    waiver.owner = raw.owner;
+    Ok(waiver)
 }
 
 fn error_source(error: &dyn std::error::Error) -> String {

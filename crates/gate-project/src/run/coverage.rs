@@ -9,7 +9,6 @@ use gate_coverage::{
     load_baseline, load_python_settings, load_report,
 };
 
-use super::absorb;
 use crate::git::Git;
 use crate::io::ProjectIo;
 use crate::settings::coverage::{DiffSource, Project};
@@ -24,31 +23,11 @@ pub fn run(projects: &[Project], root: &Path, io: &dyn ProjectIo) -> GateReport 
             Err(error) => GateReport::errored(gate_coverage::GATE, error),
         };
         match &project.name {
-            Some(name) => absorb_named(&mut combined, report, name),
-            None => absorb(&mut combined, report),
+            Some(name) => combined.absorb_named(report, name),
+            None => combined.absorb(report),
         }
     }
     combined
-}
-
-/// A named project's findings say which project they are about, in the message and in the
-/// target waivers match (`api:total`, `api:api/app.py`); its metrics are prefixed likewise.
-fn absorb_named(combined: &mut GateReport, report: GateReport, name: &str) {
-    for mut finding in report.findings {
-        finding.message = format!("{name}: {}", finding.message);
-        finding.target = Some(match finding.target.take() {
-            Some(target) => format!("{name}:{target}"),
-            None => name.to_owned(),
-        });
-        combined.findings.push(finding);
-    }
-    for (metric, value) in report.metrics {
-        combined.metrics.insert(format!("{name}.{metric}"), value);
-    }
-    for mut error in report.errors {
-        error.message = format!("{name}: {}", error.message);
-        combined.errors.push(error);
-    }
 }
 
 /// The files git tracks under `root`, relative to it; none outside a work tree. Read once per

@@ -108,11 +108,3 @@ fn run_section(config: &Config, gate: Gate, io: &dyn ProjectIo) -> Option<GateRe
         _ => None,
     }
 }
-
-/// Adds one part's findings, metrics and errors to a gate's report (a gate may run in parts:
-/// coverage projects, the supply audit and license check).
-pub(crate) fn absorb(combined: &mut GateReport, part: GateReport) {
-    combined.findings.extend(part.findings);
-    combined.metrics.extend(part.metrics);
-    combined.errors.extend(part.errors);
-}

@@ -9,7 +9,6 @@ use gate_supply::{
     AuditConfig, Database, Dependency, Ecosystem, Origin, audit, find_lockfiles, read_lockfile,
 };
 
-use super::absorb;
 use crate::io::ProjectIo;
 use crate::paths::{chain, display};
 use crate::settings::supply::{Advisories, Supply};
@@ -22,10 +21,10 @@ pub const GATE: &str = "supply";
 pub fn run_supply(supply: &Supply, root: &Path, io: &dyn ProjectIo) -> GateReport {
     let mut report = GateReport::new(GATE);
     if let Some(advisories) = &supply.advisories {
-        absorb(&mut report, run(advisories, root, io));
+        report.absorb(run(advisories, root, io));
     }
     if let Some(licenses) = &supply.licenses {
-        absorb(&mut report, super::licenses::run(licenses, root, io));
+        report.absorb(super::licenses::run(licenses, root, io));
     }
     report
 }

@@ -245,18 +245,19 @@ fn licenses(
         }
         let target = gate_core::Target::new(&entry.package)
             .map_err(|error| complain(entry_span.clone(), error.to_string()))?;
-        exceptions.push(gate_core::Waiver {
-            gate: "supply".to_owned(),
-            rule: gate_supply::license::LICENSE.id.to_owned(),
-            target: Some(target),
-            reason: entry.reason,
+        let mut waiver = gate_core::Waiver::new(
+            "supply",
+            gate_supply::license::LICENSE.id,
+            entry.reason,
             expires,
-            owner: entry.owner,
-            source: Some(gate_core::Location::line(
-                report_path,
-                line_of(entry_span.start),
-            )),
-        });
+        )
+        .with_target(target)
+        .with_source(gate_core::Location::line(
+            report_path,
+            line_of(entry_span.start),
+        ));
+        waiver.owner = entry.owner;
+        exceptions.push(waiver);
     }
     Ok(Licenses {
         paths: raw.paths.iter().map(|path| root.join(path)).collect(),
