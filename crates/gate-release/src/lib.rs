@@ -26,6 +26,7 @@
 //! # Ok::<(), gate_release::ReleaseError>(())
 //! ```
 
+pub mod bump;
 mod changelog;
 mod collate;
 pub mod commit;
