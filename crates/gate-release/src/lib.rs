@@ -30,6 +30,7 @@ pub mod bump;
 mod changelog;
 mod collate;
 pub mod commit;
+pub mod git_log;
 mod history;
 mod lint;
 mod notes;
