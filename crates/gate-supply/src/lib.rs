@@ -66,6 +66,7 @@ mod pylock;
 mod read_error;
 mod requirements;
 mod rustsec;
+pub mod sbom;
 mod severity;
 mod uv_lock;
 mod version;
