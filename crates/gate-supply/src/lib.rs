@@ -54,6 +54,7 @@ mod database;
 mod db_error;
 mod dependency;
 mod dist_info;
+pub mod download_cache;
 mod json_lines;
 pub mod license;
 mod lockfile;
