@@ -73,8 +73,8 @@ mod uv_lock;
 mod version;
 
 pub use audit::{
-    AuditConfig, INFORMATIONAL, Ignore, RULES, UNEVALUABLE, UNPINNED, VULNERABILITY, audit,
-    ignores_to_waivers,
+    AuditConfig, DEFAULT_MAX_DB_AGE_DAYS, DatabaseAge, INFORMATIONAL, Ignore, NO_ADVISORY_DATA,
+    RULES, STALE_DATABASE, UNEVALUABLE, UNPINNED, VULNERABILITY, audit, ignores_to_waivers,
 };
 pub use cargo_lock::parse_cargo_lock;
 #[doc(hidden)]
