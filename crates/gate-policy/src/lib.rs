@@ -28,6 +28,7 @@
 mod builtins;
 mod engine;
 mod error;
+pub mod fmt;
 mod load;
 pub mod output;
 pub mod parse;

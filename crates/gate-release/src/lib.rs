@@ -26,9 +26,11 @@
 //! # Ok::<(), gate_release::ReleaseError>(())
 //! ```
 
+pub mod bump;
 mod changelog;
 mod collate;
 pub mod commit;
+pub mod git_log;
 mod history;
 mod lint;
 mod notes;

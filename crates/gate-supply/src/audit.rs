@@ -1,6 +1,6 @@
 //! The audit: dependencies × advisory database → a `supply` [`GateReport`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use gate_core::{
@@ -9,11 +9,12 @@ use gate_core::{
 };
 use rayon::prelude::*;
 
+use crate::download_cache::format_time;
 use crate::matcher::is_affected;
 use crate::osv::{Advisory, Affected};
 use crate::severity::{Assessment, assess};
 use crate::version::Version;
-use crate::{Database, Dependency, Origin, VersionSpec};
+use crate::{Database, Dependency, Ecosystem, Origin, VersionSpec};
 
 /// A locked dependency has a known vulnerability.
 pub static VULNERABILITY: Rule = Rule {
@@ -49,6 +50,40 @@ pub static UNEVALUABLE: Rule = Rule {
            with a reason once reviewed.",
 };
 
+/// Dependencies of an ecosystem the advisory data says nothing about were not checked at all.
+pub static NO_ADVISORY_DATA: Rule = Rule {
+    id: "supply/no-advisory-data",
+    summary: "Every ecosystem the lockfiles use has advisory data in the database.",
+    help: "The database holds no advisories for this ecosystem, so its packages were compared \
+           against nothing. Download its data (`gate supply db update --ecosystem NAME`, such as \
+           crates.io or npm) or add a directory of its OSV records to `db`. Waive the ecosystem \
+           name (rule `supply/no-advisory-data`) only for packages you audit another way.",
+};
+
+/// The advisory database was downloaded longer ago than `max-db-age` allows.
+pub static STALE_DATABASE: Rule = Rule {
+    id: "supply/stale-database",
+    summary: "The advisory database is no older than `max-db-age` days.",
+    help: "Advisories published since the download are not checked. Run `gate supply db update` \
+           (in CI, before the audit, or from a cached step refreshed daily), or raise \
+           `max-db-age` in [supply.advisories] if the database is refreshed another way.",
+};
+
+/// The days an advisory database may age before the audit warns that it is stale.
+pub const DEFAULT_MAX_DB_AGE_DAYS: u64 = 7;
+
+/// How old the advisory data is, for the `supply/stale-database` check. Times are seconds since
+/// the Unix epoch (UTC); the caller reads the clock and the download record, the audit does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatabaseAge {
+    /// When the data was downloaded (the oldest download when there are several).
+    pub fetched: u64,
+    /// Now.
+    pub now: u64,
+    /// Whole days the data may age before the audit warns ([`DEFAULT_MAX_DB_AGE_DAYS`]).
+    pub max_days: u64,
+}
+
 /// How the audit judges what it finds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -68,6 +103,10 @@ pub struct AuditConfig {
     /// Id prefixes in order of preference for the id of merged records (default: `PYSEC`,
     /// `RUSTSEC`, `GHSA`).
     pub id_preference: Vec<String>,
+    /// The age of the advisory data, when known (data from the download cache): the audit
+    /// reports it as the `database-age-days` metric and warns when it is too old. `None`
+    /// (default): data whose age cannot be known, such as a directory of records.
+    pub database_age: Option<DatabaseAge>,
 }
 
 impl Default for AuditConfig {
@@ -79,22 +118,43 @@ impl Default for AuditConfig {
             informational: Verdict::Warn,
             informational_kinds: vec!["unsound".into(), "unmaintained".into(), "notice".into()],
             id_preference: vec!["PYSEC".into(), "RUSTSEC".into(), "GHSA".into()],
+            database_age: None,
         }
     }
 }
 
 /// Audits dependencies against the advisory database.
 ///
-/// An empty database makes the gate error (never pass). Local packages (the project itself,
+/// An empty database makes the gate error (never pass), and so does an ecosystem the lockfiles
+/// use but the database has no advisories for (`supply/no-advisory-data`): packages compared
+/// against nothing are not "without known vulnerabilities". Local packages (the project itself,
 /// workspace members, editable installs) are not audited; pinned git/URL packages are counted
 /// in the `not-audited` metric, since registry advisories do not describe them by version.
+/// With [`AuditConfig::database_age`] set, data older than its limit is a warning.
 pub fn audit(dependencies: &[Dependency], db: &Database, config: &AuditConfig) -> GateReport {
-    if db.is_empty() {
-        return GateReport::errored(
+    let mut report = if db.is_empty() {
+        GateReport::errored(
             "supply",
             GateError::new("the advisory database is empty: nothing could be checked"),
-        );
+        )
+    } else {
+        audit_dependencies(dependencies, db, config)
+    };
+    for finding in uncovered_ecosystems(dependencies, db) {
+        report.push(finding);
     }
+    if let Some(age) = &config.database_age {
+        check_age(&mut report, age);
+    }
+    report
+}
+
+/// The findings and metrics of the advisories themselves.
+fn audit_dependencies(
+    dependencies: &[Dependency],
+    db: &Database,
+    config: &AuditConfig,
+) -> GateReport {
     let per_dependency: Vec<(Vec<Finding>, Status)> = dependencies
         .par_iter()
         .map(|dependency| audit_one(dependency, db, config))
@@ -126,6 +186,65 @@ pub fn audit(dependencies: &[Dependency], db: &Database, config: &AuditConfig) -
         Metric::Count(vulnerable.len() as u64),
     );
     report
+}
+
+/// A failure per ecosystem with registry dependencies but no advisories: an audit of crates
+/// against a PyPI-only database must not pass as "no known vulnerabilities".
+fn uncovered_ecosystems(dependencies: &[Dependency], db: &Database) -> Vec<Finding> {
+    let mut counts: BTreeMap<Ecosystem, (u64, &Dependency)> = BTreeMap::new();
+    for dependency in dependencies {
+        if matches!(dependency.origin, Origin::Registry(_)) {
+            counts
+                .entry(dependency.ecosystem)
+                .or_insert((0, dependency))
+                .0 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(ecosystem, _)| !db.has_ecosystem(*ecosystem))
+        .map(|(ecosystem, (count, first))| {
+            let location = match first.line {
+                Some(line) => Location::line(first.source.to_string_lossy(), line),
+                None => Location::file(first.source.to_string_lossy()),
+            };
+            Finding::new(
+                &NO_ADVISORY_DATA,
+                Verdict::Fail,
+                format!(
+                    "{count} {ecosystem} package(s) were not checked: the advisory database has \
+                     no {ecosystem} advisories (gate supply db update --ecosystem {ecosystem})"
+                ),
+            )
+            .with_target(ecosystem.osv_name())
+            .with_location(location)
+            .with_detail("ecosystem", ecosystem.osv_name())
+            .with_detail("packages", count)
+        })
+        .collect()
+}
+
+/// The `database-age-days` metric, and a warning when the data is older than allowed.
+fn check_age(report: &mut GateReport, age: &DatabaseAge) {
+    let age_days = age.now.saturating_sub(age.fetched) / 86_400;
+    report.set_metric("database-age-days", Metric::Count(age_days));
+    if age_days > age.max_days {
+        report.push(
+            Finding::new(
+                &STALE_DATABASE,
+                Verdict::Warn,
+                format!(
+                    "the advisory database was downloaded {age_days} days ago ({}), more than \
+                     max-db-age = {}: run `gate supply db update`",
+                    format_time(age.fetched),
+                    age.max_days
+                ),
+            )
+            .with_target("advisory-database")
+            .with_detail("age-days", age_days)
+            .with_detail("max-db-age", age.max_days),
+        );
+    }
 }
 
 enum Status {
@@ -543,5 +662,96 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), crate::RULES.len());
         assert!(ids.contains(&crate::license::LICENSE.id));
+    }
+
+    #[test]
+    fn an_ecosystem_without_advisories_fails_instead_of_passing() {
+        let lock = "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\n\
+                    [[package]]\nname = \"serde\"\nversion = \"1.0.0\"\n\
+                    source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+                    [[package]]\nname = \"regex\"\nversion = \"1.0.0\"\n\
+                    source = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        let mut dependencies = crate::parse_cargo_lock(lock, Path::new("Cargo.lock")).unwrap();
+        dependencies.extend(dep("2.0"));
+        let db = db(vec![record("PYSEC-1", &[], "")]);
+        let report = audit(&dependencies, &db, &AuditConfig::default());
+        assert_eq!(report.verdict(), Verdict::Fail);
+        let [finding] = report.findings.as_slice() else {
+            panic!("{:?}", report.findings);
+        };
+        assert_eq!(finding.rule.id, "supply/no-advisory-data");
+        assert_eq!(
+            finding.message,
+            "2 crates.io package(s) were not checked: the advisory database has no crates.io \
+             advisories (gate supply db update --ecosystem crates.io)"
+        );
+        assert_eq!(finding.target.as_deref(), Some("crates.io"));
+        let location = finding.location.as_ref().unwrap();
+        assert_eq!(location.path, "Cargo.lock");
+        assert_eq!(location.line.map(u32::from), Some(8));
+        assert_eq!(finding.details["ecosystem"], "crates.io");
+        assert_eq!(finding.details["packages"], 2);
+
+        // PyPI alone is covered: the workspace member is not a registry package.
+        let report = audit(&dep("2.0"), &db, &AuditConfig::default());
+        assert_eq!(report.verdict(), Verdict::Pass);
+    }
+
+    #[test]
+    fn the_database_age_is_a_metric_and_too_old_a_warning() {
+        let db = db(vec![record("PYSEC-1", &[], "")]);
+        let mut config = AuditConfig::default();
+        let report = audit(&dep("2.0"), &db, &config);
+        assert!(!report.metrics.contains_key("database-age-days"));
+
+        let fetched = 1_764_329_461;
+        config.database_age = Some(DatabaseAge {
+            fetched,
+            now: fetched + 7 * 86_400 + 86_399,
+            max_days: DEFAULT_MAX_DB_AGE_DAYS,
+        });
+        let report = audit(&dep("2.0"), &db, &config);
+        assert_eq!(report.metrics["database-age-days"], Metric::Count(7));
+        assert!(report.findings.is_empty());
+
+        config.database_age = Some(DatabaseAge {
+            fetched,
+            now: fetched + 8 * 86_400,
+            max_days: DEFAULT_MAX_DB_AGE_DAYS,
+        });
+        let report = audit(&dep("2.0"), &db, &config);
+        assert_eq!(report.metrics["database-age-days"], Metric::Count(8));
+        assert_eq!(report.verdict(), Verdict::Warn);
+        let finding = &report.findings[0];
+        assert_eq!(finding.rule.id, "supply/stale-database");
+        assert_eq!(
+            finding.message,
+            "the advisory database was downloaded 8 days ago (2025-11-28 11:31 UTC), more than \
+             max-db-age = 7: run `gate supply db update`"
+        );
+        assert_eq!(finding.target.as_deref(), Some("advisory-database"));
+        assert_eq!(finding.details["age-days"], 8);
+        assert_eq!(finding.details["max-db-age"], 7);
+
+        // A clock behind the download reads as age 0.
+        config.database_age = Some(DatabaseAge {
+            fetched,
+            now: 0,
+            max_days: 0,
+        });
+        let report = audit(&dep("2.0"), &db, &config);
+        assert_eq!(report.metrics["database-age-days"], Metric::Count(0));
+        assert!(report.findings.is_empty());
+    }
+
+    #[test]
+    fn every_rule_is_listed() {
+        for rule in [&NO_ADVISORY_DATA, &STALE_DATABASE] {
+            assert!(
+                crate::RULES.iter().any(|listed| listed.id == rule.id),
+                "{}",
+                rule.id
+            );
+        }
     }
 }

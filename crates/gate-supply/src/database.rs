@@ -165,6 +165,11 @@ impl Database {
             .map(|&(a, i)| (&self.advisories[a], &self.advisories[a].affected[i]))
     }
 
+    /// Whether any advisory names a package of the ecosystem.
+    pub(crate) fn has_ecosystem(&self, ecosystem: Ecosystem) -> bool {
+        self.index.keys().any(|(e, _)| *e == ecosystem)
+    }
+
     /// The distinct package names with advisories in an ecosystem (for benchmarks and tests).
     pub fn package_names(&self, ecosystem: Ecosystem) -> Vec<&str> {
         let mut names: Vec<&str> = self

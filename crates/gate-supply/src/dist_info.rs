@@ -56,9 +56,22 @@ pub fn parse_metadata(text: &str) -> (Metadata, Vec<u32>) {
     (Metadata { headers }, lines)
 }
 
-/// The installed package a `METADATA` text describes; `path` names it in locations and errors.
-pub fn parse_dist_info(text: &str, path: &Path) -> Result<Dependency, ReadError> {
-    let (metadata, lines) = parse_metadata(text);
+/// A distribution's `Name` and `Version` (the first of each header), and the 1-based line of
+/// its `Version`.
+pub(crate) struct NameVersion<'m> {
+    pub(crate) name: &'m str,
+    pub(crate) version: &'m str,
+    pub(crate) version_line: Option<u32>,
+}
+
+/// The `Name` and `Version` of parsed `METADATA` headers (`lines` as [`parse_metadata`] returns
+/// them); a missing or empty one is an error naming `path`. The dependency reader and the
+/// license reader both use it, so they agree on which package a file describes.
+pub(crate) fn name_and_version<'m>(
+    metadata: &'m Metadata,
+    lines: &[u32],
+    path: &Path,
+) -> Result<NameVersion<'m>, ReadError> {
     let missing = |field| ReadError::MissingMetadata {
         path: path.to_owned(),
         field,
@@ -67,20 +80,29 @@ pub fn parse_dist_info(text: &str, path: &Path) -> Result<Dependency, ReadError>
         .get("Name")
         .filter(|n| !n.is_empty())
         .ok_or_else(|| missing("Name"))?;
-    let (version, line) = metadata
+    let at = metadata
         .headers
         .iter()
-        .zip(&lines)
-        .find(|((key, _), _)| key.eq_ignore_ascii_case("Version"))
-        .map(|((_, value), line)| (value.clone(), *line))
-        .filter(|(value, _)| !value.is_empty())
+        .position(|(key, _)| key.eq_ignore_ascii_case("Version"))
+        .filter(|&at| !metadata.headers[at].1.is_empty())
         .ok_or_else(|| missing("Version"))?;
+    Ok(NameVersion {
+        name,
+        version: &metadata.headers[at].1,
+        version_line: lines.get(at).copied(),
+    })
+}
+
+/// The installed package a `METADATA` text describes; `path` names it in locations and errors.
+pub fn parse_dist_info(text: &str, path: &Path) -> Result<Dependency, ReadError> {
+    let (metadata, lines) = parse_metadata(text);
+    let found = name_and_version(&metadata, &lines, path)?;
     Ok(Dependency::new(
         Ecosystem::PyPI,
-        name,
-        VersionSpec::Pinned(version),
+        found.name,
+        VersionSpec::Pinned(found.version.to_owned()),
         path,
-        Some(line),
+        found.version_line,
     ))
 }
 
@@ -138,5 +160,26 @@ mod tests {
         );
         let err = parse_dist_info("Name: x\n", Path::new("M")).unwrap_err();
         assert_eq!(err.to_string(), "M: missing `Version` header");
+    }
+
+    #[test]
+    fn the_first_name_and_version_headers_count_and_must_not_be_empty() {
+        let cases = [
+            ("Name: a\nVersion: 1\nVersion: 2\n", Ok(("a", "1", Some(2)))),
+            ("version: 1\nNAME: a\n", Ok(("a", "1", Some(1)))),
+            ("Version: 1\n", Err("M: missing `Name` header")),
+            ("Name:\nVersion: 1\n", Err("M: missing `Name` header")),
+            (
+                "Name: a\nVersion:\nVersion: 2\n",
+                Err("M: missing `Version` header"),
+            ),
+        ];
+        for (text, expected) in cases {
+            let (metadata, lines) = parse_metadata(text);
+            let found = name_and_version(&metadata, &lines, Path::new("M"))
+                .map(|found| (found.name, found.version, found.version_line))
+                .map_err(|error| error.to_string());
+            assert_eq!(found, expected.map_err(str::to_owned), "{text:?}");
+        }
     }
 }

@@ -54,6 +54,7 @@ mod database;
 mod db_error;
 mod dependency;
 mod dist_info;
+pub mod download_cache;
 mod json_lines;
 pub mod license;
 mod lockfile;
@@ -66,13 +67,14 @@ mod pylock;
 mod read_error;
 mod requirements;
 mod rustsec;
+pub mod sbom;
 mod severity;
 mod uv_lock;
 mod version;
 
 pub use audit::{
-    AuditConfig, INFORMATIONAL, Ignore, UNEVALUABLE, UNPINNED, VULNERABILITY, audit,
-    ignores_to_waivers,
+    AuditConfig, DEFAULT_MAX_DB_AGE_DAYS, DatabaseAge, INFORMATIONAL, Ignore, NO_ADVISORY_DATA,
+    STALE_DATABASE, UNEVALUABLE, UNPINNED, VULNERABILITY, audit, ignores_to_waivers,
 };
 pub use cargo_lock::parse_cargo_lock;
 #[doc(hidden)]
@@ -108,6 +110,8 @@ pub static RULES: &[&gate_core::Rule] = &[
     &INFORMATIONAL,
     &UNPINNED,
     &UNEVALUABLE,
+    &NO_ADVISORY_DATA,
+    &STALE_DATABASE,
     &license::LICENSE,
 ];
 

@@ -5,7 +5,8 @@
 //! [`cargo_metadata_licenses`], [`cargo_toml_license`], [`package_json_license`],
 //! [`read_node_modules`]); [`resolve()`] picks the SPDX expression (clarifications first, then
 //! statements in precedence order); [`check_licenses`] judges it against a [`LicensePolicy`]
-//! and [`inventory()`] lists it. [`find_license_inputs`] tells which readers a path needs.
+//! and [`inventory()`] lists it ([`render_inventory`] as a table, JSON or CSV).
+//! [`find_license_inputs`] tells which readers a path needs.
 
 mod cargo;
 mod check;
@@ -25,7 +26,7 @@ pub use cargo::{cargo_metadata_licenses, cargo_toml_license};
 pub use check::{LICENSE, check_licenses};
 pub use exception::{LicenseException, exceptions_to_waivers};
 pub use input::{LicenseInput, find_license_inputs};
-pub use inventory::{InventoryRow, inventory};
+pub use inventory::{InventoryFormat, InventoryRow, inventory, render_inventory};
 pub use normalise::{Normalised, Unresolved, normalise};
 pub use npm::{package_json_license, read_node_modules};
 pub use policy::{Clarification, LicensePolicy, PolicyError, parse_allowlist};

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::record::{Declared, LicenseRecord, LicenseSource};
 use super::resolve::interpret;
 use super::text::{TextClassifier, first_line, is_license_text};
+use crate::dist_info::name_and_version;
 use crate::read_error::{ReadError, read_text};
 use crate::{Ecosystem, parse_metadata};
 
@@ -22,19 +23,8 @@ pub fn python_license(
     classifier: Option<&TextClassifier>,
 ) -> Result<LicenseRecord, ReadError> {
     let (metadata, lines) = parse_metadata(text);
-    let missing = |field| ReadError::MissingMetadata {
-        path: path.to_owned(),
-        field,
-    };
-    let name = metadata
-        .get("Name")
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| missing("Name"))?;
-    let version = metadata
-        .get("Version")
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| missing("Version"))?;
-    let mut record = LicenseRecord::new(name, version, Ecosystem::PyPI, path);
+    let found = name_and_version(&metadata, &lines, path)?;
+    let mut record = LicenseRecord::new(found.name, found.version, Ecosystem::PyPI, path);
     let line_of = |wanted: &str| {
         metadata
             .headers
