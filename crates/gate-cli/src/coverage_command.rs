@@ -1,12 +1,11 @@
 //! `gate coverage check|report|baseline`: the coverage gate without a gate.toml, for scripts and
 //! for teams moving over from `coverage report --fail-under` and diff-cover.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use gate_core::{GateReport, Report};
-use gate_coverage::{Baseline, FileRow, FileTable, SortKey, Threshold, display_covered};
+use gate_coverage::{Baseline, FileTable, SortKey, Threshold, display_covered};
 
 use gate_project::run::coverage::{check_project, read_reports, tracked_files};
 use gate_project::settings::coverage::{DiffSource, Project};
@@ -251,10 +250,9 @@ fn report(args: &CoverageReportArgs, environment: &Environment) -> anyhow::Resul
     };
     table.sort(key, descending);
     let text = if args.json {
-        table_json(&table)
+        table.to_json()
     } else {
-        table_text(
-            &table,
+        table.to_text(
             args.show_missing,
             !project.line_only,
             args.precision as usize,
@@ -262,77 +260,6 @@ fn report(args: &CoverageReportArgs, environment: &Environment) -> anyhow::Resul
     };
     print!("{text}");
     Ok(EXIT_PASS)
-}
-
-/// The table as `coverage report` lays it out: names left, figures right, rules around the body.
-fn table_text(table: &FileTable, show_missing: bool, branches: bool, precision: usize) -> String {
-    let cells = |row: &FileRow| -> [String; 7] {
-        [
-            row.name.clone(),
-            row.statements.to_string(),
-            row.missing.to_string(),
-            row.branches.to_string(),
-            row.partial_branches.to_string(),
-            format!("{}%", display_covered(row.percent, precision)),
-            row.missing_lines.clone(),
-        ]
-    };
-    let header = [
-        "Name", "Stmts", "Miss", "Branch", "BrPart", "Cover", "Missing",
-    ]
-    .map(String::from);
-    let body: Vec<[String; 7]> = table.rows.iter().map(cells).collect();
-    let total = cells(&table.total);
-    let width = |column: usize| {
-        body.iter()
-            .chain([&header, &total])
-            .map(|row| row[column].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let name_width = width(0);
-    let cover_width = width(5);
-    let format_row = |row: &[String; 7]| {
-        let mut text = format!("{:<name_width$} {:>6} {:>6}", row[0], row[1], row[2]);
-        if branches {
-            let _ = write!(text, " {:>6} {:>6}", row[3], row[4]);
-        }
-        let _ = write!(text, " {:>cover_width$}", row[5]);
-        if show_missing {
-            let _ = write!(text, "   {}", row[6]);
-        }
-        text.trim_end().to_owned()
-    };
-    let header_line = format_row(&header);
-    let rule = "-".repeat(header_line.chars().count());
-    let mut out = format!("{header_line}\n{rule}\n");
-    for row in &body {
-        out.push_str(&format_row(row));
-        out.push('\n');
-    }
-    let _ = write!(out, "{rule}\n{}\n", format_row(&total));
-    out
-}
-
-fn table_json(table: &FileTable) -> String {
-    let row = |row: &FileRow| {
-        serde_json::json!({
-            "name": row.name,
-            "statements": row.statements,
-            "missing": row.missing,
-            "branches": row.branches,
-            "partial_branches": row.partial_branches,
-            "percent": row.percent,
-            "missing_lines": row.missing_lines,
-        })
-    };
-    let document = serde_json::json!({
-        "files": table.rows.iter().map(row).collect::<Vec<_>>(),
-        "total": row(&table.total),
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 fn baseline(args: &CoverageBaselineArgs, environment: &Environment) -> anyhow::Result<u8> {

@@ -24,8 +24,6 @@ pub fn catalog() -> Vec<&'static Rule> {
     rules.extend(gate_policy::RULES);
     rules.extend(gate_coverage::RULES);
     rules.extend(gate_supply::RULES);
-    rules.push(&gate_project::run::supply::STALE_DATABASE);
-    rules.push(&gate_project::run::supply::NO_ADVISORY_DATA);
     rules.extend(gate_release::RULES);
     rules.extend(gate_protect::RULES);
     rules.sort_by_key(|rule| rule.id);

@@ -271,7 +271,7 @@ fn show(
         }
         PolicyOutput::Json => conftest_json(checks),
         PolicyOutput::Tap => conftest_tap(checks),
-        PolicyOutput::Table => table(checks),
+        PolicyOutput::Table => gate_policy::output::table(checks),
         PolicyOutput::Junit | PolicyOutput::Github | PolicyOutput::Sarif => {
             let name = match display.output {
                 PolicyOutput::Junit => "junit",
@@ -295,46 +295,6 @@ fn show(
     };
     print!("{text}");
     Ok(())
-}
-
-/// A plain table: one row per warning, failure and exception, then the summary line. Unlike
-/// conftest's table it has no borders and no rows for checks that passed.
-fn table(checks: &[CheckResult]) -> String {
-    let mut rows: Vec<[&str; 4]> = vec![["RESULT", "FILE", "NAMESPACE", "MESSAGE"]];
-    for check in checks {
-        for (word, results) in [
-            ("warning", &check.warnings),
-            ("failure", &check.failures),
-            ("exception", &check.exceptions),
-            ("skipped", &check.skipped),
-        ] {
-            for result in results {
-                rows.push([word, &check.filename, &check.namespace, &result.message]);
-            }
-        }
-    }
-    let mut widths = [0; 3];
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in &rows {
-        let _ = writeln!(
-            out,
-            "{:w0$}  {:w1$}  {:w2$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        );
-    }
-    let _ = writeln!(out, "\n{}", Totals::of(checks).summary());
-    out
 }
 
 fn verify(args: &VerifyArgs, environment: &Environment) -> anyhow::Result<u8> {
@@ -370,7 +330,8 @@ fn verify(args: &VerifyArgs, environment: &Environment) -> anyhow::Result<u8> {
     )?;
     let mut failed = !results.passed();
     if let (true, Some(files)) = (args.coverage, &results.coverage) {
-        let text = coverage_table(files, results.coverage_percent().unwrap_or(100.0));
+        let text =
+            gate_policy::output::coverage_table(files, results.coverage_percent().unwrap_or(100.0));
         // Machine-readable formats keep standard output to themselves.
         if matches!(
             args.display.output,
@@ -397,38 +358,6 @@ fn verify(args: &VerifyArgs, environment: &Environment) -> anyhow::Result<u8> {
     })
 }
 
-/// Per-file line coverage: covered lines, lines with code, percentage, lines never evaluated.
-fn coverage_table(files: &[gate_policy::FileCoverage], total: f64) -> String {
-    let width = files
-        .iter()
-        .map(|file| file.path.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("TOTAL".len());
-    let mut out = format!(
-        "\n{:width$}  {:>5}  {:>5}  {:>6}  MISSING\n",
-        "FILE", "LINES", "COVER", "%"
-    );
-    for file in files {
-        let lines = file.covered.len() + file.not_covered.len();
-        let missing: Vec<String> = file.not_covered.iter().map(ToString::to_string).collect();
-        let _ = writeln!(
-            out,
-            "{:width$}  {lines:>5}  {:>5}  {:>5.1}%  {}",
-            file.path,
-            file.covered.len(),
-            file.percent(),
-            missing.join(",")
-        );
-    }
-    let _ = writeln!(
-        out,
-        "{:width$}  {:>5}  {:>5}  {total:>5.1}%",
-        "TOTAL", "", ""
-    );
-    out
-}
-
 fn parse(args: &ParseArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut policy = Policy::new(args.paths.clone());
     policy.parser = parser(args.parser.as_ref())?;
@@ -443,7 +372,7 @@ fn fmt(args: &FmtArgs) -> anyhow::Result<u8> {
     let sources = gate_policy::load_policies(&args.paths, true)?;
     let mut changed = Vec::new();
     for source in &sources {
-        let formatted = normalise_whitespace(&source.text);
+        let formatted = gate_policy::fmt::normalise_whitespace(&source.text);
         if formatted != source.text {
             if !args.check {
                 output::write_atomically(&PathBuf::from(&source.path), formatted.as_bytes())?;
@@ -459,74 +388,4 @@ fn fmt(args: &FmtArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_PASS
     })
-}
-
-/// The whitespace `opa fmt` would leave: leading spaces become tabs (the file's smallest
-/// indentation step is one level), trailing whitespace goes, and the file ends with exactly one
-/// newline. Lines inside raw strings (between backticks) are left alone.
-pub fn normalise_whitespace(text: &str) -> String {
-    let step = indent_step(text);
-    let mut out = String::with_capacity(text.len());
-    let mut in_raw_string = false;
-    for line in text.lines() {
-        if in_raw_string {
-            out.push_str(line);
-        } else {
-            let trimmed = line.trim_end();
-            let content = trimmed.trim_start_matches([' ', '\t']);
-            let indent = &trimmed[..trimmed.len() - content.len()];
-            let mut columns = 0;
-            for character in indent.chars() {
-                columns = if character == '\t' {
-                    (columns / step + 1) * step
-                } else {
-                    columns + 1
-                };
-            }
-            out.push_str(&"\t".repeat(columns / step));
-            out.push_str(&" ".repeat(columns % step));
-            out.push_str(content);
-        }
-        out.push('\n');
-        if line.matches('`').count() % 2 == 1 {
-            in_raw_string = !in_raw_string;
-        }
-    }
-    let kept = out.trim_end_matches(['\n', ' ', '\t']).len();
-    out.truncate(kept);
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out
-}
-
-/// The smallest run of leading spaces on a line indented with spaces only (4 when none is).
-fn indent_step(text: &str) -> usize {
-    text.lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.len() - line.trim_start_matches(' ').len())
-        .filter(|&spaces| spaces > 0)
-        .min()
-        .unwrap_or(4)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalise_whitespace;
-
-    #[test]
-    fn spaces_become_tabs_and_trailing_whitespace_goes() {
-        let text = "package main\n\ndeny contains msg if {  \n  input.x\n    msg := \"a\"\n}\n\n\n";
-        assert_eq!(
-            normalise_whitespace(text),
-            "package main\n\ndeny contains msg if {\n\tinput.x\n\t\tmsg := \"a\"\n}\n"
-        );
-    }
-
-    #[test]
-    fn raw_strings_and_tabbed_files_are_left_alone() {
-        let text = "package main\n\nx := `a\n  b  \n`\n\ny if {\n\ttrue\n}\n";
-        assert_eq!(normalise_whitespace(text), text);
-        assert_eq!(normalise_whitespace("package main"), "package main\n");
-    }
 }

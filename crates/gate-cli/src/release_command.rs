@@ -4,8 +4,6 @@
 //! Settings come from `[release]` in gate.toml when there is one (flags win); the history from
 //! one `git log` pass; the answers from `gate_release`.
 
-mod bump;
-
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,8 +21,10 @@ use crate::output::OutputArgs;
 use crate::{EXIT_PASS, output};
 use gate_project::git::Git;
 use gate_project::history::{self, ReleaseHistory};
+use gate_project::paths::chain;
 use gate_project::run::release as glue;
 use gate_project::settings::release::Release;
+use gate_release::bump;
 
 /// `gate release …`.
 #[derive(Debug, Subcommand)]
@@ -553,7 +553,7 @@ fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> 
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?;
         let new = bump::bump(kind, &text, &version, &args.image)
-            .with_context(|| file.display().to_string())?;
+            .map_err(|error| anyhow!("{}: {}", file.display(), chain(&error)))?;
         edited.push((file, text, new));
     }
     for (file, old, new) in edited {

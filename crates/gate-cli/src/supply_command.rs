@@ -2,8 +2,6 @@
 //! download, and a CycloneDX SBOM of what the lockfiles lock.
 
 mod db;
-mod licenses_list;
-mod sbom;
 
 use std::path::{Path, PathBuf};
 
@@ -16,8 +14,10 @@ use crate::environment::Environment;
 use crate::output;
 use crate::output::OutputArgs;
 use gate_project::paths::display;
-use gate_project::run::supply::{GATE, audit_report};
+use gate_project::run::supply::{GATE, audit_report, read_dependencies};
 use gate_project::settings::supply::{Advisories, DEFAULT_MAX_DB_AGE_DAYS};
+use gate_supply::download_cache::format_rfc3339;
+use gate_supply::sbom::{SbomOptions, cyclonedx_json};
 
 /// `gate supply …`.
 #[derive(Debug, Subcommand)]
@@ -77,6 +77,16 @@ pub enum ListFormat {
     Json,
     /// Comma-separated values with a header row.
     Csv,
+}
+
+impl From<ListFormat> for gate_supply::license::InventoryFormat {
+    fn from(format: ListFormat) -> gate_supply::license::InventoryFormat {
+        match format {
+            ListFormat::Table => gate_supply::license::InventoryFormat::Table,
+            ListFormat::Json => gate_supply::license::InventoryFormat::Json,
+            ListFormat::Csv => gate_supply::license::InventoryFormat::Csv,
+        }
+    }
 }
 
 /// A verdict a kind of finding can be given.
@@ -203,13 +213,15 @@ pub fn run(command: &SupplyCommand, environment: &Environment) -> anyhow::Result
         SupplyCommand::Audit(args) => audit(args, environment),
         SupplyCommand::Db(DbCommand::Update(args)) => db::update(args, environment),
         SupplyCommand::Db(DbCommand::Status(args)) => db::status(args, environment),
-        SupplyCommand::Sbom(args) => sbom::run(args, environment),
+        SupplyCommand::Sbom(args) => sbom(args, environment),
         SupplyCommand::Licenses(args) => licenses(args, environment),
     }
 }
 
 fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8> {
-    use gate_supply::license::{Clarification, LicensePolicy, check_licenses, inventory};
+    use gate_supply::license::{
+        Clarification, LicensePolicy, check_licenses, inventory, render_inventory,
+    };
     let mut clarify = Vec::new();
     for spec in &args.clarify {
         let Some((package, expression)) = spec.split_once('=') else {
@@ -230,7 +242,7 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
                 .map_err(|error| anyhow::anyhow!(error.message))?;
         print!(
             "{}",
-            licenses_list::render(&inventory(&records, &clarify), args.list_format)
+            render_inventory(&inventory(&records, &clarify), args.list_format.into())
         );
         return Ok(crate::EXIT_PASS);
     }
@@ -263,16 +275,19 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
         environment,
     )?;
     let today = today(args.today.as_deref(), environment)?;
-    let defaults = Advisories::default();
-    let advisories = Advisories {
+    let mut advisories = Advisories {
         lockfiles: args.inputs.clone(),
         db: args.db.clone(),
-        severity_threshold: args.severity_threshold,
-        no_severity: args.no_severity.map_or(defaults.no_severity, Verdict::from),
-        unpinned: args.unpinned.map_or(defaults.unpinned, Verdict::from),
         max_db_age_days: args.max_db_age,
-        ..defaults
+        ..Advisories::default()
     };
+    advisories.audit.severity_threshold = args.severity_threshold;
+    if let Some(level) = args.no_severity {
+        advisories.audit.no_severity = level.into();
+    }
+    if let Some(level) = args.unpinned {
+        advisories.audit.unpinned = level.into();
+    }
     let gate = audit_report(&advisories, Path::new("."), &environment.io())
         .unwrap_or_else(|error| GateReport::errored(GATE, error));
     // A command-line ignore lasts for this run: it expires today, and says where it came from.
@@ -302,4 +317,28 @@ fn today(given: Option<&str>, environment: &Environment) -> anyhow::Result<Date>
             anyhow!("cannot read the system clock to judge ignore expiry: pass --today YYYY-MM-DD")
         }),
     }
+}
+
+/// `gate supply sbom`: a CycloneDX 1.5 JSON bill of materials of what the lockfiles lock.
+fn sbom(args: &SbomArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let dependencies =
+        read_dependencies(&args.inputs, Path::new(".")).map_err(|error| anyhow!(error.message))?;
+    let timestamp = if args.timestamp {
+        let now = environment
+            .now
+            .context("cannot read the system clock for --timestamp")?;
+        Some(format_rfc3339(now))
+    } else {
+        None
+    };
+    let options = SbomOptions {
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        timestamp,
+    };
+    let text = cyclonedx_json(&dependencies, &options);
+    match &args.output {
+        Some(path) => output::write_atomically(path, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(crate::EXIT_PASS)
 }

@@ -14,7 +14,9 @@ use anyhow::{Context as _, bail};
 use gate_supply::Database;
 
 use super::{DbStatusArgs, DbUpdateArgs};
-use crate::advisory_cache::{self, FetchRecord, Fetched};
+use gate_supply::download_cache::{FetchRecord, Fetched, format_time, zip_name};
+
+use crate::advisory_cache;
 use crate::environment::Environment;
 use crate::{EXIT_ERROR, EXIT_PASS};
 use gate_project::paths::chain;
@@ -53,7 +55,7 @@ pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<
     // An unreadable record is replaced: refusing to update would leave the cache stuck.
     let mut record = FetchRecord::read(&dir)
         .unwrap_or_else(|error| {
-            eprintln!("warning: {error:#}: writing a new one");
+            eprintln!("warning: {}: writing a new one", chain(&error));
             None
         })
         .unwrap_or_default();
@@ -63,7 +65,7 @@ pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<
         let url = pattern.replace("{ecosystem}", &percent_encode(ecosystem));
         match fetch(ecosystem, &url, &dir, environment) {
             Ok((records, bytes)) => {
-                let file = advisory_cache::zip_name(ecosystem);
+                let file = zip_name(ecosystem);
                 println!(
                     "{ecosystem}: {records} advisories ({bytes} bytes) from {url} -> {}",
                     dir.join(&file).display()
@@ -78,7 +80,7 @@ pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<
                         bytes,
                     },
                 );
-                record.write(&dir)?;
+                advisory_cache::write_record(&record, &dir)?;
             }
             Err(error) => {
                 failed = true;
@@ -96,12 +98,12 @@ fn fetch(
     dir: &Path,
     environment: &Environment,
 ) -> anyhow::Result<(u64, u64)> {
-    let target = dir.join(advisory_cache::zip_name(ecosystem));
+    let target = dir.join(zip_name(ecosystem));
     // The loader reads archives by their `.zip` extension; the leading dot keeps the temporary
     // file out of the way, and the process id keeps two runs from sharing one.
     let temporary = dir.join(format!(
         ".{}.{}.download.zip",
-        advisory_cache::zip_name(ecosystem).trim_end_matches(".zip"),
+        zip_name(ecosystem).trim_end_matches(".zip"),
         std::process::id()
     ));
     let result = download(url, &temporary, environment).and_then(|bytes| {
@@ -179,7 +181,8 @@ fn percent_encode(text: &str) -> String {
 /// Runs `gate supply db status`.
 pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<u8> {
     let dir = advisory_cache::dir_or_default(args.cache.as_deref(), environment)?;
-    let Some(record) = FetchRecord::read(&dir)? else {
+    let Some(record) = FetchRecord::read(&dir).map_err(|error| anyhow::anyhow!(chain(&error)))?
+    else {
         bail!(
             "no advisory database in {}: run `gate supply db update` to download one",
             dir.display()
@@ -203,7 +206,7 @@ pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<
             "  {ecosystem}: {} advisories, {} bytes, fetched {}{age} from {}{}",
             fetched.records,
             fetched.bytes,
-            advisory_cache::format_time(fetched.fetched),
+            format_time(fetched.fetched),
             fetched.url,
             if present {
                 String::new()

@@ -5,13 +5,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use gate_core::{Severity, Verdict};
+use gate_supply::AuditConfig;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
 use super::Problem;
 
-/// The days an advisory database may age before the audit warns that it is stale.
-pub const DEFAULT_MAX_DB_AGE_DAYS: u64 = 7;
+pub use gate_supply::DEFAULT_MAX_DB_AGE_DAYS;
 
 /// The keys of `[supply]`.
 #[derive(Debug, Deserialize)]
@@ -105,32 +105,19 @@ pub struct Advisories {
     /// Advisory data: directories or `.zip`s of OSV records, RustSec checkouts, or cache
     /// directories written by `gate supply db update`. Empty: the download cache.
     pub db: Vec<PathBuf>,
-    /// Vulnerabilities below this severity only warn.
-    pub severity_threshold: Option<Severity>,
-    /// The verdict for a vulnerability whose record has no severity.
-    pub no_severity: Verdict,
-    /// The verdict for a dependency not pinned to one version.
-    pub unpinned: Verdict,
-    /// The verdict for informational advisories (unsound, unmaintained).
-    pub informational: Verdict,
+    /// How the audit judges what it finds (the database's age is filled in when it is read).
+    pub audit: AuditConfig,
     /// Days since the database was downloaded before the audit warns it is stale.
     pub max_db_age_days: u64,
-    /// Id prefixes in order of preference for advisories known by several ids.
-    pub prefer_ids: Vec<String>,
 }
 
 impl Default for Advisories {
     fn default() -> Advisories {
-        let library = gate_supply::AuditConfig::default();
         Advisories {
             lockfiles: Vec::new(),
             db: Vec::new(),
-            severity_threshold: library.severity_threshold,
-            no_severity: library.no_severity,
-            unpinned: library.unpinned,
-            informational: library.informational,
+            audit: AuditConfig::default(),
             max_db_age_days: DEFAULT_MAX_DB_AGE_DAYS,
-            prefer_ids: library.id_preference,
         }
     }
 }
@@ -303,21 +290,25 @@ fn advisories(advisories: Spanned<RawAdvisories>, root: &Path) -> Result<Advisor
         })?,
         None => defaults.max_db_age_days,
     };
+    let mut audit = defaults.audit;
+    audit.severity_threshold = severity_threshold;
+    if let Some(level) = verdict(raw.no_severity.as_ref(), "no-severity", false)? {
+        audit.no_severity = level;
+    }
+    if let Some(level) = verdict(raw.unpinned.as_ref(), "unpinned", false)? {
+        audit.unpinned = level;
+    }
+    if let Some(level) = verdict(raw.informational.as_ref(), "informational", true)? {
+        audit.informational = level;
+    }
+    if !raw.prefer_ids.is_empty() {
+        audit.id_preference = raw.prefer_ids;
+    }
     Ok(Advisories {
         lockfiles: raw.lockfiles.iter().map(|path| root.join(path)).collect(),
         db: raw.db.iter().map(|path| root.join(path)).collect(),
-        severity_threshold,
-        no_severity: verdict(raw.no_severity.as_ref(), "no-severity", false)?
-            .unwrap_or(defaults.no_severity),
-        unpinned: verdict(raw.unpinned.as_ref(), "unpinned", false)?.unwrap_or(defaults.unpinned),
-        informational: verdict(raw.informational.as_ref(), "informational", true)?
-            .unwrap_or(defaults.informational),
+        audit,
         max_db_age_days,
-        prefer_ids: if raw.prefer_ids.is_empty() {
-            defaults.prefer_ids
-        } else {
-            raw.prefer_ids
-        },
     })
 }
 
