@@ -195,32 +195,10 @@ fn join_relative(prefix: &str, path: &str) -> String {
     parts.join("/")
 }
 
-/// Writes a whole file or nothing: a temporary file beside it, then a rename.
-///
-/// A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
-/// in place: renaming over it would replace the device with a plain file.
+/// Writes a whole file or nothing ([`gate_core::write_atomically`]), naming the file in errors.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir()) {
-        return std::fs::write(path, contents)
-            .with_context(|| format!("cannot write {}", path.display()));
-    }
-    let directory = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file path", path.display()))?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(file_name);
-    temporary_name.push(format!(".{}.tmp", std::process::id()));
-    let temporary = directory.join(temporary_name);
-    std::fs::write(&temporary, contents)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| {
-        let _ = std::fs::remove_file(&temporary);
-        format!("cannot write {}", path.display())
-    })
+    gate_core::write_atomically(path, contents)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn append(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
@@ -301,28 +279,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(outputs[0].file.as_deref(), Some(Path::new("r.json")));
-    }
-
-    /// A FIFO stands in for `/dev/null`: it must still be a FIFO afterwards, not a plain file.
-    #[cfg(unix)]
-    #[test]
-    fn writes_special_files_in_place() {
-        use std::os::unix::fs::FileTypeExt as _;
-        let directory = tempfile::tempdir().unwrap();
-        let fifo = directory.path().join("pipe");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(made.success());
-        let reader = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || std::fs::read(fifo).unwrap())
-        };
-        write_atomically(&fifo, b"report").unwrap();
-        // Checked before joining: had the FIFO been replaced, the reader would wait forever.
-        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
-        assert_eq!(reader.join().unwrap(), b"report");
     }
 
     #[test]

@@ -33,6 +33,7 @@ mod rule;
 pub mod rules;
 mod verdict;
 mod waiver;
+mod write;
 
 pub use date::{Date, DateError};
 pub use finding::Finding;
@@ -42,6 +43,7 @@ pub use rule::Rule;
 pub use rules::RULES;
 pub use verdict::{Outcome, Severity, Verdict};
 pub use waiver::{Target, TargetError, Waived, Waiver, apply_waivers};
+pub use write::write_atomically;
 
 /// The README's example, compiled as a doctest so it cannot drift.
 #[cfg(doctest)]

@@ -1,6 +1,5 @@
 //! A cache of parsed advisories, keyed by the content of the data it was built from.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -69,16 +68,7 @@ pub(crate) fn write(cache: &Path, key: &str, advisories: &[Advisory]) -> Result<
         advisories,
     })
     .map_err(|e| io(std::io::Error::other(e)))?;
-    let mut temp = cache.as_os_str().to_owned();
-    temp.push(format!(".tmp{}", std::process::id()));
-    let temp = std::path::PathBuf::from(temp);
-    let result = std::fs::File::create(&temp)
-        .and_then(|mut file| file.write_all(&json).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, cache));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(io)
+    gate_core::write_atomically(cache, &json).map_err(io)
 }
 
 #[cfg(test)]
