@@ -8,6 +8,11 @@
 
 #![allow(clippy::print_stdout, clippy::cast_precision_loss)]
 
+// The allocator the `gate` binary uses, chosen here as a program chooses it.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: regorus_mimalloc::mimalloc::Mimalloc = regorus_mimalloc::mimalloc::Mimalloc;
+
 use std::fmt::Write as _;
 use std::time::Instant;
 
