@@ -11,7 +11,9 @@ use gate_core::{GateReport, Report};
 use gate_policy::output::{
     StdoutOptions, conftest_json, conftest_parse, conftest_stdout, conftest_tap,
 };
-use gate_policy::{CheckResult, Format, RegoVersion, TestStatus, Totals, VerifyOptions};
+use gate_policy::{
+    CheckResult, Format, RegoVersion, TestOptions, TestStatus, Totals, VerifyOptions,
+};
 
 use crate::environment::Environment;
 use crate::output::ColorChoice;
@@ -229,9 +231,11 @@ fn color(display: &DisplayArgs, environment: &Environment) -> bool {
 
 fn test(args: &TestArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut policy = policy_set(&args.policies, args.paths.clone())?;
-    policy.namespaces.clone_from(&args.namespaces);
-    policy.all_namespaces = args.all_namespaces;
-    policy.combine = args.combine;
+    policy.test = TestOptions {
+        namespaces: args.namespaces.clone(),
+        all_namespaces: args.all_namespaces,
+        combine: args.combine,
+    };
     policy.fail_on_warn = args.fail_on_warn;
     policy.parser = parser(args.parser.as_ref())?;
     policy.ignore = ignore(args.ignore.as_ref())?;

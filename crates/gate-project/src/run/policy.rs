@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use gate_core::{GateError, GateReport, Location, Verdict};
 use gate_policy::{
-    EngineOptions, Parsed, PolicyEngine, TestOptions, TestResults, find_inputs_ignoring, load_data,
+    EngineOptions, Parsed, PolicyEngine, TestResults, find_inputs_ignoring, load_data,
     load_policies, parse_as, parse_file,
 };
 
@@ -44,13 +44,8 @@ pub fn report(results: &TestResults, fail_on_warn: bool) -> GateReport {
 pub fn evaluate(policy: &Policy, root: &Path, io: &dyn ProjectIo) -> Result<TestResults, String> {
     let engine = engine(policy, root, false)?;
     let files = read_inputs(policy, root, io)?;
-    let options = TestOptions {
-        namespaces: policy.namespaces.clone(),
-        all_namespaces: policy.all_namespaces,
-        combine: policy.combine,
-    };
     engine
-        .test(&files, &options)
+        .test(&files, &policy.test)
         .map_err(|error| error.to_string())
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gate_policy::{Format, RegoVersion};
+use gate_policy::{Format, RegoVersion, TestOptions};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
@@ -43,12 +43,8 @@ pub struct Policy {
     pub policy: Vec<PathBuf>,
     /// Data documents and directories (`-d`).
     pub data: Vec<PathBuf>,
-    /// Namespaces to check (globs allowed); empty means `main`.
-    pub namespaces: Vec<String>,
-    /// Check every namespace the policies define.
-    pub all_namespaces: bool,
-    /// Evaluate every input as one `[{path, contents}]` document.
-    pub combine: bool,
+    /// Which namespaces to check, and whether to combine the inputs into one document.
+    pub test: TestOptions,
     /// Warnings fail the gate.
     pub fail_on_warn: bool,
     /// One parser for every input, instead of detecting it from the file name.
@@ -69,9 +65,7 @@ impl Policy {
             inputs,
             policy: vec![PathBuf::from("policy")],
             data: Vec::new(),
-            namespaces: Vec::new(),
-            all_namespaces: false,
-            combine: false,
+            test: TestOptions::default(),
             fail_on_warn: false,
             parser: None,
             parsers: Vec::new(),
@@ -127,9 +121,11 @@ pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Pro
         policy.policy = resolve(&["policy".to_owned()]);
     }
     policy.data = resolve(&raw.data);
-    policy.namespaces = raw.namespaces;
-    policy.all_namespaces = raw.all_namespaces;
-    policy.combine = raw.combine;
+    policy.test = TestOptions {
+        namespaces: raw.namespaces,
+        all_namespaces: raw.all_namespaces,
+        combine: raw.combine,
+    };
     policy.fail_on_warn = raw.fail_on_warn;
     policy.parser = raw.parser.as_ref().map(parser).transpose()?;
     for (pattern, name) in &raw.parsers {
