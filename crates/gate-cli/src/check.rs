@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
-use gate_core::{Date, Report, apply_waivers};
+use gate_core::{Report, apply_waivers};
 use gate_project::git::Git;
 use gate_project::{Config, GATES, Gate};
 
@@ -36,7 +36,8 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
     let config_path = locate_config(args.config.as_deref())?;
     let config = gate_project::load(&config_path)?;
-    let today = today(args.today.as_deref(), environment)?;
+    let today =
+        environment.date_or_today(args.today.as_deref(), "--today", " to judge waiver expiry")?;
     let selected = select(&config, &args.only, &args.skip)?;
     let outputs = output::plan(
         &args.output.format,
@@ -79,15 +80,6 @@ pub(crate) fn locate_config(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(found
         .strip_prefix(&current)
         .map_or_else(|_| found.clone(), Path::to_path_buf))
-}
-
-fn today(given: Option<&str>, environment: &Environment) -> anyhow::Result<Date> {
-    match given {
-        Some(text) => text.parse().with_context(|| "--today"),
-        None => environment.today.ok_or_else(|| {
-            anyhow!("cannot read the system clock to judge waiver expiry: pass --today YYYY-MM-DD")
-        }),
-    }
 }
 
 /// The sections to run: those configured, narrowed by `--only` and `--skip`.

@@ -95,9 +95,37 @@ impl Environment {
     /// advisory cache these variables point at.
     pub fn io(&self) -> gate_project::SystemIo {
         let io = gate_project::SystemIo::new();
-        match crate::advisory_cache::default_dir(self) {
+        match self.advisory_cache_dir() {
             Some(directory) => io.with_advisory_cache(directory),
             None => io,
+        }
+    }
+
+    /// Where `gate supply db update` keeps advisory data: `$XDG_CACHE_HOME/gate/advisory-db`,
+    /// else `$HOME/.cache/gate/advisory-db`. A relative `XDG_CACHE_HOME` is ignored, as the XDG
+    /// base directory specification says.
+    pub fn advisory_cache_dir(&self) -> Option<PathBuf> {
+        let base = match &self.xdg_cache_home {
+            Some(path) if path.is_absolute() => path.clone(),
+            _ => self.home.as_ref()?.join(".cache"),
+        };
+        Some(base.join("gate").join("advisory-db"))
+    }
+
+    /// The date a flag gives (`--today`, `--date`), else today's, for `purpose` (a message
+    /// saying what the date is for when the clock cannot be read).
+    pub fn date_or_today(
+        &self,
+        given: Option<&str>,
+        flag: &str,
+        purpose: &str,
+    ) -> anyhow::Result<Date> {
+        use anyhow::Context as _;
+        match given {
+            Some(text) => text.parse().with_context(|| format!("{flag} {text}")),
+            None => self.today.ok_or_else(|| {
+                anyhow::anyhow!("cannot read the system clock{purpose}: pass {flag} YYYY-MM-DD")
+            }),
         }
     }
 }
@@ -120,4 +148,32 @@ fn seconds_since_epoch() -> Option<u64> {
         .duration_since(std::time::UNIX_EPOCH)
         .ok()
         .map(|elapsed| elapsed.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_advisory_cache_follows_xdg_then_home() {
+        let mut environment = Environment {
+            home: Some(PathBuf::from("/home/me")),
+            ..Environment::default()
+        };
+        assert_eq!(
+            environment.advisory_cache_dir(),
+            Some(PathBuf::from("/home/me/.cache/gate/advisory-db"))
+        );
+        environment.xdg_cache_home = Some(PathBuf::from("relative"));
+        assert_eq!(
+            environment.advisory_cache_dir(),
+            Some(PathBuf::from("/home/me/.cache/gate/advisory-db"))
+        );
+        environment.xdg_cache_home = Some(PathBuf::from("/xdg"));
+        assert_eq!(
+            environment.advisory_cache_dir(),
+            Some(PathBuf::from("/xdg/gate/advisory-db"))
+        );
+        assert_eq!(Environment::default().advisory_cache_dir(), None);
+    }
 }

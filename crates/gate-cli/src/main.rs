@@ -7,7 +7,6 @@
 // gate.toml section, not an item to link.
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
 
-mod advisory_cache;
 mod check;
 mod ci_command;
 mod cli;

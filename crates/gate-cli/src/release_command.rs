@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
-use gate_core::{Date, GateReport, Location, Metric, Report};
+use gate_core::{GateReport, Location, Metric, Report};
 use gate_release::{
     Config, Plan, TagFormat, lint_commits, lint_findings, past_releases, prepend_changelog,
     render_notes, render_past_release,
@@ -255,7 +255,7 @@ impl Planning {
         args: &NotesSourceArgs,
         environment: &Environment,
     ) -> anyhow::Result<gate_release::NotesOptions> {
-        let date = release_date(args.date.as_deref(), environment)?;
+        let date = environment.date_or_today(args.date.as_deref(), "--date", "")?;
         let io = environment.io();
         let url = glue::repository_url(
             Git::new(&io, Path::new(HERE)),
@@ -264,15 +264,6 @@ impl Planning {
         )
         .map_err(|message| anyhow!(message))?;
         Ok(glue::notes_options(date, url.as_deref()))
-    }
-}
-
-fn release_date(given: Option<&str>, environment: &Environment) -> anyhow::Result<Date> {
-    match given {
-        Some(text) => text.parse().with_context(|| format!("--date {text}")),
-        None => environment
-            .today
-            .ok_or_else(|| anyhow!("cannot read the system clock: pass --date YYYY-MM-DD")),
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
-use gate_core::{Date, GateReport, Report, Severity, Verdict, apply_waivers};
+use gate_core::{GateReport, Report, Severity, Verdict, apply_waivers};
 use gate_supply::{Ignore, ignores_to_waivers};
 
 use crate::environment::Environment;
@@ -274,7 +274,8 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
         args.output.output.as_deref(),
         environment,
     )?;
-    let today = today(args.today.as_deref(), environment)?;
+    let today =
+        environment.date_or_today(args.today.as_deref(), "--today", " to judge ignore expiry")?;
     let mut advisories = Advisories {
         lockfiles: args.inputs.clone(),
         db: args.db.clone(),
@@ -308,15 +309,6 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
     let fallback = display(&args.inputs[0], Path::new("."));
     output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
     Ok(report.outcome().exit_code())
-}
-
-fn today(given: Option<&str>, environment: &Environment) -> anyhow::Result<Date> {
-    match given {
-        Some(text) => text.parse().with_context(|| "--today"),
-        None => environment.today.ok_or_else(|| {
-            anyhow!("cannot read the system clock to judge ignore expiry: pass --today YYYY-MM-DD")
-        }),
-    }
 }
 
 /// `gate supply sbom`: a CycloneDX 1.5 JSON bill of materials of what the lockfiles lock.

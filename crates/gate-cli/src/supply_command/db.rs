@@ -7,16 +7,17 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use gate_supply::Database;
 
 use super::{DbStatusArgs, DbUpdateArgs};
-use gate_supply::download_cache::{FetchRecord, Fetched, format_time, zip_name};
+use gate_supply::download_cache::{FETCH_RECORD, FetchRecord, Fetched, format_time, zip_name};
 
-use crate::advisory_cache;
+use crate::output::write_atomically;
+
 use crate::environment::Environment;
 use crate::{EXIT_ERROR, EXIT_PASS};
 use gate_project::paths::chain;
@@ -32,9 +33,20 @@ pub const DEFAULT_ECOSYSTEMS: [&str; 2] = ["PyPI", "crates.io"];
 /// misbehaving server can fill.
 const MAX_DOWNLOAD_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// The cache directory given, or the default one; an error says which variables were missing.
+fn cache_dir(given: Option<&Path>, environment: &Environment) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(path) => Ok(path.to_path_buf()),
+        None => environment.advisory_cache_dir().context(
+            "neither XDG_CACHE_HOME nor HOME is set, so there is no default cache directory: \
+             pass --cache DIR",
+        ),
+    }
+}
+
 /// Runs `gate supply db update`.
 pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let dir = advisory_cache::dir_or_default(args.cache.as_deref(), environment)?;
+    let dir = cache_dir(args.cache.as_deref(), environment)?;
     let pattern = args.url.as_deref().unwrap_or(DEFAULT_URL);
     if !pattern.contains("{ecosystem}") {
         bail!("--url {pattern}: the URL needs `{{ecosystem}}` where the ecosystem name goes");
@@ -80,7 +92,7 @@ pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<
                         bytes,
                     },
                 );
-                advisory_cache::write_record(&record, &dir)?;
+                write_atomically(&dir.join(FETCH_RECORD), record.to_json().as_bytes())?;
             }
             Err(error) => {
                 failed = true;
@@ -180,7 +192,7 @@ fn percent_encode(text: &str) -> String {
 
 /// Runs `gate supply db status`.
 pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let dir = advisory_cache::dir_or_default(args.cache.as_deref(), environment)?;
+    let dir = cache_dir(args.cache.as_deref(), environment)?;
     let Some(record) = FetchRecord::read(&dir).map_err(|error| anyhow::anyhow!(chain(&error)))?
     else {
         bail!(
