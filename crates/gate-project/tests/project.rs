@@ -1,6 +1,8 @@
 //! gate-project as a build tool embeds it: gate.toml text in, a gate run through a `ProjectIo`
 //! the tool supplies, a `GateReport` out.
 
+#![cfg(all(feature = "coverage", feature = "release", feature = "supply"))]
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
