@@ -19,9 +19,9 @@ use gate_release::{
 use crate::environment::Environment;
 use crate::output::OutputArgs;
 use crate::{EXIT_PASS, output};
+use gate_core::error_chain;
 use gate_project::git::Git;
 use gate_project::history::{self, ReleaseHistory};
-use gate_project::paths::chain;
 use gate_project::run::release as glue;
 use gate_project::settings::release::Release;
 use gate_release::bump;
@@ -544,7 +544,7 @@ fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> 
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?;
         let new = bump::bump(kind, &text, &version, &args.image)
-            .map_err(|error| anyhow!("{}: {}", file.display(), chain(&error)))?;
+            .map_err(|error| anyhow!("{}: {}", file.display(), error_chain(&error)))?;
         edited.push((file, text, new));
     }
     for (file, old, new) in edited {

@@ -38,7 +38,7 @@ mod write;
 pub use date::{Date, DateError};
 pub use finding::Finding;
 pub use location::Location;
-pub use report::{Counts, GateError, GateReport, Metric, Report};
+pub use report::{Counts, GateError, GateReport, Metric, Report, error_chain};
 pub use rule::Rule;
 pub use rules::RULES;
 pub use verdict::{Outcome, Severity, Verdict};

@@ -234,8 +234,45 @@ impl Report {
     }
 }
 
+/// An error and its causes on one line, joined with `: ` (as anyhow's `{:#}` prints them): the
+/// text a gate error or a message shows for a library error with a source.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_error_chain_joins_every_cause() {
+        let cause = std::io::Error::other("disk full");
+        assert_eq!(
+            error_chain(&DisplayWithSource(cause)),
+            "cannot write report.json: disk full"
+        );
+    }
+
+    #[derive(Debug)]
+    struct DisplayWithSource(std::io::Error);
+
+    impl std::fmt::Display for DisplayWithSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("cannot write report.json")
+        }
+    }
+
+    impl std::error::Error for DisplayWithSource {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
     use super::*;
     use crate::{Rule, Verdict};
 

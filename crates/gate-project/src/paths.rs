@@ -1,4 +1,4 @@
-//! Paths as reports show them, and errors as one line.
+//! Paths as reports show them.
 
 use std::path::Path;
 
@@ -14,18 +14,6 @@ pub fn display(path: &Path, root: &Path) -> String {
         .unwrap_or(path);
     let relative = relative.strip_prefix(".").unwrap_or(relative);
     relative.to_string_lossy().replace('\\', "/")
-}
-
-/// An error and its causes on one line, as anyhow's `{:#}` prints them.
-pub fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

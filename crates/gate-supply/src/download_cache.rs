@@ -218,7 +218,7 @@ pub enum OpenError {
     #[error(
         "{}; get advisory data with `gate supply db update`, or pass --db PATH (a directory or \
          .zip of OSV records)",
-        chain(error)
+        gate_core::error_chain(error)
     )]
     Load {
         /// What the loader said.
@@ -290,18 +290,6 @@ pub fn open_advisory_data(
     }
     let database = Database::load(&sources).map_err(|error| OpenError::Load { error })?;
     Ok(OpenDatabase { database, fetched })
-}
-
-/// An error and its causes on one line.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
@@ -378,7 +366,7 @@ mod tests {
         std::fs::write(&path, "{").unwrap();
         let error = FetchRecord::read(dir.path()).unwrap_err();
         assert_eq!(
-            chain(&error),
+            gate_core::error_chain(&error),
             format!(
                 "{}: not a fetch record: EOF while parsing an object at line 1 column 1",
                 path.display()
@@ -396,7 +384,7 @@ mod tests {
         let missing = dir.path().join("advisory-db");
         let error = open_advisory_data(&[], Some(&missing)).unwrap_err();
         assert_eq!(
-            chain(&error),
+            gate_core::error_chain(&error),
             format!(
                 "no advisory database in {}: run `gate supply db update` to download one, or \
                  pass --db PATH (a directory or .zip of OSV records) — an audit against nothing \
@@ -416,7 +404,7 @@ mod tests {
         std::fs::write(dir.path().join(FETCH_RECORD), fetch.to_json()).unwrap();
         let error = open_advisory_data(&[], Some(dir.path())).unwrap_err();
         assert_eq!(
-            chain(&error),
+            gate_core::error_chain(&error),
             format!(
                 "the advisory cache {} lists crates.io in fetched.json but crates.io.zip is \
                  missing: run `gate supply db update`",
@@ -428,19 +416,19 @@ mod tests {
         std::fs::write(dir.path().join(FETCH_RECORD), "[]").unwrap();
         let error = open_advisory_data(&[dir.path().to_path_buf()], None).unwrap_err();
         assert!(
-            chain(&error).ends_with(
+            gate_core::error_chain(&error).ends_with(
                 "fetched.json: not a fetch record: invalid length 0, expected struct \
                  FetchRecord with 2 elements at line 1 column 2"
             ),
             "{}",
-            chain(&error)
+            gate_core::error_chain(&error)
         );
 
         // A directory given that holds no records.
         let empty = tempfile::tempdir().unwrap();
         let error = open_advisory_data(&[empty.path().to_path_buf()], None).unwrap_err();
         assert_eq!(
-            chain(&error),
+            gate_core::error_chain(&error),
             format!(
                 "no advisories in {} (is the advisory database downloaded?); get advisory data \
                  with `gate supply db update`, or pass --db PATH (a directory or .zip of OSV \

@@ -20,7 +20,7 @@ use crate::output::write_atomically;
 
 use crate::environment::Environment;
 use crate::{EXIT_ERROR, EXIT_PASS};
-use gate_project::paths::chain;
+use gate_core::error_chain;
 
 /// OSV's public bucket of per-ecosystem exports.
 pub const DEFAULT_URL: &str =
@@ -67,7 +67,7 @@ pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<
     // An unreadable record is replaced: refusing to update would leave the cache stuck.
     let mut record = FetchRecord::read(&dir)
         .unwrap_or_else(|error| {
-            eprintln!("warning: {}: writing a new one", chain(&error));
+            eprintln!("warning: {}: writing a new one", error_chain(&error));
             None
         })
         .unwrap_or_default();
@@ -122,7 +122,7 @@ fn fetch(
         let database = Database::load(&[&temporary]).map_err(|error| {
             anyhow::anyhow!(
                 "{url} is not a readable archive of OSV records: {}",
-                chain(&error)
+                error_chain(&error)
             )
         })?;
         Ok((database.len() as u64, bytes))
@@ -193,7 +193,8 @@ fn percent_encode(text: &str) -> String {
 /// Runs `gate supply db status`.
 pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<u8> {
     let dir = cache_dir(args.cache.as_deref(), environment)?;
-    let Some(record) = FetchRecord::read(&dir).map_err(|error| anyhow::anyhow!(chain(&error)))?
+    let Some(record) =
+        FetchRecord::read(&dir).map_err(|error| anyhow::anyhow!(error_chain(&error)))?
     else {
         bail!(
             "no advisory database in {}: run `gate supply db update` to download one",

@@ -3,14 +3,14 @@
 
 use std::path::Path;
 
-use gate_core::{GateError, GateReport, Location};
+use gate_core::{GateError, GateReport, Location, error_chain};
 use gate_supply::license::{
     LicenseInput, LicenseRecord, TextClassifier, cargo_metadata_licenses, check_licenses,
     classify_license_files, find_license_inputs, read_node_modules, read_site_packages_licenses,
 };
 
 use crate::io::ProjectIo;
-use crate::paths::{chain, display};
+use crate::paths::display;
 use crate::settings::supply::Licenses;
 
 /// Runs the license check for `gate check`: anything that cannot be read makes the gate error.
@@ -27,7 +27,7 @@ pub fn read_records(
     root: &Path,
     io: &dyn ProjectIo,
 ) -> Result<Vec<LicenseRecord>, GateError> {
-    let classifier = TextClassifier::load().map_err(|error| GateError::new(chain(&error)))?;
+    let classifier = TextClassifier::load().map_err(|error| GateError::new(error_chain(&error)))?;
     let mut records = Vec::new();
     for path in paths {
         // `./api/.venv` reads as `api/.venv` in messages the library builds from the path.
@@ -60,7 +60,7 @@ fn read_input(
     root: &Path,
     io: &dyn ProjectIo,
 ) -> Result<Vec<LicenseRecord>, GateError> {
-    let error = |error: &dyn std::error::Error| GateError::new(chain(error));
+    let error = |error: &dyn std::error::Error| GateError::new(error_chain(error));
     match input {
         LicenseInput::SitePackages(directory) => {
             read_site_packages_licenses(directory, Some(classifier)).map_err(|e| error(&e))

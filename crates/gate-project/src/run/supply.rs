@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use gate_core::{GateError, GateReport, Location};
+use gate_core::{GateError, GateReport, Location, error_chain};
 use gate_supply::download_cache::open_advisory_data;
 use gate_supply::{DatabaseAge, Dependency, audit, find_lockfiles, read_lockfile};
 
 use crate::io::ProjectIo;
-use crate::paths::{chain, display};
+use crate::paths::display;
 use crate::settings::supply::{Advisories, Supply};
 
 /// The gate's name in reports.
@@ -41,7 +41,7 @@ pub fn audit_report(
 ) -> Result<GateReport, GateError> {
     let dependencies = read_dependencies(&advisories.lockfiles, root)?;
     let database = open_advisory_data(&advisories.db, io.advisory_cache().as_deref())
-        .map_err(|error| GateError::new(chain(&error)))?;
+        .map_err(|error| GateError::new(error_chain(&error)))?;
     let mut config = advisories.audit.clone();
     config.database_age = database
         .fetched
@@ -86,5 +86,5 @@ pub fn read_dependencies(inputs: &[PathBuf], root: &Path) -> Result<Vec<Dependen
 }
 
 fn read_error(error: &dyn std::error::Error, path: &Path, root: &Path) -> GateError {
-    GateError::new(chain(error)).with_location(Location::file(display(path, root)))
+    GateError::new(error_chain(error)).with_location(Location::file(display(path, root)))
 }
