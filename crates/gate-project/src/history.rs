@@ -14,17 +14,13 @@ use crate::git::Git;
 /// version is worse than none.
 pub fn release_history(git: Git<'_>) -> Result<ReleaseHistory, String> {
     if git.text(&["rev-parse", "--is-shallow-repository"])?.trim() == "true" {
-        return Err(shallow_message());
+        return Err(shallow_clone_message().to_owned());
     }
     let history = log(git, &["HEAD"])?;
     if history.history.has_missing_parents() {
-        return Err(shallow_message());
+        return Err(shallow_clone_message().to_owned());
     }
     Ok(history)
-}
-
-fn shallow_message() -> String {
-    shallow_clone_message().to_owned()
 }
 
 /// The commits of a revision range (`A..B`, as `git log` takes it), newest first.
