@@ -258,7 +258,7 @@ fn report(args: &CoverageReportArgs, environment: &Environment) -> anyhow::Resul
             args.precision as usize,
         )
     };
-    print!("{text}");
+    output::print(&text)?;
     Ok(EXIT_PASS)
 }
 
@@ -271,10 +271,10 @@ fn baseline(args: &CoverageBaselineArgs, environment: &Environment) -> anyhow::R
     let baseline = Baseline::from_coverage(&coverage, &globs)?;
     output::write_atomically(&args.output, baseline.to_json().as_bytes())
         .with_context(|| format!("cannot write the baseline {}", args.output.display()))?;
-    println!(
-        "wrote {} (total {}%)",
+    output::print(format!(
+        "wrote {} (total {}%)\n",
         args.output.display(),
         display_covered(baseline.total.percent(), 2)
-    );
+    ))?;
     Ok(EXIT_PASS)
 }
