@@ -46,6 +46,12 @@ pub(crate) fn read<R: Read>(
         let text = std::str::from_utf8(&raw)
             .map_err(|_| invalid("UTF-8 LCOV line", &String::from_utf8_lossy(&raw)))?;
         let text = text.trim_end_matches(['\n', '\r']).trim_start();
+        // A byte-order mark (Windows editors) is not whitespace to `trim_start`.
+        let text = if line_number == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
         if text.is_empty() {
             continue;
         }
@@ -187,6 +193,15 @@ mod tests {
                 t.covered_branches
             ),
             (3, 2, 4, 2)
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "SF:a.c\nDA:1,1\nDA:2,0\nend_of_record\n";
+        assert_eq!(
+            parse(&format!("\u{feff}{text}")).unwrap(),
+            parse(text).unwrap()
         );
     }
 
