@@ -496,6 +496,13 @@ mod tests {
             .to_string()
     }
 
+    #[cfg(feature = "coverage")]
+    #[test]
+    fn a_precision_beyond_an_f64_is_an_error() {
+        let error = parse_err("[coverage]\nreports = [\"c.xml\"]\nprecision = 65536\n");
+        assert!(error.contains("`precision` is 65536"), "{error}");
+    }
+
     #[test]
     fn a_byte_order_mark_is_skipped() {
         let text = "[[waiver]]\nrule = \"supply/vulnerability\"\ntarget = \"urllib3\"\nreason = \"r\"\nexpires = 2026-12-31\n";
