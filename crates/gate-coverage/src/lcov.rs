@@ -14,7 +14,7 @@ use crate::{Coverage, CoverageError};
 struct Record {
     path: String,
     file: FileCoverage,
-    branches: BTreeMap<u32, (u32, u32)>,
+    branches: BTreeMap<u32, (u64, u64)>,
     found: Option<u64>,
     hit: Option<u64>,
 }
@@ -137,7 +137,7 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
             let taken = fields.nth(2)?.trim();
             let ran = taken != "-" && number(taken)? > 0;
             let entry = current.branches.entry(line).or_insert((0, 0));
-            entry.0 += u32::from(ran);
+            entry.0 += u64::from(ran);
             entry.1 = entry.1.saturating_add(1);
         }
         "BRF" => current.found = Some(number(value)?),
