@@ -81,6 +81,11 @@ pub(crate) fn read<R: Read>(
             });
             continue;
         }
+        // Counts are never negative (Cobertura and JaCoCo reject them too); a negative one is a
+        // counter that overflowed or a broken writer, so nothing in the record can be trusted.
+        if is_negative_count(key, value) {
+            return Err(invalid("LCOV count (negative)", text));
+        }
         let needs_file = matches!(key, "DA" | "BRDA" | "BRF" | "BRH");
         let Some(current) = record.as_mut().filter(|_| needs_file) else {
             if needs_file {
@@ -104,6 +109,24 @@ pub(crate) fn read<R: Read>(
     Ok(coverage)
 }
 
+/// Whether a record's count field is negative: `DA:3,-1`, `BRDA:3,0,0,-1`, `LH:-2`, `FNDA:-1,f`.
+/// (`BRDA`'s taken count `-` alone means "never reached", not a sign.)
+fn is_negative_count(key: &str, value: &str) -> bool {
+    let count = match key {
+        "DA" => value.split(',').nth(1),
+        "BRDA" => value.split(',').nth(3),
+        "FNDA" => value.split(',').next(),
+        "LF" | "LH" | "BRF" | "BRH" | "FNF" | "FNH" => Some(value),
+        _ => None,
+    };
+    count.is_some_and(|count| {
+        count
+            .trim()
+            .strip_prefix('-')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+    })
+}
+
 /// Applies one `DA`, `BRDA`, `BRF` or `BRH` record; `None` when its fields are malformed.
 fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
     let number = |field: &str| field.trim().parse::<u64>().ok();
@@ -117,19 +140,11 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
         "DA" => {
             let line = line_number(fields.next()?)?;
             let hits = fields.next()?.trim();
-            // gcov can print negative counts after an overflow and some tools write floats;
-            // either way only "ran or not" is needed.
-            let hits = match hits.strip_prefix('-') {
-                Some(digits)
-                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    0
-                }
-                _ => number(hits).or_else(|| {
-                    let value: f64 = hits.parse().ok()?;
-                    (value.is_finite() && value >= 0.0).then_some(u64::from(value > 0.0))
-                })?,
-            };
+            // Some tools write floats; only "ran or not" is needed.
+            let hits = number(hits).or_else(|| {
+                let value: f64 = hits.parse().ok()?;
+                (value.is_finite() && value >= 0.0).then_some(u64::from(value > 0.0))
+            })?;
             current.file.push_line(line, saturate(hits));
         }
         "BRDA" => {
@@ -194,6 +209,25 @@ mod tests {
             ),
             (3, 2, 4, 2)
         );
+    }
+
+    #[test]
+    fn negative_counts_are_errors_naming_the_line() {
+        for record in [
+            "DA:3,-1",
+            "BRDA:3,0,0,-1",
+            "LH:-2",
+            "LF:-1",
+            "BRF:-4",
+            "FNDA:-1,main",
+        ] {
+            let text = format!("SF:a.c\nDA:1,1\n{record}\nend_of_record\n");
+            let error = parse(&text).unwrap_err().to_string();
+            assert!(error.starts_with("lcov.info:3:"), "{record}: {error}");
+            assert!(error.contains("negative"), "{record}: {error}");
+        }
+        // `-` alone is a branch never reached.
+        assert!(parse("SF:a.c\nDA:1,1\nBRDA:1,0,0,-\nend_of_record\n").is_ok());
     }
 
     #[test]
