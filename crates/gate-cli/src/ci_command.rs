@@ -57,7 +57,7 @@ pub fn run(command: &CiCommand) -> anyhow::Result<u8> {
             Ok(EXIT_PASS)
         }
         (None, _) => {
-            print!("{text}");
+            output::print(&text)?;
             Ok(EXIT_PASS)
         }
     }
@@ -79,7 +79,7 @@ fn check(path: &Path, expected: &str, regenerate: &str) -> anyhow::Result<u8> {
         }
     };
     if current == expected {
-        println!("{} is up to date", path.display());
+        output::print(format!("{} is up to date\n", path.display()))?;
         return Ok(EXIT_PASS);
     }
     eprintln!(

@@ -61,7 +61,7 @@ pub struct CoverageCheckArgs {
     #[arg(long, value_name = "PERCENT")]
     pub fail_under: Option<String>,
     /// Decimal places for comparing and showing the total (coverage.py's precision).
-    #[arg(long, value_name = "DIGITS")]
+    #[arg(long, value_name = "DIGITS", value_parser = precision_parser())]
     pub precision: Option<u32>,
     /// Read `fail_under` and `precision` from this pyproject.toml, .coveragerc or setup.cfg.
     #[arg(long, value_name = "FILE")]
@@ -122,7 +122,7 @@ pub struct CoverageReportArgs {
     #[arg(long, short = 'm')]
     pub show_missing: bool,
     /// Decimal places in the Cover column.
-    #[arg(long, value_name = "DIGITS", default_value_t = 0)]
+    #[arg(long, value_name = "DIGITS", default_value_t = 0, value_parser = precision_parser())]
     pub precision: u32,
     /// Print JSON rows instead of the table.
     #[arg(long)]
@@ -258,7 +258,7 @@ fn report(args: &CoverageReportArgs, environment: &Environment) -> anyhow::Resul
             args.precision as usize,
         )
     };
-    print!("{text}");
+    output::print(&text)?;
     Ok(EXIT_PASS)
 }
 
@@ -271,10 +271,16 @@ fn baseline(args: &CoverageBaselineArgs, environment: &Environment) -> anyhow::R
     let baseline = Baseline::from_coverage(&coverage, &globs)?;
     output::write_atomically(&args.output, baseline.to_json().as_bytes())
         .with_context(|| format!("cannot write the baseline {}", args.output.display()))?;
-    println!(
-        "wrote {} (total {}%)",
+    output::print(format!(
+        "wrote {} (total {}%)\n",
         args.output.display(),
         display_covered(baseline.total.percent(), 2)
-    );
+    ))?;
     Ok(EXIT_PASS)
+}
+
+/// `--precision` up to [`gate_coverage::MAX_PRECISION`]: more decimals than an f64 holds is a
+/// usage error, not a panic in `format!`.
+fn precision_parser() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(..=i64::from(gate_coverage::MAX_PRECISION))
 }

@@ -3,7 +3,7 @@
 use anyhow::bail;
 use gate_core::Rule;
 
-use crate::EXIT_PASS;
+use crate::{EXIT_PASS, output};
 use clap::Args;
 
 /// `gate explain`.
@@ -36,7 +36,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
     if args.list {
         let width = rules.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
         for rule in &rules {
-            println!("{:width$}  {}", rule.id, rule.summary);
+            output::print(format!("{:width$}  {}\n", rule.id, rule.summary))?;
         }
         return Ok(EXIT_PASS);
     }
@@ -45,10 +45,13 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
         let ids: Vec<&str> = rules.iter().map(|rule| rule.id).collect();
         bail!("unknown rule `{wanted}`; known rules: {}", ids.join(", "));
     };
-    println!("{}\n\n{}\n\n{}", rule.id, rule.summary, rule.help);
-    println!(
-        "\nTo waive it, add to gate.toml:\n\n[[waiver]]\nrule = \"{}\"\ntarget = \"<package, path or id glob>\"\nreason = \"<why this is acceptable for now>\"\nexpires = <YYYY-MM-DD>\nowner = \"<team or person>\"",
+    output::print(format!(
+        "{}\n\n{}\n\n{}\n",
+        rule.id, rule.summary, rule.help
+    ))?;
+    output::print(format!(
+        "\nTo waive it, add to gate.toml:\n\n[[waiver]]\nrule = \"{}\"\ntarget = \"<package, path or id glob>\"\nreason = \"<why this is acceptable for now>\"\nexpires = <YYYY-MM-DD>\nowner = \"<team or person>\"\n",
         rule.id
-    );
+    ))?;
     Ok(EXIT_PASS)
 }

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 
-use crate::output::write_atomically;
+use crate::output::{self, write_atomically};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -72,7 +72,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
         );
     }
     write_atomically(&args.path, STARTER.as_bytes())?;
-    println!("wrote {}", args.path.display());
+    output::print(format!("wrote {}\n", args.path.display()))?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! sets the exit code (0 pass, 1 a gate failed, 2 usage, configuration or input error).
 
 // The one crate that talks to the terminal.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+#![allow(clippy::print_stderr)]
 // Doc comments here are clap's --help text, written for a terminal: `[protect]` names a
 // gate.toml section, not an item to link.
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
@@ -21,7 +21,6 @@ mod protect_command;
 mod release_command;
 mod supply_command;
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -62,16 +61,21 @@ fn run(cli: Cli, environment: &Environment) -> u8 {
         Command::Protect(command) => protect_command::run(&command, environment),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => {
+            // Into memory first: `generate` panics when its writer fails.
             let mut command = Cli::command();
-            let mut stdout = std::io::stdout().lock();
-            clap_complete::generate(args.shell, &mut command, "gate", &mut stdout);
-            stdout
-                .flush()
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "gate", &mut script);
+            output::print(&script)
                 .map(|()| EXIT_PASS)
                 .map_err(anyhow::Error::from)
         }
     };
     result.unwrap_or_else(|error| {
+        // A reader that stopped early (`gate … | head -1`) has all it wanted; like other Unix
+        // tools (killed by SIGPIPE, which a shell pipeline does not report), stop quietly with 0.
+        if output::is_closed_stdout(&error) {
+            return EXIT_PASS;
+        }
         eprintln!("error: {error:#}");
         EXIT_ERROR
     })

@@ -1,6 +1,6 @@
 //! Where reports go: `--format FMT[=FILE]`, `--output`, GitHub Actions defaults, atomic writes.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::{self, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -9,6 +9,41 @@ use gate_core::render::{Format, RenderOptions};
 
 use crate::environment::Environment;
 use clap::{Args, ValueEnum};
+
+/// Why a write to standard output failed; kept inside the `io::Error` so `main` can tell a
+/// closed pipe on standard output (a reader such as `head` that stopped early, so exit quietly)
+/// from any other I/O error, which could be a socket or a file.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write to standard output: {0}")]
+pub struct StdoutError(io::Error);
+
+/// Writes `text` to standard output and flushes it.
+///
+/// Every write to standard output goes through here instead of `print!`, which panics when the
+/// reader has gone away (`gate … | head -1`).
+///
+/// # Errors
+///
+/// Any write error, wrapping a [`StdoutError`] with the same [`io::ErrorKind`].
+pub fn print(text: impl AsRef<[u8]>) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_ref())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| io::Error::new(error.kind(), StdoutError(error)))
+}
+
+/// Whether `error` is a write to standard output whose reader has closed the pipe.
+pub fn is_closed_stdout(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<io::Error>().is_some_and(|io_error| {
+            io_error.kind() == io::ErrorKind::BrokenPipe
+                && io_error
+                    .get_ref()
+                    .is_some_and(<dyn std::error::Error + Send + Sync>::is::<StdoutError>)
+        })
+    })
+}
 
 /// Where and how reports are written; shared by every command that produces a report.
 #[derive(Debug, Args)]
@@ -125,7 +160,6 @@ pub fn write_all_in(
     environment: &Environment,
 ) -> anyhow::Result<()> {
     let rooted = (!prefix.is_empty()).then(|| with_prefix(report, prefix));
-    let mut stdout = std::io::stdout().lock();
     for output in outputs {
         let use_color = match color {
             ColorChoice::Always => true,
@@ -147,12 +181,9 @@ pub fn write_all_in(
         let text = output.format.render(report, &options);
         match &output.file {
             Some(path) => write_atomically(path, text.as_bytes())?,
-            None => stdout
-                .write_all(text.as_bytes())
-                .context("cannot write to standard output")?,
+            None => print(&text)?,
         }
     }
-    stdout.flush().context("cannot write to standard output")?;
     let wrote_annotations = outputs.iter().any(|output| output.format == Format::Github);
     if let (true, Some(summary)) = (wrote_annotations, &environment.github_step_summary) {
         append(summary, gate_core::render::markdown(report).as_bytes())?;

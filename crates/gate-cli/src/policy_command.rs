@@ -297,7 +297,7 @@ fn show(
             return Ok(());
         }
     };
-    print!("{text}");
+    output::print(&text)?;
     Ok(())
 }
 
@@ -341,7 +341,7 @@ fn verify(args: &VerifyArgs, environment: &Environment) -> anyhow::Result<u8> {
             args.display.output,
             PolicyOutput::Stdout | PolicyOutput::Table
         ) {
-            print!("{text}");
+            output::print(&text)?;
         } else {
             eprint!("{text}");
         }
@@ -368,7 +368,7 @@ fn parse(args: &ParseArgs, environment: &Environment) -> anyhow::Result<u8> {
     policy.ignore = ignore(args.ignore.as_ref())?;
     let files = gate::read_inputs(&policy, &PathBuf::from("."), &environment.io())
         .map_err(|e| anyhow!(e))?;
-    print!("{}", conftest_parse(&files, args.combine));
+    output::print(conftest_parse(&files, args.combine))?;
     Ok(EXIT_PASS)
 }
 
@@ -385,7 +385,7 @@ fn fmt(args: &FmtArgs) -> anyhow::Result<u8> {
         }
     }
     for path in &changed {
-        println!("{path}");
+        output::print(format!("{path}\n"))?;
     }
     Ok(if args.check && !changed.is_empty() {
         EXIT_FAIL

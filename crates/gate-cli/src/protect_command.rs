@@ -166,7 +166,7 @@ fn plan(args: &PlanArgs) -> anyhow::Result<u8> {
         }
     };
     eprintln!("{}", summary(&protection, provider, args.format, &protect));
-    println!("{}", serde_json::to_string_pretty(&body)?);
+    output::print(format!("{}\n", serde_json::to_string_pretty(&body)?))?;
     Ok(EXIT_PASS)
 }
 
@@ -320,13 +320,13 @@ fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
     if args.dry_run {
         let requests = target.requests(&protection, &protect, args.plan.format, None);
         for request in requests {
-            println!(
-                "{} {}{}\n{}",
+            output::print(format!(
+                "{} {}{}\n{}\n",
                 request.method.as_str(),
                 target.api_url,
                 request.path,
                 serde_json::to_string_pretty(&request.body)?
-            );
+            ))?;
         }
         return Ok(EXIT_PASS);
     }
@@ -341,7 +341,11 @@ fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
     };
     for request in target.requests(&protection, &protect, args.plan.format, existing) {
         let status = client.send(&request)?;
-        println!("{} {} {status}", request.method.as_str(), request.path);
+        output::print(format!(
+            "{} {} {status}\n",
+            request.method.as_str(),
+            request.path
+        ))?;
     }
     Ok(EXIT_PASS)
 }

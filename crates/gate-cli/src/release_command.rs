@@ -335,7 +335,7 @@ fn next(args: &NextArgs, environment: &Environment) -> anyhow::Result<u8> {
         let _ = writeln!(lines, "channel={}", channel.as_deref().unwrap_or(""));
         append(path, &lines)?;
     }
-    print!("{text}");
+    output::print(&text)?;
     Ok(EXIT_PASS)
 }
 
@@ -354,7 +354,7 @@ fn notes(args: &NotesArgs, environment: &Environment) -> anyhow::Result<u8> {
     let plan = planning.plan()?;
     let options = planning.notes_options(&args.notes, environment)?;
     match render_notes(&plan, &options) {
-        Some(notes) => print!("{notes}"),
+        Some(notes) => output::print(&notes)?,
         None => eprintln!("{}", no_release(&plan)),
     }
     Ok(EXIT_PASS)
@@ -385,14 +385,14 @@ fn changelog(args: &ChangelogArgs, environment: &Environment) -> anyhow::Result<
         (prepend_changelog(&existing, &notes), notes)
     };
     if args.dry_run {
-        print!("{printed}");
+        output::print(&printed)?;
         eprintln!("dry run: {} not written", file.display());
         return Ok(EXIT_PASS);
     }
     output::write_atomically(&file, contents.as_bytes())?;
     match &plan.next {
-        Some(next) => println!("wrote {} ({})", file.display(), next.version),
-        None => println!("wrote {}", file.display()),
+        Some(next) => output::print(format!("wrote {} ({})\n", file.display(), next.version))?,
+        None => output::print(format!("wrote {}\n", file.display()))?,
     }
     Ok(EXIT_PASS)
 }
@@ -462,7 +462,7 @@ fn tag(args: &TagArgs, environment: &Environment) -> anyhow::Result<u8> {
         git.create_annotated_tag(&next.tag, &notes)
             .map_err(|message| anyhow!(message))?;
     }
-    println!("{}", next.tag);
+    output::print(format!("{}\n", next.tag))?;
     Ok(EXIT_PASS)
 }
 
@@ -551,7 +551,7 @@ fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> 
         if old != new {
             output::write_atomically(file, new.as_bytes())?;
         }
-        println!("{}: {version}", file.display());
+        output::print(format!("{}: {version}\n", file.display()))?;
     }
     Ok(EXIT_PASS)
 }

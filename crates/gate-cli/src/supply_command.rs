@@ -240,10 +240,10 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
         let records =
             gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
                 .map_err(|error| anyhow::anyhow!(error.message))?;
-        print!(
-            "{}",
-            render_inventory(&inventory(&records, &clarify), args.list_format.into())
-        );
+        output::print(render_inventory(
+            &inventory(&records, &clarify),
+            args.list_format.into(),
+        ))?;
         return Ok(crate::EXIT_PASS);
     }
     let outputs = output::plan(
@@ -330,7 +330,7 @@ fn sbom(args: &SbomArgs, environment: &Environment) -> anyhow::Result<u8> {
     let text = cyclonedx_json(&dependencies, &options);
     match &args.output {
         Some(path) => output::write_atomically(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => output::print(&text)?,
     }
     Ok(crate::EXIT_PASS)
 }

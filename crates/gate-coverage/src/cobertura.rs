@@ -66,7 +66,9 @@ pub(crate) fn read<R: Read>(
                         let (line, hits, branches) = line_attributes(&xml, &element)?;
                         current.file.push_line(line, hits);
                         if let Some((covered, total)) = branches {
-                            current.file.push_branch(line, covered, total);
+                            current
+                                .file
+                                .push_branch(line, u64::from(covered), u64::from(total));
                         }
                     }
                     ("lines", Some(current)) if depth == current.depth + 1 && !empty => {

@@ -66,7 +66,7 @@ pub(crate) fn read<R: Read>(
             file.push_line(line, 0);
         }
         // Arcs start at a line; a negative or zero start is an entry arc, not a branch line.
-        let mut per_line: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+        let mut per_line: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
         for (arcs, ran) in [(&json.executed_branches, 1), (&json.missing_branches, 0)] {
             for &(from, _) in arcs {
                 if let Ok(from) = u32::try_from(from)

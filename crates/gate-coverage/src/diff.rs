@@ -20,6 +20,10 @@ impl AddedLines {
         // Inside a hunk: the next new-side line number and the old/new lines still to come.
         // Counting them is what tells an added line `+++ x` from the next file's header.
         let mut hunk: Option<Hunk> = None;
+        // The last hunk header, to name it when the text ends before the hunk does.
+        let mut header = (0, "");
+        // Text with no diff structure at all is a wrong file, not "no changes".
+        let mut looks_like_a_diff = false;
         for (index, line) in diff.lines().enumerate() {
             let invalid = |what: &'static str| CoverageError::InvalidValue {
                 file: name.to_owned(),
@@ -48,15 +52,43 @@ impl AddedLines {
                 continue;
             }
             if line.starts_with("diff --git ") {
+                looks_like_a_diff = true;
                 current = None;
                 hunk = None;
             } else if let Some(path) = line.strip_prefix("+++ ") {
+                looks_like_a_diff = true;
                 current = new_path(path);
+            } else if line.starts_with("--- ") {
+                looks_like_a_diff = true;
             } else if line.starts_with("@@") {
-                hunk = Some(Hunk::parse(line).ok_or_else(|| invalid("hunk header"))?);
+                looks_like_a_diff = true;
+                let parsed = Hunk::parse(line).ok_or_else(|| invalid("hunk header"))?;
+                // Every new-side line number, and the one after the last, must fit: a wrap
+                // would file added lines under line 0, 1, 2… of the file.
+                if parsed.next_line.checked_add(parsed.new_left).is_none() {
+                    return Err(invalid("hunk header (line numbers beyond 4294967295)"));
+                }
+                header = (index, line);
+                hunk = Some(parsed);
             }
             // Anything else (index, mode, rename, Binary files … differ, `\ No newline`) adds
             // nothing.
+        }
+        if hunk.is_some_and(|h| h.old_left > 0 || h.new_left > 0) {
+            return Err(CoverageError::InvalidValue {
+                file: name.to_owned(),
+                line: header.0 as u64 + 1,
+                what: "hunk (the diff ends before its last line: a cut-off file?)",
+                value: crate::error::excerpt(header.1),
+            });
+        }
+        if !looks_like_a_diff && !diff.trim().is_empty() {
+            return Err(CoverageError::InvalidValue {
+                file: name.to_owned(),
+                line: 1,
+                what: "unified diff (no `diff --git`, `---`, `+++` or `@@` line)",
+                value: crate::error::excerpt(diff.lines().next().unwrap_or_default()),
+            });
         }
         for lines in files.values_mut() {
             lines.sort_unstable();
@@ -327,6 +359,28 @@ diff --git \"a/caf\\303\\251.py\" \"b/caf\\303\\251.py\"
         let tricky =
             AddedLines::parse("+++ b/a.py\n@@ -0,0 +1,2 @@\n+++ x\n+y\n", "pr.diff").unwrap();
         assert_eq!(tricky.files().next(), Some(("a.py", &[1, 2][..])));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_whole_diff() {
+        let error = |diff: &str| AddedLines::parse(diff, "pr.diff").unwrap_err().to_string();
+        let cut = error("+++ b/a.py\n@@ -0,0 +1,3 @@\n+one\n+two\n");
+        assert!(cut.starts_with("pr.diff:2:"), "{cut}");
+        let prose = error("this is not a diff\nat all\n");
+        assert!(prose.starts_with("pr.diff:1:"), "{prose}");
+        let wraps = error("+++ b/a.py\n@@ -0,0 +4294967295,2 @@\n+one\n+two\n");
+        assert!(wraps.starts_with("pr.diff:2:"), "{wraps}");
+        // No changes, and a change that only deletes, are valid diffs with nothing added.
+        for valid in [
+            "",
+            "\n",
+            "--- a/a.py\n+++ b/a.py\n@@ -3,2 +2,0 @@\n-x\n-y\n",
+        ] {
+            assert!(
+                AddedLines::parse(valid, "pr.diff").unwrap().is_empty(),
+                "{valid:?}"
+            );
+        }
     }
 
     #[test]

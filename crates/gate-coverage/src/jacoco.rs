@@ -131,9 +131,11 @@ fn line<R: Read>(
     if mi.saturating_add(ci) > 0 {
         file.push_line(nr, saturate(ci));
     }
+    // Branch counts stay 64-bit: capped at `u32::MAX`, a line with half its branches missed
+    // read as fully covered.
     let branches = mb.saturating_add(cb);
     if branches > 0 {
-        file.push_branch(nr, saturate(cb), saturate(branches));
+        file.push_branch(nr, cb, branches);
     }
     Ok(())
 }
@@ -182,5 +184,19 @@ mod tests {
             ..ReadOptions::default()
         };
         assert!(parse_report(b"<coverage/>", "x.xml", &options).is_err());
+    }
+
+    #[test]
+    fn branch_counts_beyond_u32_are_not_capped() {
+        let xml = r#"<report name="big"><package name="p"><sourcefile name="A.java">
+      <line nr="1" mi="0" ci="1" mb="5000000000" cb="5000000000"/>
+      <line nr="2" mi="0" ci="1" mb="3000000000" cb="3000000000"/>
+    </sourcefile></package></report>"#;
+        let coverage = parse_report(xml.as_bytes(), "jacoco.xml", &ReadOptions::default()).unwrap();
+        let t = coverage.totals();
+        assert_eq!(
+            (t.covered_branches, t.branches),
+            (8_000_000_000, 16_000_000_000)
+        );
     }
 }

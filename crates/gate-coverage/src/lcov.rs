@@ -14,7 +14,7 @@ use crate::{Coverage, CoverageError};
 struct Record {
     path: String,
     file: FileCoverage,
-    branches: BTreeMap<u32, (u32, u32)>,
+    branches: BTreeMap<u32, (u64, u64)>,
     found: Option<u64>,
     hit: Option<u64>,
 }
@@ -46,6 +46,12 @@ pub(crate) fn read<R: Read>(
         let text = std::str::from_utf8(&raw)
             .map_err(|_| invalid("UTF-8 LCOV line", &String::from_utf8_lossy(&raw)))?;
         let text = text.trim_end_matches(['\n', '\r']).trim_start();
+        // A byte-order mark (Windows editors) is not whitespace to `trim_start`.
+        let text = if line_number == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
         if text.is_empty() {
             continue;
         }
@@ -75,6 +81,11 @@ pub(crate) fn read<R: Read>(
             });
             continue;
         }
+        // Counts are never negative (Cobertura and JaCoCo reject them too); a negative one is a
+        // counter that overflowed or a broken writer, so nothing in the record can be trusted.
+        if is_negative_count(key, value) {
+            return Err(invalid("LCOV count (negative)", text));
+        }
         let needs_file = matches!(key, "DA" | "BRDA" | "BRF" | "BRH");
         let Some(current) = record.as_mut().filter(|_| needs_file) else {
             if needs_file {
@@ -98,6 +109,24 @@ pub(crate) fn read<R: Read>(
     Ok(coverage)
 }
 
+/// Whether a record's count field is negative: `DA:3,-1`, `BRDA:3,0,0,-1`, `LH:-2`, `FNDA:-1,f`.
+/// (`BRDA`'s taken count `-` alone means "never reached", not a sign.)
+fn is_negative_count(key: &str, value: &str) -> bool {
+    let count = match key {
+        "DA" => value.split(',').nth(1),
+        "BRDA" => value.split(',').nth(3),
+        "FNDA" => value.split(',').next(),
+        "LF" | "LH" | "BRF" | "BRH" | "FNF" | "FNH" => Some(value),
+        _ => None,
+    };
+    count.is_some_and(|count| {
+        count
+            .trim()
+            .strip_prefix('-')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+    })
+}
+
 /// Applies one `DA`, `BRDA`, `BRF` or `BRH` record; `None` when its fields are malformed.
 fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
     let number = |field: &str| field.trim().parse::<u64>().ok();
@@ -111,19 +140,11 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
         "DA" => {
             let line = line_number(fields.next()?)?;
             let hits = fields.next()?.trim();
-            // gcov can print negative counts after an overflow and some tools write floats;
-            // either way only "ran or not" is needed.
-            let hits = match hits.strip_prefix('-') {
-                Some(digits)
-                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    0
-                }
-                _ => number(hits).or_else(|| {
-                    let value: f64 = hits.parse().ok()?;
-                    (value.is_finite() && value >= 0.0).then_some(u64::from(value > 0.0))
-                })?,
-            };
+            // Some tools write floats; only "ran or not" is needed.
+            let hits = number(hits).or_else(|| {
+                let value: f64 = hits.parse().ok()?;
+                (value.is_finite() && value >= 0.0).then_some(u64::from(value > 0.0))
+            })?;
             current.file.push_line(line, saturate(hits));
         }
         "BRDA" => {
@@ -131,7 +152,7 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
             let taken = fields.nth(2)?.trim();
             let ran = taken != "-" && number(taken)? > 0;
             let entry = current.branches.entry(line).or_insert((0, 0));
-            entry.0 += u32::from(ran);
+            entry.0 += u64::from(ran);
             entry.1 = entry.1.saturating_add(1);
         }
         "BRF" => current.found = Some(number(value)?),
@@ -187,6 +208,34 @@ mod tests {
                 t.covered_branches
             ),
             (3, 2, 4, 2)
+        );
+    }
+
+    #[test]
+    fn negative_counts_are_errors_naming_the_line() {
+        for record in [
+            "DA:3,-1",
+            "BRDA:3,0,0,-1",
+            "LH:-2",
+            "LF:-1",
+            "BRF:-4",
+            "FNDA:-1,main",
+        ] {
+            let text = format!("SF:a.c\nDA:1,1\n{record}\nend_of_record\n");
+            let error = parse(&text).unwrap_err().to_string();
+            assert!(error.starts_with("lcov.info:3:"), "{record}: {error}");
+            assert!(error.contains("negative"), "{record}: {error}");
+        }
+        // `-` alone is a branch never reached.
+        assert!(parse("SF:a.c\nDA:1,1\nBRDA:1,0,0,-\nend_of_record\n").is_ok());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "SF:a.c\nDA:1,1\nDA:2,0\nend_of_record\n";
+        assert_eq!(
+            parse(&format!("\u{feff}{text}")).unwrap(),
+            parse(text).unwrap()
         );
     }
 

@@ -55,7 +55,7 @@ pub use ratchet::{BASELINE_VERSION, Baseline, load_baseline};
 pub use read::{Format, Limits, ReadOptions, load_report, load_reports, parse_report, read_report};
 pub use rules::RULES;
 pub use table::{FileRow, FileTable, SortKey, format_lines};
-pub use threshold::{Threshold, display_covered, round_half_even};
+pub use threshold::{MAX_PRECISION, Threshold, display_covered, round_half_even};
 
 /// The README's example, compiled as a doctest so it cannot drift.
 #[cfg(doctest)]

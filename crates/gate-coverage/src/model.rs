@@ -19,10 +19,11 @@ pub struct LineHits {
 pub struct BranchCounts {
     /// 1-based line number.
     pub line: u32,
-    /// Branches taken.
-    pub covered: u32,
+    /// Branches taken. 64 bits: JaCoCo counts outcomes, and capping at `u32::MAX` made a line
+    /// with half its branches missed look fully covered.
+    pub covered: u64,
     /// Branches in total.
-    pub total: u32,
+    pub total: u64,
 }
 
 impl BranchCounts {
@@ -81,10 +82,13 @@ impl Totals {
     }
 
     fn add(&mut self, other: Totals) {
-        self.statements += other.statements;
-        self.covered_statements += other.covered_statements;
-        self.branches += other.branches;
-        self.covered_branches += other.covered_branches;
+        // Saturating: a crafted report must not wrap (release) or panic (debug).
+        self.statements = self.statements.saturating_add(other.statements);
+        self.covered_statements = self
+            .covered_statements
+            .saturating_add(other.covered_statements);
+        self.branches = self.branches.saturating_add(other.branches);
+        self.covered_branches = self.covered_branches.saturating_add(other.covered_branches);
     }
 }
 
@@ -155,7 +159,7 @@ impl FileCoverage {
         self.branches
             .iter()
             .filter(|b| self.hits(b.line).is_some_and(|hits| hits > 0))
-            .map(|b| u64::from(b.total.saturating_sub(b.covered)))
+            .map(|b| b.total.saturating_sub(b.covered))
             .sum()
     }
 
@@ -170,7 +174,10 @@ impl FileCoverage {
         let covered_statements = self.lines.iter().filter(|l| l.hits > 0).count() as u64;
         let (covered_branches, branches) = self.declared_branches.unwrap_or_else(|| {
             self.branches.iter().fold((0, 0), |(covered, total), b| {
-                (covered + u64::from(b.covered), total + u64::from(b.total))
+                (
+                    covered.saturating_add(b.covered),
+                    total.saturating_add(b.total),
+                )
             })
         });
         Totals {
@@ -185,7 +192,7 @@ impl FileCoverage {
         self.lines.push(LineHits { line, hits });
     }
 
-    pub(crate) fn push_branch(&mut self, line: u32, covered: u32, total: u32) {
+    pub(crate) fn push_branch(&mut self, line: u32, covered: u64, total: u64) {
         self.branches.push(BranchCounts {
             line,
             covered: covered.min(total),
@@ -327,7 +334,7 @@ impl Coverage {
 mod tests {
     use super::*;
 
-    fn file(lines: &[(u32, u32)], branches: &[(u32, u32, u32)]) -> FileCoverage {
+    fn file(lines: &[(u32, u32)], branches: &[(u32, u64, u64)]) -> FileCoverage {
         FileCoverage::new(
             lines
                 .iter()

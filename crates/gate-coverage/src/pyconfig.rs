@@ -124,7 +124,7 @@ fn precision(text: &str, setting: &str) -> Result<u32, CoverageError> {
     text.trim()
         .parse()
         .ok()
-        .filter(|&p| p <= 15)
+        .filter(|&p| p <= crate::threshold::MAX_PRECISION)
         .ok_or_else(|| CoverageError::InvalidThreshold {
             setting: setting.to_owned(),
             value: crate::error::excerpt(text),

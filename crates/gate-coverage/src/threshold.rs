@@ -111,6 +111,10 @@ pub fn round_half_even(x: f64, digits: usize) -> f64 {
     format!("{x:.digits$}").parse().unwrap_or(x)
 }
 
+/// The most decimal places a precision may ask for: an f64 percentage has no more to show
+/// (coverage.py's own settings are held to the same bound).
+pub const MAX_PRECISION: u32 = 15;
+
 /// A percentage as coverage.py displays it (`display_covered`): rounded to `precision` decimals,
 /// except that only exactly 0 shows as 0 and only exactly 100 shows as 100.
 ///
@@ -123,6 +127,8 @@ pub fn round_half_even(x: f64, digits: usize) -> f64 {
 /// assert_eq!(display_covered(100.0, 2), "100.00");
 /// ```
 pub fn display_covered(percent: f64, precision: usize) -> String {
+    // `format!` panics on a precision above `u16::MAX`, and an f64 has no more digits to show.
+    let precision = precision.min(MAX_PRECISION as usize);
     let near0 = 1.0 / 10f64.powi(i32::try_from(precision).unwrap_or(i32::MAX));
     let shown = if 0.0 < percent && percent < near0 {
         near0
@@ -136,6 +142,14 @@ pub fn display_covered(percent: f64, precision: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_absurd_precision_is_capped_not_a_panic() {
+        assert_eq!(
+            super::display_covered(50.0, 65_536),
+            format!("{:.15}", 50.0)
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -249,6 +249,8 @@ pub fn parse(
     report_path: &str,
     root: &Path,
 ) -> Result<Config, ConfigError> {
+    // Windows editors save a byte-order mark, which TOML rejects; spans count from after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let error_at = |span: Option<Range<usize>>, message: String| ConfigError {
         path: shown.to_owned(),
         position: span.map(|span| line_and_column(text, span.start)),
@@ -492,6 +494,21 @@ mod tests {
         parse(text, "gate.toml", "gate.toml", Path::new("."))
             .unwrap_err()
             .to_string()
+    }
+
+    #[cfg(feature = "coverage")]
+    #[test]
+    fn a_precision_beyond_an_f64_is_an_error() {
+        let error = parse_err("[coverage]\nreports = [\"c.xml\"]\nprecision = 65536\n");
+        assert!(error.contains("`precision` is 65536"), "{error}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "[[waiver]]\nrule = \"supply/vulnerability\"\ntarget = \"urllib3\"\nreason = \"r\"\nexpires = 2026-12-31\n";
+        // Waivers have no `PartialEq`; their debug form shows every field.
+        let marked = format!("{:?}", parse_ok(&format!("\u{feff}{text}")));
+        assert_eq!(marked, format!("{:?}", parse_ok(text)));
     }
 
     #[test]

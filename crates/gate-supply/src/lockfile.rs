@@ -132,6 +132,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_name() {
+        let directory = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("requirements.txt", "django==1.0\n"),
+            (
+                "Cargo.lock",
+                "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
+            ),
+        ] {
+            let plain = directory.path().join(name);
+            std::fs::write(&plain, text).unwrap();
+            let expected = read_lockfile(&plain).unwrap();
+            std::fs::write(&plain, format!("\u{feff}{text}")).unwrap();
+            assert_eq!(read_lockfile(&plain).unwrap(), expected, "{name}");
+        }
+    }
+
+    #[test]
     fn detects_by_file_name() {
         let kind = |p: &str| LockfileKind::detect(Path::new(p));
         assert_eq!(kind("a/Cargo.lock"), Some(LockfileKind::CargoLock));

@@ -171,7 +171,13 @@ pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 {
+    let mut text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 {
         path: path.to_owned(),
-    })
+    })?;
+    // A byte-order mark (Windows editors) would glue itself to the first package name, so that
+    // package would match no advisory and no license: a silent pass.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }

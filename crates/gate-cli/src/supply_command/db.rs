@@ -16,7 +16,7 @@ use gate_supply::Database;
 use super::{DbStatusArgs, DbUpdateArgs};
 use gate_supply::download_cache::{FETCH_RECORD, FetchRecord, Fetched, format_time, zip_name};
 
-use crate::output::write_atomically;
+use crate::output::{self, write_atomically};
 
 use crate::environment::Environment;
 use crate::{EXIT_ERROR, EXIT_PASS};
@@ -78,10 +78,10 @@ pub fn update(args: &DbUpdateArgs, environment: &Environment) -> anyhow::Result<
         match fetch(ecosystem, &url, &dir, environment) {
             Ok((records, bytes)) => {
                 let file = zip_name(ecosystem);
-                println!(
-                    "{ecosystem}: {records} advisories ({bytes} bytes) from {url} -> {}",
+                output::print(format!(
+                    "{ecosystem}: {records} advisories ({bytes} bytes) from {url} -> {}\n",
                     dir.join(&file).display()
-                );
+                ))?;
                 record.ecosystems.insert(
                     ecosystem.to_owned(),
                     Fetched {
@@ -201,7 +201,7 @@ pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<
             dir.display()
         );
     };
-    println!("advisory database: {}", dir.display());
+    output::print(format!("advisory database: {}\n", dir.display()))?;
     let mut missing = false;
     for (ecosystem, fetched) in &record.ecosystems {
         let present = dir.join(&fetched.file).is_file();
@@ -215,8 +215,8 @@ pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<
             };
             format!(" ({days} days ago{stale})")
         });
-        println!(
-            "  {ecosystem}: {} advisories, {} bytes, fetched {}{age} from {}{}",
+        output::print(format!(
+            "  {ecosystem}: {} advisories, {} bytes, fetched {}{age} from {}{}\n",
             fetched.records,
             fetched.bytes,
             format_time(fetched.fetched),
@@ -226,7 +226,7 @@ pub fn status(args: &DbStatusArgs, environment: &Environment) -> anyhow::Result<
             } else {
                 format!(" — {} is missing", fetched.file)
             }
-        );
+        ))?;
     }
     if record.ecosystems.is_empty() || missing {
         eprintln!("error: the cache is incomplete: run `gate supply db update`");

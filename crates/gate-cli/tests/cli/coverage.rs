@@ -372,3 +372,20 @@ fn a_report_with_several_sources_resolves_files_where_git_has_them() {
     git(&root, &["add", "worker/jobs.py"]);
     assert_eq!(names(&root), "worker/jobs.py");
 }
+
+#[test]
+fn an_absurd_precision_is_a_usage_error_not_a_panic() {
+    for command in ["check", "report"] {
+        let output = gate(
+            &service(),
+            &["coverage", command, "coverage.xml", "--precision", "65536"],
+        );
+        assert_eq!(code(&output), 2, "{command}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("--precision"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    }
+}

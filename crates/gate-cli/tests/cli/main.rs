@@ -3,6 +3,7 @@
 
 mod check;
 mod ci;
+mod closed_stdout;
 mod coverage;
 mod licenses;
 mod policy;

@@ -769,3 +769,14 @@ fn parse_ignores_matching_files_in_directories() {
     let output = policy(&["parse", "inputs/mixed"]);
     assert!(stdout(&output).contains("worker"), "{}", both(&output));
 }
+
+#[test]
+fn a_byte_order_mark_fails_like_the_plain_input() {
+    let worker = std::fs::read_to_string(fixture("policy/inputs/fail/worker.yaml")).unwrap();
+    let (_, deployment) = worker.split_once("---\n").unwrap();
+    let plain = test_stdin(deployment, &[]);
+    assert_eq!(code(&plain), 1, "{}", both(&plain));
+    let marked = test_stdin(&format!("\u{feff}{deployment}"), &[]);
+    assert_eq!(code(&marked), 1, "{}", both(&marked));
+    assert_eq!(stdout(&marked), stdout(&plain));
+}

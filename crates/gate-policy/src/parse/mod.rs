@@ -215,6 +215,9 @@ impl Parsed {
 
 /// Parses `text` as `format`. `path` only names the input in errors and results.
 pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    // Editors on Windows save a UTF-8 byte-order mark; left in, it becomes part of the first key
+    // (`\u{feff}kind`), so no rule matches it and the input passes silently. conftest strips it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let documents = match format {
         Format::Yaml => yaml::parse(path, text)?,
         Format::Json => vec![json::parse(path, text)?],
@@ -271,6 +274,24 @@ fn single(value: &Value) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_key() {
+        let cases = [
+            (Format::Yaml, "kind: Bad\n"),
+            (Format::Json, "{\"kind\": \"Bad\"}"),
+            (Format::Toml, "kind = \"Bad\"\n"),
+            (Format::Hcl2, "kind = \"Bad\"\n"),
+            (Format::Ini, "kind = Bad\n"),
+            (Format::Dotenv, "kind=Bad\n"),
+        ];
+        for (format, text) in cases {
+            let plain = parse(format, "in", text).expect("plain input parses");
+            let marked = parse(format, "in", &format!("\u{feff}{text}"))
+                .unwrap_or_else(|error| panic!("{format:?} with a BOM: {error}"));
+            assert_eq!(marked, plain, "{format:?}");
+        }
+    }
 
     #[test]
     fn detects_formats_like_conftest() {

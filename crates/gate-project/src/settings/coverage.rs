@@ -170,6 +170,17 @@ fn project(raw: RawProject, span: Range<usize>, root: &Path) -> Result<Project, 
             "`diff-fail-under` needs `diff-base` (a git ref) or `diff-file`".to_owned(),
         ));
     }
+    if let Some(precision) = raw.precision
+        && precision > gate_coverage::MAX_PRECISION
+    {
+        return Err((
+            Some(span),
+            format!(
+                "`precision` is {precision}: at most {} decimal places",
+                gate_coverage::MAX_PRECISION
+            ),
+        ));
+    }
     let mut paths = Vec::new();
     for (glob, value) in &raw.paths {
         paths.push((
