@@ -2,15 +2,36 @@
 //! (reports, changelogs, caches), so a crash or a full disk never leaves half a file.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// How many symbolic links a path may pass through, as Linux allows (`MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
 
 /// Writes `contents` to a temporary file beside `path`, then renames it over `path`.
 ///
 /// A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
 /// in place: renaming over it would replace the device with a plain file.
+///
+/// A symbolic link is followed to the file it names, which is replaced; the link stays a link
+/// (a `pyproject.toml` linked from a shared directory is updated, not forked). The replacement
+/// keeps the old file's permissions, and a file without write permission for its owner is refused
+/// with [`std::io::ErrorKind::PermissionDenied`] rather than replaced: renaming would otherwise
+/// succeed, since it needs write permission on the directory only.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir()) {
         return std::fs::write(path, contents);
+    }
+    let path = &final_target(path)?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(metadata) => Some(metadata.permissions()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error),
+    };
+    if permissions.as_ref().is_some_and(read_only) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only: make it writable to let gate replace it",
+        ));
     }
     let directory = path
         .parent()
@@ -27,12 +48,56 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     temporary_name.push(format!(".{}.tmp", std::process::id()));
     let temporary = directory.join(temporary_name);
     let written = std::fs::File::create(&temporary)
-        .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()))
+        .and_then(|mut file| {
+            if let Some(permissions) = permissions {
+                file.set_permissions(permissions)?;
+            }
+            file.write_all(contents).and_then(|()| file.sync_all())
+        })
         .and_then(|()| std::fs::rename(&temporary, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// The file `path` names once every symbolic link in its last component is followed; `path`
+/// itself when it is not a link. A dangling link gives the missing file it points at, so the
+/// write creates that file as writing through the link would. Not `canonicalize`: that fails on
+/// a dangling link, and turning the rest of the path absolute is not needed.
+fn final_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current)?;
+                // A relative link is relative to the directory holding it, not to ours.
+                current = match current.parent() {
+                    Some(parent) if link.is_relative() => parent.join(link),
+                    _ => link,
+                };
+            }
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("more than {MAX_LINKS} symbolic links in a row (a loop?)"),
+    ))
+}
+
+/// No write permission for the file's owner (on Unix; elsewhere, the read-only attribute).
+#[cfg(unix)]
+fn read_only(permissions: &std::fs::Permissions) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    permissions.mode() & 0o200 == 0
+}
+
+/// No write permission for the file's owner (on Unix; elsewhere, the read-only attribute).
+#[cfg(not(unix))]
+fn read_only(permissions: &std::fs::Permissions) -> bool {
+    permissions.readonly()
 }
 
 #[cfg(test)]
@@ -76,6 +141,122 @@ mod tests {
         // Checked before joining: had the FIFO been replaced, the reader would wait forever.
         assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
         assert_eq!(reader.join().unwrap(), b"report");
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
+
+    /// A fresh directory for one test: the tests of this module run in parallel in one process.
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let directory =
+            std::env::temp_dir().join(format!("gate-write-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&directory);
+        std::fs::create_dir_all(&directory).unwrap();
+        directory
+    }
+
+    /// `pyproject.toml -> shared/pyproject.toml`: the link stays, the file it names changes.
+    #[cfg(unix)]
+    #[test]
+    fn writes_through_a_symlink_to_its_target() {
+        let directory = scratch("symlink");
+        std::fs::create_dir(directory.join("shared")).unwrap();
+        let target = directory.join("shared/pyproject.toml");
+        std::fs::write(&target, "old").unwrap();
+        // A chain of two relative links, so each hop is resolved beside its own link.
+        std::os::unix::fs::symlink("shared/pyproject.toml", directory.join("middle")).unwrap();
+        let link = directory.join("pyproject.toml");
+        std::os::unix::fs::symlink("middle", &link).unwrap();
+        write_atomically(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("middle"));
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        let mut names: Vec<_> = std::fs::read_dir(directory.join("shared"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["pyproject.toml"]);
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
+
+    /// A link to a file not yet there creates that file, as writing through the link would.
+    #[cfg(unix)]
+    #[test]
+    fn writes_through_a_dangling_symlink() {
+        let directory = scratch("dangling");
+        let link = directory.join("report.json");
+        std::os::unix::fs::symlink("reports/latest.json", &link).unwrap();
+        std::fs::create_dir(directory.join("reports")).unwrap();
+        write_atomically(&link, b"{}").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read(directory.join("reports/latest.json")).unwrap(),
+            b"{}"
+        );
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_an_error() {
+        let directory = scratch("loop");
+        let (a, b) = (directory.join("a"), directory.join("b"));
+        std::os::unix::fs::symlink("b", &a).unwrap();
+        std::os::unix::fs::symlink("a", &b).unwrap();
+        assert!(write_atomically(&a, b"x").is_err());
+        assert!(
+            std::fs::symlink_metadata(&a)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_the_mode_of_the_file_it_replaces() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let directory = scratch("mode");
+        let script = directory.join("release.sh");
+        std::fs::write(&script, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        write_atomically(&script, b"#!/bin/sh\nexit 0\n").unwrap();
+        let mode = std::fs::metadata(&script).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o755);
+        assert_eq!(std::fs::read(&script).unwrap(), b"#!/bin/sh\nexit 0\n");
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
+
+    /// Checked by mode, not by the system refusing: root may write anything.
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_read_only_file_and_leaves_it_as_it_was() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let directory = scratch("readonly");
+        let locked = directory.join("CHANGELOG.md");
+        std::fs::write(&locked, "old").unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let error = write_atomically(&locked, b"new").unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(error.to_string().contains("read-only"), "{error}");
+        assert_eq!(std::fs::read(&locked).unwrap(), b"old");
+        let mode = std::fs::metadata(&locked).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o444);
+        let names: Vec<_> = std::fs::read_dir(&directory)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["CHANGELOG.md"]);
         std::fs::remove_dir_all(&directory).unwrap();
     }
 }

@@ -729,6 +729,27 @@ fn bump_edits_one_value_per_file_and_keeps_every_other_byte() {
     assert_eq!(code(&output), 2);
 }
 
+/// A `pyproject.toml` linked from a shared directory: the shared file gets the new version and
+/// the link stays a link (it used to become a plain copy, leaving the shared file behind).
+#[cfg(unix)]
+#[test]
+fn bump_through_a_symlink_updates_the_file_it_names() {
+    let repo = released_then_feature();
+    std::fs::create_dir(repo.file("shared")).unwrap();
+    std::fs::write(repo.file("shared/pyproject.toml"), PYPROJECT).unwrap();
+    std::os::unix::fs::symlink("shared/pyproject.toml", repo.file("pyproject.toml")).unwrap();
+    let output = repo.gate(&["release", "bump", "--to", "2.0.0", "pyproject.toml"]);
+    assert_eq!(ok(&output), "pyproject.toml: 2.0.0\n");
+    let link = std::fs::symlink_metadata(repo.file("pyproject.toml")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(
+        std::fs::read_to_string(repo.file("shared/pyproject.toml")).unwrap(),
+        PYPROJECT
+            .replace("version = \"0.1.0\"", "version = \"2.0.0\"")
+            .replace("version = '0.1.0'", "version = '2.0.0'")
+    );
+}
+
 #[test]
 fn bump_refuses_unknown_files_and_leaves_everything_untouched_on_error() {
     let repo = released_then_feature();
