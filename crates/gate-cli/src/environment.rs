@@ -1,6 +1,7 @@
 //! What gate reads from its environment, read once in one place.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use gate_core::Date;
 
@@ -39,6 +40,10 @@ pub struct Environment {
     pub gitlab_project: Option<String>,
     /// `CI_API_V4_URL`: the REST API's root, set in GitLab CI.
     pub gitlab_api_url: Option<String>,
+    /// `GATE_HTTP_IDLE_TIMEOUT_SECS`: how long a connection may pass without a byte before gate
+    /// gives up on it; the tests shorten it to see a stalled server in seconds. A value that is
+    /// not a positive whole number is ignored.
+    pub http_idle_timeout: Option<Duration>,
 }
 
 /// A credential: usable, but never shown by `{:?}`.
@@ -86,6 +91,10 @@ impl Environment {
             gitlab_token: text("GITLAB_TOKEN").map(Secret),
             gitlab_project: text("CI_PROJECT_PATH"),
             gitlab_api_url: text("CI_API_V4_URL"),
+            http_idle_timeout: text("GATE_HTTP_IDLE_TIMEOUT_SECS")
+                .and_then(|seconds| seconds.trim().parse::<u64>().ok())
+                .filter(|&seconds| seconds > 0)
+                .map(Duration::from_secs),
         }
     }
 }

@@ -7,8 +7,13 @@ use anyhow::Context as _;
 
 use crate::environment::Environment;
 
+/// How long a connection may pass without a byte either way. The overall limits are long (a
+/// large export on a slow link), so without this a server that stops answering holds gate for
+/// the whole of them; a live server sends something well within a minute.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// An agent for requests to `url`, through the environment's proxy unless `url`'s host is
-/// exempt, giving up after `timeout` in all.
+/// exempt, giving up after `timeout` in all or after [`idle_timeout`] without a byte.
 pub fn agent(
     url: &str,
     environment: &Environment,
@@ -42,10 +47,44 @@ fn builder(
         }
         None => None,
     };
+    let idle = idle_timeout(environment);
     Ok(ureq::Agent::config_builder()
         .proxy(proxy)
         .timeout_connect(Some(Duration::from_secs(30)))
+        .timeout_per_read(Some(idle))
+        .timeout_per_write(Some(idle))
         .timeout_global(Some(timeout)))
+}
+
+/// How long the agents wait without a byte: [`IDLE_TIMEOUT`] unless the environment says.
+pub fn idle_timeout(environment: &Environment) -> Duration {
+    environment.http_idle_timeout.unwrap_or(IDLE_TIMEOUT)
+}
+
+/// `error` (from sending a request or reading its body) as the message to show: a server that
+/// went quiet for `idle` (the agent's [`idle_timeout`]) is named as such, where ureq would say
+/// only "timeout: per read".
+pub fn explain(error: impl Into<anyhow::Error>, idle: Duration) -> anyhow::Error {
+    let error = error.into();
+    // A body read reports ureq's error inside an `io::Error`.
+    let cause = error.downcast_ref::<ureq::Error>().or_else(|| {
+        error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+    });
+    if matches!(
+        cause,
+        Some(ureq::Error::Timeout(
+            ureq::Timeout::PerRead | ureq::Timeout::PerWrite
+        ))
+    ) {
+        return anyhow::anyhow!(
+            "the server stopped answering: no data for {} s (idle timeout)",
+            idle.as_secs()
+        );
+    }
+    error
 }
 
 /// The proxy to use for `url`: none for loopback hosts and hosts `NO_PROXY` lists.

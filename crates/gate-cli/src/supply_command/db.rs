@@ -141,9 +141,11 @@ fn fetch(
 /// Streams `url` into `path` (created or truncated); returns the byte count.
 fn download(url: &str, path: &Path, environment: &Environment) -> anyhow::Result<u64> {
     let agent = crate::http::agent(url, environment, Duration::from_secs(15 * 60))?;
+    let idle = crate::http::idle_timeout(environment);
     let mut response = agent
         .get(url)
         .call()
+        .map_err(|error| crate::http::explain(error, idle))
         .with_context(|| format!("cannot download {url}"))?;
     let mut reader = response
         .body_mut()
@@ -152,8 +154,9 @@ fn download(url: &str, path: &Path, environment: &Environment) -> anyhow::Result
         .reader();
     let mut file =
         std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-    let bytes =
-        std::io::copy(&mut reader, &mut file).with_context(|| format!("cannot download {url}"))?;
+    let bytes = std::io::copy(&mut reader, &mut file)
+        .map_err(|error| crate::http::explain(error, idle))
+        .with_context(|| format!("cannot download {url}"))?;
     file.flush()
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;

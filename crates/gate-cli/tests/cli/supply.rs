@@ -13,7 +13,15 @@ use crate::{code, copy_of, fixture, stderr, stdout};
 /// Runs `gate` in `directory` with the download cache under `cache` (never the user's), no
 /// proxy, and the GitHub Actions and colour variables cleared.
 fn gate_cached(directory: &Path, cache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
+    gate_command(directory, cache, args)
+        .output()
+        .expect("the gate binary runs")
+}
+
+/// The command [`gate_cached`] runs, for a test that sets more or waits differently.
+fn gate_command(directory: &Path, cache: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gate"));
+    command
         .args(args)
         .current_dir(directory)
         .env("XDG_CACHE_HOME", cache)
@@ -26,9 +34,8 @@ fn gate_cached(directory: &Path, cache: &Path, args: &[&str]) -> Output {
         .env_remove("HTTPS_PROXY")
         .env_remove("https_proxy")
         .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .output()
-        .expect("the gate binary runs")
+        .env_remove("http_proxy");
+    command
 }
 
 /// A copy of the `supply` fixture (advisories/ and project/) with an empty cache beside it.
@@ -812,6 +819,87 @@ fn a_failed_download_leaves_the_cached_database_in_place() {
         std::fs::read_to_string(dir.join("fetched.json")).unwrap(),
         record,
         "the fetch record is untouched by failures"
+    );
+}
+
+/// A server that accepts and then goes quiet: before the response for `/PyPI/all.zip`, and in
+/// the middle of the body for `/crates.io/all.zip`. Each connection is kept open, never closed.
+fn stalled_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            if request_line.contains("/crates.io/") {
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nPK");
+                let _ = stream.flush();
+            }
+            open.push(stream);
+        }
+    });
+    port
+}
+
+#[test]
+fn db_update_gives_up_on_a_server_that_stops_answering() {
+    let workspace = Workspace::new();
+    let url = format!(
+        "http://127.0.0.1:{}/{{ecosystem}}/all.zip",
+        stalled_server()
+    );
+    let started = std::time::Instant::now();
+    let mut child = gate_command(
+        workspace.path(),
+        workspace.cache.path(),
+        &[
+            "supply", "db", "update", "--url", &url, "--cache", "db-cache",
+        ],
+    )
+    .env("GATE_HTTP_IDLE_TIMEOUT_SECS", "1")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    // Bounded whether or not gate gives up: a hung gate is killed and the test fails.
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(30),
+        "took {elapsed:?}: {}",
+        both(&output)
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", both(&output));
+    let message = stderr(&output);
+    for ecosystem in ["PyPI", "crates.io"] {
+        assert!(
+            message
+                .lines()
+                .any(|line| line.starts_with(&format!("error: {ecosystem}: "))
+                    && line.contains("the server stopped answering")
+                    && line.contains("1 s")),
+            "{message}"
+        );
+    }
+    let dir = workspace.path().join("db-cache");
+    assert!(
+        listing(&dir).is_empty(),
+        "nothing is installed or left behind: {:?}",
+        listing(&dir)
     );
 }
 
