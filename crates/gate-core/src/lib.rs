@@ -27,6 +27,7 @@
 mod date;
 mod finding;
 mod location;
+mod read;
 pub mod render;
 mod report;
 mod rule;
@@ -38,6 +39,7 @@ mod write;
 pub use date::{Date, DateError};
 pub use finding::Finding;
 pub use location::Location;
+pub use read::{read_capped, read_to_string_capped};
 pub use report::{Counts, GateError, GateReport, Metric, Report, error_chain};
 pub use rule::Rule;
 pub use rules::RULES;

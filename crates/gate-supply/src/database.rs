@@ -243,19 +243,21 @@ fn parse_file(file: &RawFile) -> Result<Option<Advisory>, DbError> {
     }
 }
 
+/// Reads one record, bounded by the bytes read rather than the reported size (0 for a FIFO).
 fn read_bounded(path: &Path) -> Result<Vec<u8>, DbError> {
-    let io = |source| DbError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > MAX_RECORD_BYTES {
-        return Err(DbError::TooLarge {
-            path: path.to_owned(),
-            limit: MAX_RECORD_BYTES,
-        });
-    }
-    std::fs::read(path).map_err(io)
+    gate_core::read_capped(path, MAX_RECORD_BYTES).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::FileTooLarge {
+            DbError::TooLarge {
+                path: path.to_owned(),
+                limit: MAX_RECORD_BYTES,
+            }
+        } else {
+            DbError::Io {
+                path: path.to_owned(),
+                source,
+            }
+        }
+    })
 }
 
 /// Collects record files under `dir`. Symlinks are not followed: a database is plain files.

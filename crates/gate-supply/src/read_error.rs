@@ -158,19 +158,23 @@ impl ReadError {
 pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads a whole text file, with the size bound and errors that name it.
+///
+/// The bound is on the bytes read, not on the size the file reports: a device or FIFO reports 0,
+/// so `-c /dev/zero` in a requirements file would otherwise grow without end.
 pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
-    let io = |source| ReadError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge {
-            path: path.to_owned(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = gate_core::read_capped(path, MAX_FILE_BYTES).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::FileTooLarge {
+            ReadError::TooLarge {
+                path: path.to_owned(),
+                limit: MAX_FILE_BYTES,
+            }
+        } else {
+            ReadError::Io {
+                path: path.to_owned(),
+                source,
+            }
+        }
+    })?;
     let mut text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 {
         path: path.to_owned(),
     })?;

@@ -608,6 +608,30 @@ fn requirements_includes_and_constraints() {
     );
 }
 
+/// `/dev/zero` reports size 0 and never ends: the cap must count the bytes read, not trust the
+/// reported size (a requirements file with `-c /dev/zero` once grew past 5 GB). Run on a thread
+/// with a deadline so a regression fails the test instead of exhausting the machine.
+#[cfg(unix)]
+#[test]
+fn an_endless_include_is_refused_at_the_size_limit() {
+    let directory = tempfile::tempdir().unwrap();
+    let requirements = directory.path().join("requirements.txt");
+    std::fs::write(&requirements, "requests==2.19.1\n-c /dev/zero\n").unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let path = requirements.clone();
+    std::thread::spawn(move || {
+        let _ = sender.send(read_lockfile(&path).map_err(|error| error.to_string()));
+    });
+    let result = receiver
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("reading `-c /dev/zero` did not stop at the size limit");
+    let error = result.unwrap_err();
+    assert!(
+        error.contains("/dev/zero") && error.contains(&(256 * 1024 * 1024).to_string()),
+        "{error}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // npm, with records written for the test (there is no npm data in shared/).
 
