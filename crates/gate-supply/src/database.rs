@@ -260,27 +260,40 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, DbError> {
     })
 }
 
-/// Collects record files under `dir`. Symlinks are not followed: a database is plain files.
+/// Collects record files under `dir`.
+///
+/// Symbolic links are followed when what they name stays inside `dir`: mirrors and hand-kept
+/// databases link aliases to one record, and skipping them would let a vulnerable pin pass. A
+/// link leading outside, or nowhere, is an error rather than a skip, and each directory is read
+/// once, so a link to an ancestor cannot loop.
 fn read_dir_files(dir: &Path) -> Result<Vec<RawFile>, DbError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| DbError::Io { path, source }
+    };
+    let root = std::fs::canonicalize(dir).map_err(io(dir))?;
     let mut paths = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(current) = pending.pop() {
-        let entries = std::fs::read_dir(&current).map_err(|source| DbError::Io {
-            path: current.clone(),
-            source,
-        })?;
+    let mut visited = HashSet::from([root.clone()]);
+    // Each directory with its canonical path, so a link's target can be checked against both.
+    let mut pending = vec![(dir.to_owned(), root.clone())];
+    while let Some((current, canonical)) = pending.pop() {
+        let entries = std::fs::read_dir(&current).map_err(io(&current))?;
         for entry in entries {
-            let entry = entry.map_err(|source| DbError::Io {
-                path: current.clone(),
-                source,
-            })?;
-            let file_type = entry.file_type().map_err(|source| DbError::Io {
-                path: entry.path(),
-                source,
-            })?;
+            let entry = entry.map_err(io(&current))?;
             let path = entry.path();
+            let mut file_type = entry.file_type().map_err(io(&path))?;
+            let mut real = canonical.join(entry.file_name());
+            if file_type.is_symlink() {
+                real = std::fs::canonicalize(&path).map_err(io(&path))?;
+                if !real.starts_with(&root) {
+                    return Err(DbError::LinkOutside { path, target: real });
+                }
+                file_type = std::fs::metadata(&real).map_err(io(&path))?.file_type();
+            }
             if file_type.is_dir() {
-                pending.push(path);
+                if visited.insert(real.clone()) {
+                    pending.push((path, real));
+                }
             } else if let Some(kind) = kind_of(&path).filter(|_| file_type.is_file()) {
                 paths.push((path, kind));
             }

@@ -93,4 +93,13 @@ pub enum DbError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A symbolic link in the database directory that leads outside it. Followed, it would let
+    /// any file on the machine pose as an advisory; skipped, it would hide the records it names.
+    #[error("{}: symbolic link leads outside the advisory database (to {})", path.display(), target.display())]
+    LinkOutside {
+        /// The link.
+        path: PathBuf,
+        /// Where it leads.
+        target: PathBuf,
+    },
 }

@@ -632,6 +632,47 @@ fn an_endless_include_is_refused_at_the_size_limit() {
     );
 }
 
+/// Advisory records reached through symbolic links (an alias linked to one record) are read
+/// like plain files; a link to an ancestor does not loop; a link leading outside the database is
+/// an error, never a skip (a skipped record once let urllib3 2.0.6 pass).
+#[cfg(unix)]
+#[test]
+fn linked_advisory_records_are_followed_inside_the_database_only() {
+    use std::os::unix::fs::symlink;
+    let database = tempfile::tempdir().unwrap();
+    let store = database.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    // Not a record name, so it is only found through the link.
+    std::fs::write(
+        store.join("pysec-x.record"),
+        r#"{"id": "PYSEC-X", "affected": [{"package": {"ecosystem": "PyPI", "name": "urllib3"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0.0"}, {"fixed": "2.0.7"}]}]}]}"#,
+    )
+    .unwrap();
+    symlink("store/pysec-x.record", database.path().join("PYSEC-X.json")).unwrap();
+    symlink("..", store.join("loop")).unwrap();
+    let pins = database.path().join("requirements.txt");
+    std::fs::write(&pins, "urllib3==2.0.6\n").unwrap();
+
+    let db = Database::load(&[database.path()]).unwrap();
+    let report = audit(&read_lockfile(&pins).unwrap(), &db, &AuditConfig::default());
+    assert_eq!(
+        ids_of(&report, "supply/vulnerability"),
+        BTreeSet::from(["PYSEC-X".to_owned()])
+    );
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("elsewhere.json"), "{}").unwrap();
+    let link = database.path().join("PYSEC-Y.json");
+    symlink(outside.path().join("elsewhere.json"), &link).unwrap();
+    let error = Database::load(&[database.path()]).unwrap_err();
+    assert!(
+        matches!(&error, DbError::LinkOutside { path, .. } if *path == link),
+        "{error}"
+    );
+    assert!(error.to_string().contains("PYSEC-Y.json"), "{error}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // npm, with records written for the test (there is no npm data in shared/).
 
