@@ -168,9 +168,11 @@ fn merge(into: &mut Value, from: Value) -> Result<(), String> {
 }
 
 fn read(path: &Path) -> Result<String, PolicyError> {
-    std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
-        path: path.to_owned(),
-        source,
+    gate_core::read_to_string_capped(path, crate::parse::MAX_FILE_BYTES).map_err(|source| {
+        PolicyError::Read {
+            path: path.to_owned(),
+            source,
+        }
     })
 }
 

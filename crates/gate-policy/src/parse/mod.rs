@@ -247,11 +247,17 @@ pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed
     parse(format, path, text)
 }
 
+/// Input and policy files bigger than this are refused: it bounds memory, and the cap counts the
+/// bytes read, so a device or FIFO (which reports size 0) cannot grow without end.
+pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Reads and parses one file (the loader for inputs: it reads only the file it is given).
 pub fn parse_file(format: Option<Format>, path: &Path) -> Result<Parsed, ParseError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ParseError::Read {
-        path: path.to_owned(),
-        source,
+    let text = gate_core::read_to_string_capped(path, MAX_FILE_BYTES).map_err(|source| {
+        ParseError::Read {
+            path: path.to_owned(),
+            source,
+        }
     })?;
     parse_as(format, &display_path(path), &text)
 }
@@ -274,6 +280,21 @@ fn single(value: &Value) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `/dev/zero` reports size 0 and never ends: the read stops at the cap instead.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_input_is_refused_at_the_size_limit() {
+        let error = parse_file(Some(Format::Json), Path::new("/dev/zero")).unwrap_err();
+        let ParseError::Read { path, source } = &error else {
+            panic!("{error}");
+        };
+        assert_eq!(path, Path::new("/dev/zero"));
+        assert!(
+            source.to_string().contains(&MAX_FILE_BYTES.to_string()),
+            "{source}"
+        );
+    }
 
     #[test]
     fn a_byte_order_mark_is_not_part_of_the_first_key() {
