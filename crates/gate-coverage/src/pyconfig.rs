@@ -99,7 +99,7 @@ impl PythonSettings {
 /// or `tox.ini`, anything else as a `.coveragerc`.
 pub fn load_python_settings(path: &Path) -> Result<PythonSettings, CoverageError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| CoverageError::Io {
+    let text = crate::read::read_text(path).map_err(|source| CoverageError::Io {
         file: file.clone(),
         source,
     })?;

@@ -73,7 +73,7 @@ impl Baseline {
 /// Reads a baseline file (the ratchet's only file access).
 pub fn load_baseline(path: &std::path::Path) -> Result<Baseline, CoverageError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| CoverageError::Io {
+    let text = crate::read::read_text(path).map_err(|source| CoverageError::Io {
         file: file.clone(),
         source,
     })?;
@@ -83,6 +83,16 @@ pub fn load_baseline(path: &std::path::Path) -> Result<Baseline, CoverageError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `/dev/zero` reports size 0 and never ends: the read stops at the cap instead.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_baseline_is_refused_at_the_size_limit() {
+        let error = load_baseline(std::path::Path::new("/dev/zero")).unwrap_err();
+        assert!(matches!(&error, CoverageError::Io { file, .. } if file == "/dev/zero"));
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert!(source.is_some_and(|s| s.contains("larger than")), "{error}");
+    }
     use crate::{FileCoverage, LineHits};
 
     fn coverage() -> Coverage {

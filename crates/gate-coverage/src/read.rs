@@ -146,6 +146,14 @@ pub fn load_report(path: &Path, options: &ReadOptions) -> Result<Coverage, Cover
     read_report(file, &name, options)
 }
 
+/// Settings and baseline files bigger than this are refused: no real one comes near it.
+const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole settings or baseline file, capping the bytes read (a FIFO reports size 0).
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    gate_core::read_to_string_capped(path, MAX_TEXT_BYTES)
+}
+
 /// Reads several reports and merges them (a file in two reports keeps the most hits per line).
 pub fn load_reports<P: AsRef<Path>>(
     paths: &[P],
