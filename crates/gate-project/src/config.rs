@@ -171,7 +171,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 /// Reads and parses a configuration file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+    let text = crate::io::read_text(path).map_err(|error| ConfigError {
         path: shown.clone(),
         position: None,
         message: format!("cannot read the configuration: {error}"),
@@ -484,6 +484,16 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `/dev/zero` reports size 0 and never ends: the read stops at the cap instead.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_configuration_is_refused_at_the_size_limit() {
+        let error = load(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(error.path, "/dev/zero");
+        let limit = crate::io::MAX_FILE_BYTES.to_string();
+        assert!(error.message.contains(&limit), "{error}");
+    }
 
     fn parse_ok(text: &str) -> (Vec<Waiver>, Vec<Section>) {
         let parsed = parse(text, "gate.toml", "gate.toml", Path::new(".")).unwrap();

@@ -8,6 +8,16 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// Files the project layer reads whole (gate.toml, a diff, a ruleset) bigger than this are
+/// refused: none comes near it, and it bounds memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole text file, capping the bytes read rather than trusting the reported size: a
+/// device or FIFO (`--diff <(git diff)`, `/dev/zero`) reports 0.
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    gate_core::read_to_string_capped(path, MAX_FILE_BYTES)
+}
+
 /// What a finished process gave back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommandOutput {

@@ -142,7 +142,7 @@ fn added_lines(
 ) -> Result<AddedLines, GateError> {
     match source {
         DiffSource::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|error| {
+            let text = crate::io::read_text(path).map_err(|error| {
                 GateError::new(format!("cannot read the diff {}: {error}", path.display()))
                     .with_location(file_location(path, root))
             })?;

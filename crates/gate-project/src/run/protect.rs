@@ -71,7 +71,7 @@ pub fn run(protect: &Protect, config: &Config, current: &Path) -> GateReport {
         .unwrap_or(current)
         .display()
         .to_string();
-    let text = match std::fs::read_to_string(current) {
+    let text = match crate::io::read_text(current) {
         Ok(text) => text,
         Err(error) => {
             return GateReport::errored(
