@@ -64,7 +64,7 @@ pub fn run(command: &CiCommand) -> anyhow::Result<u8> {
 }
 
 fn check(path: &Path, expected: &str, regenerate: &str) -> anyhow::Result<u8> {
-    let current = match std::fs::read_to_string(path) {
+    let current = match crate::read_text(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             eprintln!(

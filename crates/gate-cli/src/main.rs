@@ -41,6 +41,16 @@ const EXIT_FAIL: u8 = 1;
 /// Exit code: usage, configuration or input error, or a gate could not run.
 const EXIT_ERROR: u8 = 2;
 
+/// Files the command line reads whole (a commit message, a changelog, a file to bump, a CI file)
+/// bigger than this are refused: none comes near it, and it bounds memory.
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole text file, capping the bytes read rather than trusting the reported size: a
+/// device or FIFO (`--message-file /dev/zero`) reports 0.
+fn read_text(path: &std::path::Path) -> std::io::Result<String> {
+    gate_core::read_to_string_capped(path, MAX_FILE_BYTES)
+}
+
 /// Parses the process's arguments, runs the command, and returns its exit code.
 fn main() -> ExitCode {
     let cli = Cli::parse();

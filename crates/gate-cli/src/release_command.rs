@@ -368,7 +368,7 @@ fn changelog(args: &ChangelogArgs, environment: &Environment) -> anyhow::Result<
         .file
         .clone()
         .unwrap_or_else(|| planning.settings.changelog.clone());
-    let existing = match std::fs::read_to_string(&file) {
+    let existing = match crate::read_text(&file) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", file.display())),
@@ -483,7 +483,7 @@ fn lint(args: &LintArgs, environment: &Environment) -> anyhow::Result<u8> {
             "gate.toml".to_owned(),
         )
     } else if let Some(path) = &args.message_file {
-        let message = std::fs::read_to_string(path)
+        let message = crate::read_text(path)
             .with_context(|| format!("cannot read the message file {}", path.display()))?;
         // A `commit-msg` hook's file still holds git's `#` help lines.
         lint_config.comment_char = Some('#');
@@ -541,8 +541,8 @@ fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> 
     // Edit everything in memory first so that one bad file leaves every file untouched.
     let mut edited = Vec::new();
     for (file, kind) in args.files.iter().zip(kinds) {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+        let text =
+            crate::read_text(file).with_context(|| format!("cannot read {}", file.display()))?;
         let new = bump::bump(kind, &text, &version, &args.image)
             .map_err(|error| anyhow!("{}: {}", file.display(), error_chain(&error)))?;
         edited.push((file, text, new));

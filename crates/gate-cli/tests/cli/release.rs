@@ -568,6 +568,20 @@ fn lint_a_message_file_skips_comment_lines() {
     assert_eq!(code(&output), 2);
 }
 
+/// `/dev/zero` reports size 0 and never ends: the read stops at the cap, an input error.
+#[cfg(unix)]
+#[test]
+fn an_endless_message_file_is_refused_at_the_size_limit() {
+    let repo = Repo::new();
+    let output = repo.gate(&["release", "lint", "--message-file", "/dev/zero"]);
+    assert_eq!(code(&output), 2);
+    let error = stderr(&output);
+    assert!(
+        error.contains("/dev/zero") && error.contains(&(256 * 1024 * 1024).to_string()),
+        "{error}"
+    );
+}
+
 #[test]
 fn lint_a_message_with_configured_rules() {
     let repo = Repo::new();
