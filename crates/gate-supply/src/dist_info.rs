@@ -116,7 +116,9 @@ pub fn read_site_packages(dir: &Path) -> Result<Vec<Dependency>, ReadError> {
         .map(|info| {
             let metadata = info.join("METADATA");
             let mut dependency = parse_dist_info(&read_text(&metadata)?, &metadata)?;
-            let direct_url = std::fs::read_to_string(info.join("direct_url.json"));
+            // Capped like METADATA: a `direct_url.json` that is a device must not grow memory.
+            // Unreadable, the package keeps the registry origin and is audited, never skipped.
+            let direct_url = read_text(&info.join("direct_url.json"));
             if direct_url.is_ok_and(|text| text.contains("\"dir_info\"")) {
                 dependency.origin = Origin::Local;
             }
@@ -144,6 +146,21 @@ pub(crate) fn dist_info_dirs(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `direct_url.json` that never ends (a link to `/dev/zero`) stops at the size cap; the
+    /// package is still read, with the registry origin, so it is audited.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_direct_url_is_capped_and_the_package_kept() {
+        let site = tempfile::tempdir().unwrap();
+        let info = site.path().join("urllib3-2.0.6.dist-info");
+        std::fs::create_dir(&info).unwrap();
+        std::fs::write(info.join("METADATA"), "Name: urllib3\nVersion: 2.0.6\n").unwrap();
+        std::os::unix::fs::symlink("/dev/zero", info.join("direct_url.json")).unwrap();
+        let dependencies = read_site_packages(site.path()).unwrap();
+        assert_eq!(dependencies.len(), 1);
+        assert_ne!(dependencies[0].origin, Origin::Local);
+    }
 
     #[test]
     fn reads_name_and_version_lines() {
