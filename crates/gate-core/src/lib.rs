@@ -36,6 +36,9 @@ mod verdict;
 mod waiver;
 mod write;
 
+#[cfg(test)]
+mod test_files;
+
 pub use date::{Date, DateError};
 pub use finding::Finding;
 pub use location::Location;

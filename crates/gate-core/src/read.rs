@@ -44,17 +44,11 @@ pub fn read_to_string_capped(path: &Path, limit: u64) -> std::io::Result<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let directory =
-            std::env::temp_dir().join(format!("gate-read-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&directory).unwrap();
-        directory
-    }
+    use crate::test_files::scratch;
 
     #[test]
     fn a_file_exactly_at_the_limit_is_read_and_one_byte_more_is_refused() {
-        let directory = scratch("limit");
+        let directory = scratch("read-limit");
         let path = directory.join("file.txt");
         std::fs::write(&path, "12345").unwrap();
         assert_eq!(read_to_string_capped(&path, 5).unwrap(), "12345");
@@ -66,7 +60,7 @@ mod tests {
 
     #[test]
     fn non_utf8_is_invalid_data() {
-        let directory = scratch("utf8");
+        let directory = scratch("read-utf8");
         let path = directory.join("file.bin");
         std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
         let error = read_to_string_capped(&path, 100).unwrap_err();
@@ -86,13 +80,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_fifo_is_bounded_by_what_it_delivers() {
-        let directory = scratch("fifo");
-        let fifo = directory.join("pipe");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(made.success());
+        let directory = scratch("read-fifo");
+        let fifo = crate::test_files::fifo(&directory);
         let writer = {
             let fifo = fifo.clone();
             // The reader stops after limit + 1 bytes, so the writer may see a broken pipe.

@@ -103,20 +103,16 @@ fn read_only(permissions: &std::fs::Permissions) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_files::{is_symlink, names, scratch};
 
     #[test]
     fn replaces_a_file_whole_and_leaves_no_temporary() {
-        let directory = std::env::temp_dir().join(format!("gate-write-{}", std::process::id()));
-        std::fs::create_dir_all(&directory).unwrap();
+        let directory = scratch("write-whole");
         let path = directory.join("report.json");
         std::fs::write(&path, "old, longer contents").unwrap();
         write_atomically(&path, b"new").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
-        let names: Vec<_> = std::fs::read_dir(&directory)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["report.json"]);
+        assert_eq!(names(&directory), ["report.json"]);
         std::fs::remove_dir_all(&directory).unwrap();
     }
 
@@ -125,14 +121,8 @@ mod tests {
     #[test]
     fn writes_special_files_in_place() {
         use std::os::unix::fs::FileTypeExt as _;
-        let directory = std::env::temp_dir().join(format!("gate-fifo-{}", std::process::id()));
-        std::fs::create_dir_all(&directory).unwrap();
-        let fifo = directory.join("pipe");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(made.success());
+        let directory = scratch("write-fifo");
+        let fifo = crate::test_files::fifo(&directory);
         let reader = {
             let fifo = fifo.clone();
             std::thread::spawn(move || std::fs::read(fifo).unwrap())
@@ -144,20 +134,11 @@ mod tests {
         std::fs::remove_dir_all(&directory).unwrap();
     }
 
-    /// A fresh directory for one test: the tests of this module run in parallel in one process.
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let directory =
-            std::env::temp_dir().join(format!("gate-write-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&directory);
-        std::fs::create_dir_all(&directory).unwrap();
-        directory
-    }
-
     /// `pyproject.toml -> shared/pyproject.toml`: the link stays, the file it names changes.
     #[cfg(unix)]
     #[test]
     fn writes_through_a_symlink_to_its_target() {
-        let directory = scratch("symlink");
+        let directory = scratch("write-symlink");
         std::fs::create_dir(directory.join("shared")).unwrap();
         let target = directory.join("shared/pyproject.toml");
         std::fs::write(&target, "old").unwrap();
@@ -166,20 +147,10 @@ mod tests {
         let link = directory.join("pyproject.toml");
         std::os::unix::fs::symlink("middle", &link).unwrap();
         write_atomically(&link, b"new").unwrap();
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(is_symlink(&link));
         assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("middle"));
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
-        let mut names: Vec<_> = std::fs::read_dir(directory.join("shared"))
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["pyproject.toml"]);
+        assert_eq!(names(&directory.join("shared")), ["pyproject.toml"]);
         std::fs::remove_dir_all(&directory).unwrap();
     }
 
@@ -187,17 +158,12 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn writes_through_a_dangling_symlink() {
-        let directory = scratch("dangling");
+        let directory = scratch("write-dangling");
         let link = directory.join("report.json");
         std::os::unix::fs::symlink("reports/latest.json", &link).unwrap();
         std::fs::create_dir(directory.join("reports")).unwrap();
         write_atomically(&link, b"{}").unwrap();
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(is_symlink(&link));
         assert_eq!(
             std::fs::read(directory.join("reports/latest.json")).unwrap(),
             b"{}"
@@ -208,17 +174,12 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_symlink_loop_is_an_error() {
-        let directory = scratch("loop");
+        let directory = scratch("write-loop");
         let (a, b) = (directory.join("a"), directory.join("b"));
         std::os::unix::fs::symlink("b", &a).unwrap();
         std::os::unix::fs::symlink("a", &b).unwrap();
         assert!(write_atomically(&a, b"x").is_err());
-        assert!(
-            std::fs::symlink_metadata(&a)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(is_symlink(&a));
         std::fs::remove_dir_all(&directory).unwrap();
     }
 
@@ -226,7 +187,7 @@ mod tests {
     #[test]
     fn keeps_the_mode_of_the_file_it_replaces() {
         use std::os::unix::fs::PermissionsExt as _;
-        let directory = scratch("mode");
+        let directory = scratch("write-mode");
         let script = directory.join("release.sh");
         std::fs::write(&script, "#!/bin/sh\n").unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -242,7 +203,7 @@ mod tests {
     #[test]
     fn refuses_a_read_only_file_and_leaves_it_as_it_was() {
         use std::os::unix::fs::PermissionsExt as _;
-        let directory = scratch("readonly");
+        let directory = scratch("write-readonly");
         let locked = directory.join("CHANGELOG.md");
         std::fs::write(&locked, "old").unwrap();
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
@@ -252,11 +213,7 @@ mod tests {
         assert_eq!(std::fs::read(&locked).unwrap(), b"old");
         let mode = std::fs::metadata(&locked).unwrap().permissions().mode();
         assert_eq!(mode & 0o7777, 0o444);
-        let names: Vec<_> = std::fs::read_dir(&directory)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["CHANGELOG.md"]);
+        assert_eq!(names(&directory), ["CHANGELOG.md"]);
         std::fs::remove_dir_all(&directory).unwrap();
     }
 }
