@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, anyhow, bail};
 use gate_core::{Report, apply_waivers};
 use gate_project::git::Git;
-use gate_project::{Config, GATES, Gate};
+use gate_project::{Config, Gate};
 
 use crate::environment::Environment;
 use crate::output;
@@ -89,7 +89,7 @@ fn select(config: &Config, only: &[String], skip: &[String]) -> anyhow::Result<V
             .iter()
             .map(|name| {
                 Gate::from_name(name)
-                    .ok_or_else(|| anyhow!("unknown gate `{name}`: gates are {}", GATES.join(", ")))
+                    .ok_or_else(|| anyhow!("unknown gate `{name}`: gates are {}", Gate::names()))
             })
             .collect()
     };

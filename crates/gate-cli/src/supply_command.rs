@@ -13,8 +13,9 @@ use gate_supply::{Ignore, ignores_to_waivers};
 use crate::environment::Environment;
 use crate::output;
 use crate::output::OutputArgs;
+use gate_project::Gate;
 use gate_project::paths::display;
-use gate_project::run::supply::{GATE, audit_report, read_dependencies};
+use gate_project::run::supply::{audit_report, read_dependencies};
 use gate_project::settings::supply::{Advisories, DEFAULT_MAX_DB_AGE_DAYS};
 use gate_supply::download_cache::format_rfc3339;
 use gate_supply::sbom::{SbomOptions, cyclonedx_json};
@@ -260,7 +261,7 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
     let gate = match gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
     {
         Ok(records) => check_licenses(&records, &policy),
-        Err(error) => GateReport::errored(GATE, error),
+        Err(error) => GateReport::errored(Gate::Supply.name(), error),
     };
     let report = Report::new(vec![gate]);
     let fallback = display(&args.paths[0], root);
@@ -290,7 +291,7 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
         advisories.audit.unpinned = level.into();
     }
     let gate = audit_report(&advisories, Path::new("."), &environment.io())
-        .unwrap_or_else(|error| GateReport::errored(GATE, error));
+        .unwrap_or_else(|error| GateReport::errored(Gate::Supply.name(), error));
     // A command-line ignore lasts for this run: it expires today, and says where it came from.
     let ignores: Vec<Ignore> = args
         .ignore

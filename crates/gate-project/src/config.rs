@@ -24,9 +24,6 @@ use crate::settings::supply;
 /// The file name `gate check` looks for in the current directory and its parents.
 pub const FILE_NAME: &str = "gate.toml";
 
-/// The gates gate knows about, in the order they run and report.
-pub const GATES: [&str; 5] = ["policy", "coverage", "supply", "release", "protect"];
-
 /// One of the gates, as `gate check` runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Gate {
@@ -66,6 +63,11 @@ impl Gate {
     /// The gate of a name, if it is one.
     pub fn from_name(name: &str) -> Option<Gate> {
         Gate::ALL.into_iter().find(|gate| gate.name() == name)
+    }
+
+    /// Every gate's name, comma-separated, for messages (`policy, coverage, …`).
+    pub fn names() -> String {
+        Gate::ALL.map(Gate::name).join(", ")
     }
 }
 
@@ -413,10 +415,10 @@ fn waiver(
         .gate
         .as_ref()
         .map_or_else(|| raw.rule.span(), Spanned::span);
-    if !GATES.contains(&gate.as_str()) {
+    if Gate::from_name(&gate).is_none() {
         return Err(error_at(
             Some(gate_span),
-            format!("waiver gate `{gate}` is not one of: {}", GATES.join(", ")),
+            format!("waiver gate `{gate}` is not one of: {}", Gate::names()),
         ));
     }
     // waiver/* rules are raised on every gate, so they may be waived on any gate.

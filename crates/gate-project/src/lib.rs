@@ -33,7 +33,7 @@ pub mod settings;
 #[cfg(feature = "ci")]
 pub mod ci;
 
-pub use config::{Config, ConfigError, FILE_NAME, GATES, Gate, Section, find, load, parse};
+pub use config::{Config, ConfigError, FILE_NAME, Gate, Section, find, load, parse};
 pub use io::{CommandOutput, ProjectIo, SystemIo};
 pub use run::{run_gate, run_gates};
 

@@ -9,19 +9,17 @@ use gate_policy::{
     load_policies, parse_as, parse_file,
 };
 
+use crate::Gate;
 use crate::io::ProjectIo;
 use crate::paths::display;
 use crate::settings::policy::Policy;
-
-/// The gate's name in reports.
-pub const GATE: &str = "policy";
 
 /// Runs the policy gate for `gate check`: a policy or input that cannot be read or parsed makes
 /// the gate error; with `fail-on-warn`, warnings become failures.
 pub fn run(policy: &Policy, root: &Path, io: &dyn ProjectIo) -> GateReport {
     match evaluate(policy, root, io) {
         Ok(results) => report(&results, policy.fail_on_warn),
-        Err(message) => GateReport::errored(GATE, located(message)),
+        Err(message) => GateReport::errored(Gate::Policy.name(), located(message)),
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use gate_core::{Date, Finding, GateError, GateReport};
 use gate_release::{Branch, Config, LintConfig, NotesOptions, Plan, ReleaseError, lint_commits};
 
+use crate::Gate;
 use crate::git::Git;
 use crate::history::{self, ReleaseHistory};
 use crate::io::ProjectIo;
@@ -111,7 +112,7 @@ fn lint(
 pub fn run(settings: &Release, root: &Path, io: &dyn ProjectIo) -> GateReport {
     match check(settings, Git::new(io, root)) {
         Ok(report) => report,
-        Err(message) => GateReport::errored("release", GateError::new(message)),
+        Err(message) => GateReport::errored(Gate::Release.name(), GateError::new(message)),
     }
 }
 

@@ -7,16 +7,14 @@ use gate_core::{GateError, GateReport, Location, error_chain};
 use gate_supply::download_cache::open_advisory_data;
 use gate_supply::{DatabaseAge, Dependency, audit, find_lockfiles, read_lockfile};
 
+use crate::Gate;
 use crate::io::ProjectIo;
 use crate::paths::display;
 use crate::settings::supply::{Advisories, Supply};
 
-/// The gate's name in reports.
-pub const GATE: &str = "supply";
-
 /// The supply gate: the advisory audit and the license check, whichever are configured.
 pub fn run_supply(supply: &Supply, root: &Path, io: &dyn ProjectIo) -> GateReport {
-    let mut report = GateReport::new(GATE);
+    let mut report = GateReport::new(Gate::Supply.name());
     if let Some(advisories) = &supply.advisories {
         report.absorb(run(advisories, root, io));
     }
@@ -28,7 +26,8 @@ pub fn run_supply(supply: &Supply, root: &Path, io: &dyn ProjectIo) -> GateRepor
 
 /// Runs the advisory audit for `gate check`: anything that cannot be read makes the gate error.
 pub fn run(advisories: &Advisories, root: &Path, io: &dyn ProjectIo) -> GateReport {
-    audit_report(advisories, root, io).unwrap_or_else(|error| GateReport::errored(GATE, error))
+    audit_report(advisories, root, io)
+        .unwrap_or_else(|error| GateReport::errored(Gate::Supply.name(), error))
 }
 
 /// Reads the lockfiles and the advisory data (the configured `db`, else the download cache

@@ -124,12 +124,12 @@ pub(crate) fn ci(raw: RawCi) -> Result<Ci, Problem> {
         settings.runs_on = runs_on;
     }
     for (gate, commands) in raw.setup {
-        if !crate::GATES.contains(&gate.as_str()) {
+        if crate::Gate::from_name(&gate).is_none() {
             return Err((
                 Some(commands.span()),
                 format!(
                     "setup for `{gate}`: not a gate (the gates are {})",
-                    crate::GATES.join(", ")
+                    crate::Gate::names()
                 ),
             ));
         }
