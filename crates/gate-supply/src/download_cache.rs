@@ -149,26 +149,25 @@ pub fn zip_name(ecosystem: &str) -> String {
 
 /// A date and time in UTC for people: `2026-11-28 11:30 UTC`.
 pub fn format_time(seconds: u64) -> String {
-    let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX);
-    let date = Date::from_days_since_unix_epoch(days);
-    let of_day = seconds % 86_400;
-    format!(
-        "{date} {:02}:{:02} UTC",
-        of_day / 3600,
-        (of_day % 3600) / 60
-    )
+    let (date, hours, minutes, _) = utc(seconds);
+    format!("{date} {hours:02}:{minutes:02} UTC")
 }
 
 /// RFC 3339 in UTC, for machine formats: `2026-11-28T11:30:00Z`.
 pub fn format_rfc3339(seconds: u64) -> String {
+    let (date, hours, minutes, seconds) = utc(seconds);
+    format!("{date}T{hours:02}:{minutes:02}:{seconds:02}Z")
+}
+
+/// The UTC date, hours, minutes and seconds of a time in seconds since the Unix epoch.
+fn utc(seconds: u64) -> (Date, u64, u64, u64) {
     let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX);
-    let date = Date::from_days_since_unix_epoch(days);
     let of_day = seconds % 86_400;
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
+    (
+        Date::from_days_since_unix_epoch(days),
         of_day / 3600,
         (of_day % 3600) / 60,
-        of_day % 60
+        of_day % 60,
     )
 }
 
