@@ -11,10 +11,40 @@ use crate::db_error::DbError;
 use crate::osv::{Advisory, Affected, RecordFormat, parse_osv};
 use crate::rustsec::parse_rustsec;
 
-/// No advisory record comes near this; it bounds memory for archive entries and files.
+/// No advisory record comes near this; it bounds memory for files read from a directory.
 const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
-/// The whole uncompressed content of one archive (OSV's PyPI `all.zip` is far below it).
-const MAX_ARCHIVE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// What one `.zip` archive may expand to. The archive comes from a download, so a zip bomb (a
+/// few megabytes that inflate to gigabytes) must be refused after a small, bounded read.
+#[derive(Debug, Clone, Copy)]
+struct ZipLimits {
+    /// Uncompressed bytes of one entry. The largest real record measured is 17 KB (PyPA YAML;
+    /// RustSec OSV JSON: 11 KB), so 1 MiB is 60 times that and still cheap to hold.
+    record: u64,
+    /// Uncompressed bytes of all record entries together. The real PyPA + RustSec records are
+    /// 7.6 MB; OSV's PyPI export, the largest archive gate downloads, is tens of megabytes
+    /// compressed and so some hundred megabytes of JSON: 512 MiB leaves room for it to grow
+    /// several times, and stays a quarter of what the previous 2 GiB limit let a bomb hold.
+    total: u64,
+    /// Uncompressed size over compressed size of one entry. Real records deflate 1.4 to 5.2
+    /// times (median 2.3); a deflate bomb reaches 1,000. 100 leaves room for records made of
+    /// long repetitive version lists.
+    ratio: u64,
+    /// Entries up to this size skip the ratio check: a tiny record of repeated text can
+    /// compress far better than 100 times and still costs nothing to read.
+    ratio_exempt: u64,
+}
+
+const ZIP_LIMITS: ZipLimits = ZipLimits {
+    record: 1024 * 1024,
+    total: 512 * 1024 * 1024,
+    ratio: 100,
+    ratio_exempt: 64 * 1024,
+};
+
+/// Archive entries are parsed in batches of about this many uncompressed bytes: enough records
+/// to keep every core busy, while the raw bytes held at once stay small.
+const BATCH_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Advisories indexed by (ecosystem, normalised package name).
 #[derive(Debug, Default)]
@@ -74,11 +104,24 @@ impl Database {
 
     /// Adds the advisories of one directory or `.zip` archive (see [`Database::load`]).
     pub fn load_path(&mut self, path: &Path) -> Result<usize, DbError> {
-        let files = raw_files(path)?;
-        let parsed = parse_all(&files)?;
         let before = self.advisories.len();
-        for advisory in parsed {
-            self.insert(advisory);
+        if is_zip(path) {
+            // Parsed batch by batch, so the raw bytes held stay bounded whatever the archive.
+            let records = read_zip(path, ZIP_LIMITS, |batch| {
+                for advisory in parse_all(&batch)? {
+                    self.insert(advisory);
+                }
+                Ok(())
+            })?;
+            if records == 0 {
+                return Err(DbError::Empty {
+                    path: path.to_owned(),
+                });
+            }
+        } else {
+            for advisory in parse_all(&raw_files(path)?)? {
+                self.insert(advisory);
+            }
         }
         Ok(self.advisories.len() - before)
     }
@@ -201,11 +244,13 @@ fn raw_files(path: &Path) -> Result<Vec<RawFile>, DbError> {
         });
     } else if path.is_dir() {
         read_dir_files(path)?
-    } else if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-    {
-        read_zip_files(path)?
+    } else if is_zip(path) {
+        let mut files = Vec::new();
+        read_zip(path, ZIP_LIMITS, |batch| {
+            files.extend(batch);
+            Ok(())
+        })?;
+        files
     } else {
         let kind = kind_of(path).ok_or_else(|| DbError::Empty {
             path: path.to_owned(),
@@ -309,8 +354,22 @@ fn read_dir_files(dir: &Path) -> Result<Vec<RawFile>, DbError> {
         .collect()
 }
 
-/// Reads the records of an OSV archive into memory (nothing is extracted to disk).
-fn read_zip_files(path: &Path) -> Result<Vec<RawFile>, DbError> {
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// Reads the records of an OSV archive (nothing is extracted to disk) and hands them to `batch`
+/// a few megabytes at a time; returns how many records there were.
+///
+/// Every entry is read through a bound, whatever its header claims: the smaller of
+/// `limits.record` and, past `limits.ratio_exempt`, `limits.ratio` times its compressed size.
+/// The sum is bounded by `limits.total`. A refusal names the archive and the entry.
+fn read_zip(
+    path: &Path,
+    limits: ZipLimits,
+    mut batch: impl FnMut(Vec<RawFile>) -> Result<(), DbError>,
+) -> Result<usize, DbError> {
     let zip_error = |source| DbError::Zip {
         path: path.to_owned(),
         source,
@@ -320,51 +379,78 @@ fn read_zip_files(path: &Path) -> Result<Vec<RawFile>, DbError> {
         source,
     })?;
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(zip_error)?;
-    let mut files = Vec::new();
+    let mut pending = Vec::new();
+    let mut pending_bytes = 0u64;
+    let mut records = 0;
     let mut total = 0u64;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(zip_error)?;
         if !entry.is_file() {
             continue;
         }
-        let name = PathBuf::from(entry.name().map_err(zip_error)?.into_owned());
-        let Some(kind) = kind_of(&name) else {
+        let name = entry.name().map_err(zip_error)?.into_owned();
+        let Some(kind) = kind_of(Path::new(&name)) else {
             continue;
         };
-        let shown = PathBuf::from(format!("{}!{}", path.display(), name.display()));
-        let too_large = |limit| DbError::TooLarge {
-            path: shown.clone(),
-            limit,
+        let shown = PathBuf::from(format!("{}!{name}", path.display()));
+        let ratio_bound = entry
+            .compressed_size()
+            .saturating_mul(limits.ratio)
+            .max(limits.ratio_exempt);
+        let bound = limits.record.min(ratio_bound);
+        let refuse = |size: u64| {
+            if size > limits.record {
+                DbError::TooLarge {
+                    path: shown.clone(),
+                    limit: limits.record,
+                }
+            } else {
+                DbError::Compression {
+                    path: shown.clone(),
+                    limit: limits.ratio,
+                }
+            }
         };
         // The declared size can lie; the read itself is bounded too.
-        if entry.size() > MAX_RECORD_BYTES {
-            return Err(too_large(MAX_RECORD_BYTES));
+        if entry.size() > bound {
+            return Err(refuse(entry.size()));
         }
         let mut bytes = Vec::new();
         (&mut entry)
-            .take(MAX_RECORD_BYTES + 1)
+            .take(bound + 1)
             .read_to_end(&mut bytes)
             .map_err(|source| DbError::Io {
                 path: shown.clone(),
                 source,
             })?;
-        if bytes.len() as u64 > MAX_RECORD_BYTES {
-            return Err(too_large(MAX_RECORD_BYTES));
+        let size = bytes.len() as u64;
+        if size > bound {
+            return Err(refuse(size));
         }
-        total += bytes.len() as u64;
-        if total > MAX_ARCHIVE_BYTES {
-            return Err(DbError::TooLarge {
+        total += size;
+        if total > limits.total {
+            return Err(DbError::ArchiveTooLarge {
                 path: path.to_owned(),
-                limit: MAX_ARCHIVE_BYTES,
+                entry: name,
+                limit: limits.total,
             });
         }
-        files.push(RawFile {
+        records += 1;
+        pending_bytes += size;
+        pending.push(RawFile {
             path: shown,
             bytes,
             kind,
         });
+        if pending_bytes >= BATCH_BYTES {
+            batch(std::mem::take(&mut pending))?;
+            pending_bytes = 0;
+        }
     }
-    Ok(files)
+    if !pending.is_empty() {
+        batch(pending)?;
+    }
+    Ok(records)
 }
 
 /// Reads every record file under `dir` without parsing: the baseline the benchmark compares
@@ -394,6 +480,58 @@ mod tests {
         ));
         assert!(kind_of(Path::new("README.md")).is_none());
         assert!(kind_of(Path::new("support.toml")).is_none());
+    }
+
+    /// A zip of `(name, bytes)` entries, deflated, in a fresh temporary directory.
+    fn zip_of(entries: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("all.zip");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for (name, bytes) in entries {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn the_sum_of_an_archive_is_bounded_and_the_refusal_names_the_entry() {
+        let record = [b' '; 1000];
+        let (_dir, path) = zip_of(&[
+            ("a.json", &record),
+            ("b.json", &record),
+            ("c.json", &record),
+        ]);
+        let limits = ZipLimits {
+            total: 2500,
+            ..ZIP_LIMITS
+        };
+        let mut seen = 0;
+        let error = read_zip(&path, limits, |batch| {
+            seen += batch.len();
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: expands to more than 2500 bytes (reached at entry c.json)",
+                path.display()
+            )
+        );
+        assert_eq!(
+            seen, 0,
+            "nothing is parsed from an archive refused before a batch"
+        );
+        let count = read_zip(&path, ZIP_LIMITS, |batch| {
+            seen += batch.len();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((count, seen), (3, 3));
     }
 
     #[test]

@@ -93,6 +93,24 @@ pub enum DbError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// An archive entry that inflates far more than advisory records do: a zip bomb.
+    #[error("{}: expands more than {limit} times its compressed size (a zip bomb?)", path.display())]
+    Compression {
+        /// `archive.zip!entry`.
+        path: PathBuf,
+        /// The largest ratio accepted.
+        limit: u64,
+    },
+    /// An archive whose records together expand past the loader's bound.
+    #[error("{}: expands to more than {limit} bytes (reached at entry {entry})", path.display())]
+    ArchiveTooLarge {
+        /// The archive.
+        path: PathBuf,
+        /// The entry at which the sum passed the bound.
+        entry: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// A symbolic link in the database directory that leads outside it. Followed, it would let
     /// any file on the machine pose as an advisory; skipped, it would hide the records it names.
     #[error("{}: symbolic link leads outside the advisory database (to {})", path.display(), target.display())]

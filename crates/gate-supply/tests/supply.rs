@@ -736,6 +736,74 @@ fn zip_archives_load_like_directories() {
     ));
 }
 
+/// A zip of `(name, bytes, deflated)` entries, written at test time.
+fn zip_of(path: &Path, entries: &[(&str, &[u8], bool)]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for &(name, bytes, deflated) in entries {
+        let method = if deflated {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .large_file(bytes.len() > u32::MAX as usize);
+        zip.start_file(name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn zip_bombs_are_refused_after_a_bounded_read_naming_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = br#"{"id": "X-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}}]}"#;
+    // 512 KiB of spaces deflates about 1,000 times: under the record bound, over the ratio.
+    let bomb = vec![b' '; 512 * 1024];
+    // 2 MiB stored as is (ratio 1): over the record bound.
+    let big = vec![b' '; 2 * 1024 * 1024];
+    // A tiny, very compressible record is fine: valid JSON padded with 40 KB of spaces.
+    let mut padded = good.to_vec();
+    padded.extend(std::iter::repeat_n(b' ', 40_000));
+    let cases: [(&str, &[u8], bool, &str); 3] = [
+        (
+            "bomb.zip",
+            &bomb,
+            true,
+            "times its compressed size (a zip bomb?)",
+        ),
+        ("big.zip", &big, false, "larger than 1048576 bytes"),
+        ("padded.zip", &padded, true, ""),
+    ];
+    for (archive, bytes, deflated, expected) in cases {
+        let path = dir.path().join(archive);
+        zip_of(
+            &path,
+            &[("X-0.json", good, true), ("X-1.json", bytes, deflated)],
+        );
+        let result = Database::load(&[&path]);
+        if expected.is_empty() {
+            assert_eq!(result.unwrap().len(), 1, "{archive}");
+            continue;
+        }
+        let error = result.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                DbError::Compression { .. } | DbError::TooLarge { .. }
+            ),
+            "{archive}: {error:?}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!("{}!X-1.json: ", path.display())),
+            "{message}"
+        );
+        assert!(message.ends_with(expected), "{message}");
+    }
+}
+
 #[test]
 fn records_sharing_aliases_merge_under_the_preferred_id_and_ignores_follow_aliases() {
     let pysec = br#"{"id": "PYSEC-2099-1", "aliases": ["GHSA-aaaa-bbbb-cccc", "CVE-2099-1"],

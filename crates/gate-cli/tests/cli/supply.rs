@@ -822,6 +822,48 @@ fn a_failed_download_leaves_the_cached_database_in_place() {
     );
 }
 
+#[test]
+fn db_update_refuses_a_zip_bomb_and_keeps_the_cached_database() {
+    let workspace = Workspace::new();
+    let server = Server::start();
+    let pypi = osv_zip(&["PYSEC-2099-1"]);
+    server.serve("/PyPI/all.zip", pypi.clone());
+    let url = server.url();
+    let update = [
+        "supply",
+        "db",
+        "update",
+        "--url",
+        &url,
+        "--ecosystem",
+        "PyPI",
+    ];
+    assert_eq!(code(&workspace.run(&update)), 0);
+    let dir = cache_dir(&workspace);
+    let record = std::fs::read_to_string(dir.join("fetched.json")).unwrap();
+
+    // 8 MiB of spaces deflates to about 8 KB: small to serve, refused after a bounded read.
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    writer.start_file("PYSEC-BOMB.json", options).unwrap();
+    writer.write_all(&vec![b' '; 8 * 1024 * 1024]).unwrap();
+    server.serve("/PyPI/all.zip", writer.finish().unwrap().into_inner());
+    let output = workspace.run(&update);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("download.zip!PYSEC-BOMB.json: larger than 1048576 bytes"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read(dir.join("PyPI.zip")).unwrap(), pypi);
+    assert_eq!(listing(&dir), ["PyPI.zip", "fetched.json"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("fetched.json")).unwrap(),
+        record
+    );
+}
+
 /// A server that accepts and then goes quiet: before the response for `/PyPI/all.zip`, and in
 /// the middle of the body for `/crates.io/all.zip`. Each connection is kept open, never closed.
 fn stalled_server() -> u16 {
