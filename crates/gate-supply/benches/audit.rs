@@ -141,6 +141,22 @@ fn main() {
         times.sort();
         parts.push((label, times[2]));
     }
+    let archive = zip_of_records(&[&pypa, &data().join("rustsec-osv/crates")]);
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            Database::load(&[&archive]).unwrap();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let _ = std::fs::remove_file(&archive);
+    println!();
+    println!(
+        "PyPA + RustSec OSV records in one deflated .zip (median of 5): load {}",
+        ms(times[2])
+    );
+
     println!();
     println!("load by source (median of 5): read only / load");
     for (label, (load, read)) in parts {
@@ -173,6 +189,35 @@ fn main() {
         ),
         None => println!("  cargo audit: not installed or not runnable; install it to compare"),
     }
+}
+
+/// A deflated `.zip` of every record file under `dirs`, as OSV's `all.zip` is; its path.
+fn zip_of_records(dirs: &[&Path]) -> PathBuf {
+    use std::io::Write as _;
+    let path = std::env::temp_dir().join(format!("gate-bench-{}.zip", std::process::id()));
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut pending: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+    let mut files = Vec::new();
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "json" || e == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    for (i, file) in files.iter().enumerate() {
+        let name = file.file_name().unwrap().to_string_lossy();
+        zip.start_file(format!("{i}-{name}"), options).unwrap();
+        zip.write_all(&std::fs::read(file).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
 }
 
 /// The same load through the content-keyed cache: the first call builds it.
