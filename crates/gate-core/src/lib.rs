@@ -48,7 +48,7 @@ pub use rule::Rule;
 pub use rules::RULES;
 pub use verdict::{Outcome, Severity, Verdict};
 pub use waiver::{Target, TargetError, Waived, Waiver, apply_waivers};
-pub use write::write_atomically;
+pub use write::{remove_stale_temporaries, write_atomically};
 
 /// The README's example, compiled as a doctest so it cannot drift.
 #[cfg(doctest)]

@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 /// How many symbolic links a path may pass through, as Linux allows (`MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
 
+/// Where `/proc` cannot say whether a process runs, a leftover temporary file this old is
+/// stale: no write of gate's (a report, a changelog, a 1 GiB download at a slow 300 kB/s) takes
+/// an hour, and a younger one may belong to a writer that is still running.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
 /// Writes `contents` to a temporary file beside `path`, then renames it over `path`.
 ///
 /// A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
@@ -43,6 +48,11 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
             "not a file path",
         ));
     };
+    // A write killed with SIGKILL leaves its temporary behind; the next write of the same file
+    // removes it (best effort: a leftover that cannot be removed does not stop this write).
+    if let Some(name) = file_name.to_str() {
+        remove_stale_temporaries(directory, &format!(".{name}."), ".tmp");
+    }
     let mut temporary_name = std::ffi::OsString::from(".");
     temporary_name.push(file_name);
     temporary_name.push(format!(".{}.tmp", std::process::id()));
@@ -59,6 +69,47 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// Removes the files in `directory` named exactly `{prefix}{pid}{suffix}` (the pid in decimal
+/// digits) whose process no longer runs: the leftovers of a writer killed mid-write. A file of
+/// this process or of a running one, a name that differs in any way, and anything that is not a
+/// regular file are left alone. On Linux `/proc/{pid}` tells whether the process runs; where
+/// there is no `/proc`, a leftover counts as stale once unmodified for an hour. Errors are
+/// ignored: this is tidying, and it must never stop the write that triggered it.
+pub fn remove_stale_temporaries(directory: &Path, prefix: &str, suffix: &str) {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(prefix)?.strip_suffix(suffix))
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(metadata) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if metadata.is_file() && pid != std::process::id() && !runs(pid, &metadata) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` may still be writing a file with this metadata.
+fn runs(pid: u32, metadata: &std::fs::Metadata) -> bool {
+    if Path::new("/proc/self").exists() {
+        return Path::new(&format!("/proc/{pid}")).exists();
+    }
+    metadata
+        .modified()
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_none_or(|age| age < STALE_AFTER)
 }
 
 /// The file `path` names once every symbolic link in its last component is followed; `path`
@@ -104,6 +155,48 @@ fn read_only(permissions: &std::fs::Permissions) -> bool {
 mod tests {
     use super::*;
     use crate::test_files::{is_symlink, names, scratch};
+
+    /// The pid of a process that has exited (and been reaped), so it no longer runs.
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn removes_the_leftover_of_a_dead_writer_and_nothing_else() {
+        let directory = scratch("write-stale");
+        let path = directory.join("CHANGELOG.md");
+        let dead = dead_pid();
+        let parent = std::os::unix::process::parent_id();
+        let own = std::process::id();
+        let kept = [
+            format!(".CHANGELOG.md.{own}1.tmp.bak"),
+            format!(".CHANGELOG.md.{parent}.tmp"),
+            format!(".CHANGELOG.md.x{dead}.tmp"),
+            format!(".CHANGELOG.md.old.{dead}.tmp"),
+            format!(".NEWS.md.{dead}.tmp"),
+            format!("CHANGELOG.md.{dead}.tmp"),
+            ".CHANGELOG.md..tmp".to_owned(),
+        ];
+        for name in &kept {
+            std::fs::write(directory.join(name), "a user's file").unwrap();
+        }
+        std::fs::write(directory.join(format!(".CHANGELOG.md.{dead}.tmp")), "").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        let mut expected: Vec<std::ffi::OsString> = kept.iter().map(Into::into).collect();
+        expected.push("CHANGELOG.md".into());
+        expected.sort();
+        assert_eq!(names(&directory), expected);
+        // This process's own temporary, as if another thread were mid-write, is not touched.
+        let own = directory.join(format!(".CHANGELOG.md.{own}.tmp"));
+        std::fs::write(&own, "").unwrap();
+        remove_stale_temporaries(&directory, ".CHANGELOG.md.", ".tmp");
+        assert!(own.exists());
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
 
     #[test]
     fn replaces_a_file_whole_and_leaves_no_temporary() {
