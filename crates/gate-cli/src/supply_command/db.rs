@@ -113,11 +113,11 @@ fn fetch(
     let target = dir.join(zip_name(ecosystem));
     // The loader reads archives by their `.zip` extension; the leading dot keeps the temporary
     // file out of the way, and the process id keeps two runs from sharing one.
-    let temporary = dir.join(format!(
-        ".{}.{}.download.zip",
-        zip_name(ecosystem).trim_end_matches(".zip"),
-        std::process::id()
-    ));
+    let stem = zip_name(ecosystem).trim_end_matches(".zip").to_owned();
+    let temporary = dir.join(format!(".{stem}.{}.download.zip", std::process::id()));
+    // A run killed mid-download (SIGKILL, power loss) leaves its temporary behind: remove the
+    // ones of this ecosystem whose process is gone, never another running update's.
+    gate_core::remove_stale_temporaries(dir, &format!(".{stem}."), ".download.zip");
     let result = download(url, &temporary, environment).and_then(|bytes| {
         let database = Database::load(&[&temporary]).map_err(|error| {
             anyhow::anyhow!(

@@ -864,6 +864,47 @@ fn db_update_refuses_a_zip_bomb_and_keeps_the_cached_database() {
     );
 }
 
+#[test]
+fn db_update_removes_a_dead_run_s_download_and_keeps_a_running_one() {
+    let workspace = Workspace::new();
+    let server = Server::start();
+    server.serve("/PyPI/all.zip", osv_zip(&["PYSEC-2099-1"]));
+    let url = server.url();
+    let dir = cache_dir(&workspace);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let running = std::process::id();
+    for name in [
+        format!(".PyPI.{dead}.download.zip"),
+        format!(".PyPI.{running}.download.zip"),
+        format!(".npm.{running}.download.zip"),
+        "PyPI.backup.zip".to_owned(),
+    ] {
+        std::fs::write(dir.join(name), "partial").unwrap();
+    }
+    let output = workspace.run(&[
+        "supply",
+        "db",
+        "update",
+        "--url",
+        &url,
+        "--ecosystem",
+        "PyPI",
+    ]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let mut expected = vec![
+        format!(".PyPI.{running}.download.zip"),
+        format!(".npm.{running}.download.zip"),
+        "PyPI.backup.zip".to_owned(),
+        "PyPI.zip".to_owned(),
+        "fetched.json".to_owned(),
+    ];
+    expected.sort();
+    assert_eq!(listing(&dir), expected);
+}
+
 /// A server that accepts and then goes quiet: before the response for `/PyPI/all.zip`, and in
 /// the middle of the body for `/crates.io/all.zip`. Each connection is kept open, never closed.
 fn stalled_server() -> u16 {
