@@ -30,7 +30,7 @@ pub(crate) fn read<R: Read>(
     name: &str,
     options: &ReadOptions,
 ) -> Result<Coverage, CoverageError> {
-    let mut xml = Xml::new(input, name, options.limits.max_depth);
+    let mut xml = Xml::new(input, name, options.limits);
     let mut sources: Vec<String> = Vec::new();
     let mut source_text: Option<(usize, String)> = None;
     let mut files: HashMap<String, FileCoverage> = HashMap::new();

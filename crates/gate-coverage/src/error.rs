@@ -31,6 +31,20 @@ pub enum CoverageError {
         /// The depth limit.
         limit: usize,
     },
+    /// One XML start tag, text node or comment is larger than
+    /// [`crate::Limits::max_event_bytes`].
+    #[error(
+        "{file}:{line}: one XML tag or text is larger than {limit} bytes (a report holds names \
+         and numbers, not whole files)"
+    )]
+    EventTooLarge {
+        /// The file.
+        file: String,
+        /// 1-based line where reading stopped, inside the tag or text.
+        line: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The XML is not well formed.
     #[error("{file}:{line}: malformed XML: {source}")]
     Xml {

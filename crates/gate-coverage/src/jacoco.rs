@@ -18,7 +18,7 @@ pub(crate) fn read<R: Read>(
     name: &str,
     options: &ReadOptions,
 ) -> Result<Coverage, CoverageError> {
-    let mut xml = Xml::new(input, name, options.limits.max_depth);
+    let mut xml = Xml::new(input, name, options.limits);
     let mut buffer = Vec::with_capacity(1024);
     let mut coverage = Coverage::new();
     let mut package: Option<(usize, String)> = None;

@@ -69,14 +69,21 @@ pub struct Limits {
     pub max_bytes: u64,
     /// Deepest XML nesting accepted.
     pub max_depth: usize,
+    /// Largest single XML event (a start tag with its attributes, a text node, a comment), in
+    /// bytes: what the XML reader holds in memory at once.
+    pub max_event_bytes: u64,
 }
 
 impl Default for Limits {
-    /// 4 GiB and 64 levels: far beyond real reports, small enough to stop runaway input.
+    /// 4 GiB, 64 levels and 1 MiB per XML event: far beyond real reports, small enough to stop
+    /// runaway input. The longest event in real Cobertura and `JaCoCo` reports is a few hundred
+    /// bytes (the root tag, a class with its file name); 1 MiB is only reached by an element
+    /// or comment that embeds a whole file.
     fn default() -> Limits {
         Limits {
             max_bytes: 4 << 30,
             max_depth: 64,
+            max_event_bytes: 1 << 20,
         }
     }
 }
@@ -178,6 +185,11 @@ pub(crate) struct Input<R> {
     loaded: u64,
     limit: u64,
     pub(crate) exceeded: bool,
+    /// Bytes consumed since [`Input::start_event`], and their bound: the XML reader copies one
+    /// whole event into its buffer, so this keeps that buffer from growing without end.
+    event_bytes: u64,
+    event_limit: u64,
+    pub(crate) event_exceeded: bool,
 }
 
 const BUFFER: usize = 1 << 16;
@@ -193,7 +205,25 @@ impl<R: Read> Input<R> {
             loaded: 0,
             limit,
             exceeded: false,
+            event_bytes: 0,
+            event_limit: u64::MAX,
+            event_exceeded: false,
         }
+    }
+
+    /// Bounds the bytes of each event from now on (the XML readers; LCOV and JSON need not).
+    pub(crate) fn limit_events(&mut self, limit: u64) {
+        self.event_limit = limit;
+    }
+
+    /// A new event starts at the next unread byte.
+    pub(crate) fn start_event(&mut self) {
+        self.event_bytes = 0;
+    }
+
+    /// The bound set by [`Input::limit_events`].
+    pub(crate) fn event_limit(&self) -> u64 {
+        self.event_limit
     }
 
     /// The 1-based line of the next unread byte (only computed when an error needs it).
@@ -235,6 +265,12 @@ impl<R: Read> Read for Input<R> {
 
 impl<R: Read> BufRead for Input<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.event_bytes > self.event_limit {
+            self.event_exceeded = true;
+            return Err(std::io::Error::other(
+                "XML event larger than the size limit",
+            ));
+        }
         if self.start == self.end {
             self.newlines_before += count_newlines(&self.buffer[..self.end]);
             self.start = 0;
@@ -257,6 +293,7 @@ impl<R: Read> BufRead for Input<R> {
     }
 
     fn consume(&mut self, amount: usize) {
+        self.event_bytes += amount as u64;
         self.start = (self.start + amount).min(self.end);
     }
 }

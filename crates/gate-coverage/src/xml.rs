@@ -8,8 +8,8 @@ use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use crate::CoverageError;
 use crate::read::Input;
+use crate::{CoverageError, Limits};
 
 /// What the readers need from the event stream.
 pub(crate) enum Node<'b> {
@@ -37,7 +37,8 @@ pub(crate) struct Xml<'n, R> {
 }
 
 impl<'n, R: Read> Xml<'n, R> {
-    pub(crate) fn new(input: Input<R>, file: &'n str, max_depth: usize) -> Xml<'n, R> {
+    pub(crate) fn new(mut input: Input<R>, file: &'n str, limits: Limits) -> Xml<'n, R> {
+        input.limit_events(limits.max_event_bytes);
         let mut reader = Reader::from_reader(input);
         reader.config_mut().check_end_names = true;
         // Whitespace between elements is half of all events in a pretty-printed report.
@@ -45,7 +46,7 @@ impl<'n, R: Read> Xml<'n, R> {
         Xml {
             reader,
             open: Vec::new(),
-            max_depth,
+            max_depth: limits.max_depth,
             file,
         }
     }
@@ -60,8 +61,12 @@ impl<'n, R: Read> Xml<'n, R> {
     /// error reporting while an element is inspected).
     pub(crate) fn next<'b>(&mut self, buffer: &'b mut Vec<u8>) -> Result<Node<'b>, CoverageError> {
         buffer.clear();
+        self.reader.get_mut().start_event();
         let event = match self.reader.read_event_into(buffer) {
             Ok(event) => event,
+            Err(_) if self.reader.get_ref().event_exceeded => {
+                return Err(self.event_too_large());
+            }
             Err(source) => return Err(self.read_error(source)),
         };
         match event {
@@ -128,6 +133,17 @@ impl<'n, R: Read> Xml<'n, R> {
             file: self.file.to_owned(),
             line: input.line(),
             source,
+        }
+    }
+
+    /// The error for an event past the bound, at the line where reading stopped (the event's
+    /// own bytes are in the caller's buffer, still borrowed by the event type).
+    fn event_too_large(&self) -> CoverageError {
+        let input = self.reader.get_ref();
+        CoverageError::EventTooLarge {
+            file: self.file.to_owned(),
+            line: input.line(),
+            limit: input.event_limit(),
         }
     }
 

@@ -513,6 +513,44 @@ fn size_limits_stop_oversized_input() {
     assert!(matches!(error, CoverageError::TooLarge { .. }), "{error}");
 }
 
+#[test]
+fn one_huge_xml_attribute_or_text_is_an_error_naming_the_file_and_line() {
+    let huge = "a".repeat(2 << 20);
+    let cases = [
+        ("coveragepy-shop/coverage.xml", "<source>", "text"),
+        (
+            "coveragepy-shop/coverage.xml",
+            "filename=\"",
+            "Cobertura attribute",
+        ),
+        (
+            "flavours/jacoco.xml",
+            "sourcefilename=\"",
+            "JaCoCo attribute",
+        ),
+    ];
+    for (report, before, what) in cases {
+        let text = read(report);
+        let at = text.find(before).unwrap() + before.len();
+        let line = text[..at].matches('\n').count() + 1;
+        let bloated = format!("{}{huge}{}", &text[..at], &text[at..]);
+        let error =
+            parse_report(bloated.as_bytes(), "huge.xml", &ReadOptions::default()).expect_err(what);
+        assert!(
+            matches!(error, CoverageError::EventTooLarge { .. }),
+            "{what}: {error}"
+        );
+        assert!(
+            error.to_string().starts_with(&format!(
+                "huge.xml:{line}: one XML tag or text is larger than 1048576"
+            )),
+            "{what}: {error}"
+        );
+        // The same report without the bloat reads.
+        parse_report(text.as_bytes(), "huge.xml", &ReadOptions::default()).expect(what);
+    }
+}
+
 /// xorshift: deterministic pseudo-random bytes without a dependency.
 struct Random(u64);
 
