@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::parse::Parsed;
 use crate::results::{DocumentResult, ResultLocation, RuleOutcome, RuleResult, TestResults};
 use crate::rules::{self, NamespaceRules, TestRule};
-use crate::{PolicyError, PolicySource, builtins};
+use crate::{PolicyError, PolicySource, builtins, recursion};
 
 /// Which Rego syntax the policies use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -78,6 +78,9 @@ impl PolicyEngine {
         let mut engine = load(&policies, &data, options)?;
         let modules = engine.get_modules().clone();
         let (namespaces, tests) = rules::scan(&modules, options.rego_version == RegoVersion::V1)?;
+        // Before anything is evaluated: regorus would recurse through a recursive function until
+        // the stack overflowed.
+        recursion::check(&modules)?;
         // Compile now so that errors (unsafe variables, unknown functions, conflicts in rule
         // kinds) surface once, before any document.
         prepare(&mut engine, &policies)?;

@@ -86,6 +86,19 @@ pub enum PolicyError {
         /// 1-based line of the rule head.
         line: u32,
     },
+    /// A rule or function depends on itself (directly or through others), which OPA refuses at
+    /// compile time; evaluating it would recurse without end.
+    #[error("{path}:{line}: rego_recursion_error: rule {rule} is recursive: {cycle}")]
+    Recursion {
+        /// The policy file of the rule's first definition.
+        path: String,
+        /// 1-based line of that definition.
+        line: u32,
+        /// The rule's path (`data.main.f`).
+        rule: String,
+        /// The dependency cycle, `data.main.f -> data.main.g -> data.main.f`.
+        cycle: String,
+    },
     /// A data document could not be parsed or merged.
     #[error("data {path}: {message}")]
     Data {

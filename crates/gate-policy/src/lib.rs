@@ -34,6 +34,7 @@ pub mod output;
 pub mod parse;
 mod report;
 mod results;
+mod recursion;
 mod rules;
 mod value;
 mod verify;

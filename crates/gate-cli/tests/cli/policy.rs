@@ -780,3 +780,35 @@ fn a_byte_order_mark_fails_like_the_plain_input() {
     assert_eq!(code(&marked), 1, "{}", both(&marked));
     assert_eq!(stdout(&marked), stdout(&plain));
 }
+
+/// A scratch directory with `policy/p.rego` holding `policy` and a one-line `doc.yaml`.
+fn scratch_policy(policy: &str) -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(directory.path().join("policy")).unwrap();
+    std::fs::write(directory.path().join("policy/p.rego"), policy).unwrap();
+    std::fs::write(directory.path().join("doc.yaml"), "kind: Pod\n").unwrap();
+    directory
+}
+
+/// A recursive function recursed until the stack overflowed (exit 134); like OPA, it is now
+/// refused when the policies load, naming the file, the line and the cycle.
+#[test]
+fn recursive_functions_are_refused_when_policies_load() {
+    let directory = scratch_policy(
+        "package main\n\nf(x) := y if { y := g(x) }\n\ng(x) := y if { y := f(x) }\n\n\
+         deny contains \"x\" if { f(1) }\n\ntest_f if { f(1) }\n",
+    );
+    for command in [
+        &["policy", "test", "doc.yaml"][..],
+        &["policy", "verify"][..],
+    ] {
+        let output = gate(directory.path(), command);
+        assert_eq!(code(&output), 2, "{command:?}: {}", both(&output));
+        assert_eq!(
+            stderr(&output),
+            "error: policy/p.rego:3: rego_recursion_error: rule data.main.f is recursive: \
+             data.main.f -> data.main.g -> data.main.f\n",
+            "{command:?}"
+        );
+    }
+}
