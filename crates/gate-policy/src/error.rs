@@ -28,6 +28,16 @@ pub enum ParseError {
         /// The node budget.
         limit: usize,
     },
+    /// Arrays and objects nest deeper than [`crate::parse::MAX_DEPTH`] (any format).
+    #[error("{location}: nested deeper than {limit} levels of arrays and objects", location = at(path, *line))]
+    TooDeep {
+        /// The input's path as given.
+        path: String,
+        /// 1-based line where the limit was crossed, where the parser says.
+        line: Option<u32>,
+        /// The depth limit.
+        limit: usize,
+    },
     /// No parser is known for the file's name and none was chosen explicitly.
     #[error("{path}: no parser for this file type (choose one with --parser)")]
     UnknownFormat {
@@ -137,6 +147,14 @@ pub enum PolicyError {
         #[source]
         source: globset::Error,
     },
+}
+
+/// `path:line`, or `path` when the line is not known.
+fn at(path: &str, line: Option<u32>) -> String {
+    match line {
+        Some(line) => format!("{path}:{line}"),
+        None => path.to_owned(),
+    }
 }
 
 /// regorus reports `\n--> file:line:col\n  |\n4 | code\n  |  ^\nerror: problem`; one line

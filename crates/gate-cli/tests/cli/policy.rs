@@ -812,3 +812,35 @@ fn recursive_functions_are_refused_when_policies_load() {
         );
     }
 }
+
+/// 10,000 levels of YAML overflowed the stack in `policy parse` (exit 134); every format is now
+/// refused past 64 levels, the same way in `parse` and `test`.
+#[test]
+fn deeply_nested_inputs_are_refused_in_every_format() {
+    let directory = scratch_policy("package main\n\ndeny contains \"x\" if { input.never }\n");
+    let arrays = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let block: String = (0..10_000)
+        .map(|level| "  ".repeat(level) + "k:\n")
+        .collect();
+    let inputs = [
+        ("block.yaml", block),
+        ("flow.yaml", format!("a: {}\n", arrays(100_000))),
+        ("deep.json", arrays(10_000)),
+        ("deep.toml", format!("a = {}\n", arrays(10_000))),
+        ("deep.tf", format!("a = {}\n", arrays(10_000))),
+        ("deep.xml", "<a>".repeat(10_000) + &"</a>".repeat(10_000)),
+    ];
+    for (name, text) in &inputs {
+        std::fs::write(directory.path().join(name), text).unwrap();
+        for command in ["parse", "test"] {
+            let output = gate(directory.path(), &["policy", command, name]);
+            assert_eq!(code(&output), 2, "{command} {name}: {}", both(&output));
+            let message = stderr(&output);
+            assert!(
+                message.starts_with(&format!("error: {name}:"))
+                    && message.contains("nested deeper than 64 levels of arrays and objects"),
+                "{command} {name}: {message}"
+            );
+        }
+    }
+}
