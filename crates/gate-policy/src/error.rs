@@ -130,6 +130,16 @@ pub enum PolicyError {
         /// What the interpreter reported (with the policy file and line).
         message: String,
     },
+    /// Evaluating a rule on one input document (or one `verify` test) ran into a limit.
+    #[error("{file}: evaluating {query}: {limit}")]
+    Limit {
+        /// The input document's file (`Combined` for `--combine`; the test's file for `verify`).
+        file: String,
+        /// The rule being evaluated.
+        query: String,
+        /// Which limit, and its value.
+        limit: crate::limits::LimitKind,
+    },
     /// A rule returned an object without a string `msg` field.
     #[error("{file}: {query}: \"msg\" field must be present and a string")]
     MissingMessage {

@@ -844,3 +844,133 @@ fn deeply_nested_inputs_are_refused_in_every_format() {
         }
     }
 }
+
+/// The 3000 × 3000 comprehension took 35 s: `--max-eval-time` stops it, naming the document and
+/// the rule (exit 2); `verify` takes the flag too and stops a slow test the same way.
+#[test]
+fn max_eval_time_stops_a_slow_policy() {
+    let slow = "n := numbers.range(1, 3000)\n  count([1 | some a in n; some b in n; a != b]) > 0";
+    let directory = scratch_policy(&format!(
+        "package main\n\ndeny contains \"x\" if {{\n  {slow}\n}}\n\ntest_slow if {{\n  {slow}\n}}\n"
+    ));
+    let output = gate(
+        directory.path(),
+        &["policy", "test", "doc.yaml", "--max-eval-time", "1s"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: doc.yaml: evaluating data.main.deny: time limit of 1s exceeded (raise it with \
+         --max-eval-time or [policy] max-eval-time)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "verify", "--max-eval-time", "200ms"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: policy/p.rego: evaluating data.main.test_slow: time limit of 200ms exceeded \
+         (raise it with --max-eval-time or [policy] max-eval-time)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "test", "doc.yaml", "--max-eval-time", "0s"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(stderr(&output).contains("above zero"), "{}", both(&output));
+}
+
+/// `numbers.range(1, 4e8)` allocated 9.6 GB: it is refused at once under the memory limit, the
+/// default one or `--max-memory` (in `test` and `verify`); a heap that grows past
+/// `--max-memory` is stopped too.
+#[test]
+fn max_memory_stops_a_policy_that_allocates_too_much() {
+    let directory = scratch_policy(
+        "package main\n\ndeny contains \"x\" if { count(numbers.range(1, 4e8)) > 0 }\n\n\
+         warn contains \"y\" if { count([x | some x in numbers.range(1, 2000000)]) < 0 }\n\n\
+         test_big if { count(numbers.range(1, 4e6)) > 0 }\n",
+    );
+    let output = gate(directory.path(), &["policy", "test", "doc.yaml"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: doc.yaml: evaluating data.main.deny: memory limit of 4GiB exceeded (raise it \
+         with --max-memory or [policy] max-memory)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &[
+            "policy",
+            "test",
+            "doc.yaml",
+            "-n",
+            "main",
+            "--max-memory",
+            "64MiB",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("memory limit of 64MiB exceeded"),
+        "{}",
+        both(&output)
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "verify", "--max-memory", "32MiB"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: policy/p.rego: evaluating data.main.test_big: memory limit of 32MiB exceeded \
+         (raise it with --max-memory or [policy] max-memory)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "test", "doc.yaml", "--max-memory", "lots"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+/// `[policy] max-eval-time` and `max-memory` set the limits for `gate check`.
+#[test]
+fn check_takes_the_limits_from_gate_toml() {
+    let directory = scratch_policy(
+        "package main\n\ndeny contains \"x\" if {\n  n := numbers.range(1, 3000)\n  \
+         count([1 | some a in n; some b in n; a != b]) < 0\n}\n",
+    );
+    let config = |keys: &str| format!("[policy]\ninputs = [\"doc.yaml\"]\n{keys}");
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config("max-eval-time = \"300ms\"\n"),
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        both(&output).contains("time limit of 300ms exceeded"),
+        "{}",
+        both(&output)
+    );
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config("max-memory = \"1KiB\"\n"),
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        both(&output).contains("memory limit of 1KiB exceeded"),
+        "{}",
+        both(&output)
+    );
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config("max-eval-time = \"soon\"\n"),
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(both(&output).contains("max-eval-time"), "{}", both(&output));
+}
