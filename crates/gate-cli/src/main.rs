@@ -28,11 +28,10 @@ use clap::{CommandFactory, Parser};
 use crate::cli::{Cli, Command};
 use crate::environment::Environment;
 
-// The policy interpreter allocates heavily on every core, and glibc's allocator costs it about a
-// sixth of its time (crates/gate-policy/benches/policy.rs measures both). The binary chooses;
-// the libraries leave the allocator to whoever embeds them.
-#[global_allocator]
-static ALLOCATOR: regorus_mimalloc::mimalloc::Mimalloc = regorus_mimalloc::mimalloc::Mimalloc;
+// The allocator is mimalloc, installed by regorus with gate-policy's `memory-limits` feature
+// (Cargo.toml): it counts the heap so that `--max-memory` can stop an evaluation. The policy
+// interpreter allocates heavily on every core, and glibc's allocator costs it about a sixth of its
+// time (crates/gate-policy/benches/policy.rs measures both).
 
 /// Exit code: every gate passed (warnings allowed).
 const EXIT_PASS: u8 = 0;

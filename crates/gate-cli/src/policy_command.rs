@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
@@ -12,7 +13,7 @@ use gate_policy::output::{
     StdoutOptions, conftest_json, conftest_parse, conftest_stdout, conftest_tap,
 };
 use gate_policy::{
-    CheckResult, Format, RegoVersion, TestOptions, TestStatus, Totals, VerifyOptions,
+    CheckResult, Format, Limits, RegoVersion, TestOptions, TestStatus, Totals, VerifyOptions,
 };
 
 use crate::environment::Environment;
@@ -69,6 +70,27 @@ pub struct PolicySetArgs {
     /// The Rego syntax of the policies.
     #[arg(long, value_name = "VERSION", default_value = "v1", value_parser = ["v0", "v1"])]
     pub rego_version: String,
+}
+
+/// Bounds on evaluation: a policy that runs into one is an error (exit 2) naming the document
+/// and the rule.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Time limit for evaluating one document (with verify, one test): 500ms, 10s, 2m.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = Limits::parse_duration)]
+    pub max_eval_time: Duration,
+    /// Heap the process may hold while policies evaluate: 512MiB, 4GiB.
+    #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = Limits::parse_bytes)]
+    pub max_memory: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_eval_time: self.max_eval_time,
+            max_memory: self.max_memory,
+        }
+    }
 }
 
 /// How results are shown.
@@ -142,6 +164,9 @@ pub struct TestArgs {
     /// Skip files found in directories whose path matches this regular expression.
     #[arg(long, value_name = "REGEX")]
     pub ignore: Option<String>,
+    /// Time and memory limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// How to show the results.
     #[command(flatten)]
     pub display: DisplayArgs,
@@ -162,6 +187,9 @@ pub struct VerifyArgs {
     /// Fail when line coverage of the policies (test files excluded) is below this percentage.
     #[arg(long, value_name = "PERCENT")]
     pub fail_under_coverage: Option<f64>,
+    /// Time and memory limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// How to show the results.
     #[command(flatten)]
     pub display: DisplayArgs,
@@ -236,6 +264,7 @@ fn test(args: &TestArgs, environment: &Environment) -> anyhow::Result<u8> {
         all_namespaces: args.all_namespaces,
         combine: args.combine,
     };
+    policy.limits = args.limits.limits();
     policy.fail_on_warn = args.fail_on_warn;
     policy.parser = parser(args.parser.as_ref())?;
     policy.ignore = ignore(args.ignore.as_ref())?;
@@ -302,7 +331,8 @@ fn show(
 }
 
 fn verify(args: &VerifyArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let policy = policy_set(&args.policies, Vec::new())?;
+    let mut policy = policy_set(&args.policies, Vec::new())?;
+    policy.limits = args.limits.limits();
     let engine = gate::engine(&policy, &PathBuf::from("."), true).map_err(|e| anyhow!(e))?;
     let coverage = args.coverage || args.fail_under_coverage.is_some();
     let results = engine.verify(VerifyOptions { coverage })?;

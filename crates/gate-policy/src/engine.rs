@@ -8,10 +8,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::limits::{self, Deadline, Limits};
 use crate::parse::Parsed;
 use crate::results::{DocumentResult, ResultLocation, RuleOutcome, RuleResult, TestResults};
 use crate::rules::{self, NamespaceRules, TestRule};
-use crate::{PolicyError, PolicySource, builtins};
+use crate::{PolicyError, PolicySource, builtins, recursion};
 
 /// Which Rego syntax the policies use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,6 +43,8 @@ pub struct EngineOptions {
     /// Directories (or files) that `parse_config_file` and `parse_combined_config_files` may
     /// read; nothing outside them. Empty: those builtins fail.
     pub file_roots: Vec<PathBuf>,
+    /// Time and memory bounds on evaluation (`test` and `verify`).
+    pub limits: Limits,
 }
 
 /// How to run `test`.
@@ -78,6 +81,9 @@ impl PolicyEngine {
         let mut engine = load(&policies, &data, options)?;
         let modules = engine.get_modules().clone();
         let (namespaces, tests) = rules::scan(&modules, options.rego_version == RegoVersion::V1)?;
+        // Before anything is evaluated: regorus would recurse through a recursive function until
+        // the stack overflowed.
+        recursion::check(&modules)?;
         // Compile now so that errors (unsafe variables, unknown functions, conflicts in rule
         // kinds) surface once, before any document.
         prepare(&mut engine, &policies)?;
@@ -172,14 +178,19 @@ impl PolicyEngine {
             }
         }
         // One worker per thread, each with its own engine, taking batches of documents from a
-        // shared counter so that a slow document does not leave the other workers idle.
+        // shared counter so that a slow document does not leave the other workers idle. The
+        // engines are compiled before the memory limit applies: regorus checks it on loading too,
+        // where an error could name no document.
         let workers = rayon::current_num_threads().min(jobs.len());
+        let engines = (0..workers)
+            .map(|_| self.worker_engine())
+            .collect::<Result<Vec<_>, _>>()?;
+        let _memory_limit = limits::MemoryLimit::apply(&self.options.limits);
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
-        let evaluated: Result<Vec<WorkerResults>, PolicyError> = (0..workers)
+        let evaluated: Result<Vec<WorkerResults>, PolicyError> = engines
             .into_par_iter()
-            .map(|_| {
-                let mut engine = self.worker_engine()?;
+            .map(|mut engine| {
                 let mut done = Vec::new();
                 while !failed.load(Ordering::Relaxed) {
                     let start = next.fetch_add(BATCH, Ordering::Relaxed);
@@ -192,10 +203,11 @@ impl PolicyEngine {
                         // Documents are parsed into the interpreter's form: this shares, not
                         // copies.
                         engine.set_input((*value).clone());
+                        let deadline = Deadline::start(self.options.limits.max_eval_time);
                         let results = namespaces
                             .iter()
                             .map(|namespace| {
-                                self.check(&mut engine, file, *index, *line, namespace)
+                                self.check(&mut engine, &deadline, file, *index, *line, namespace)
                             })
                             .collect::<Result<Vec<_>, _>>()
                             .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
@@ -219,6 +231,7 @@ impl PolicyEngine {
     fn check(
         &self,
         engine: &mut regorus::Engine,
+        deadline: &Deadline,
         file: &str,
         index: usize,
         line: u32,
@@ -237,7 +250,12 @@ impl PolicyEngine {
         let Some(rules) = self.namespaces.get(namespace) else {
             return Ok(result);
         };
-        let (exception_value, values) = evaluate_namespace(engine, file, namespace, rules)?;
+        let evaluation = Evaluation {
+            deadline,
+            limits: &self.options.limits,
+            file,
+        };
+        let (exception_value, values) = evaluate_namespace(engine, &evaluation, namespace, rules)?;
         let mut successes = 0;
         for ((name, query), value) in rules.names.iter().zip(&rules.queries).zip(values) {
             let exception_name = rules::exception_name(name);
@@ -292,6 +310,10 @@ impl PolicyEngine {
     pub(crate) fn regorus(&self) -> &regorus::Engine {
         &self.engine
     }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.options.limits
+    }
 }
 
 /// What one worker evaluated: each job's index with its results.
@@ -326,10 +348,12 @@ fn load(
                 message: crate::error::one_line(&error.to_string()),
             })?;
     }
-    builtins::register(&mut engine, &options.file_roots).map_err(|error| PolicyError::Compile {
-        path: "<builtins>".to_owned(),
-        message: crate::error::one_line(&error.to_string()),
-    })?;
+    builtins::register(&mut engine, &options.file_roots)
+        .and_then(|()| limits::register_ranges(&mut engine, &options.limits))
+        .map_err(|error| PolicyError::Compile {
+            path: "<builtins>".to_owned(),
+            message: crate::error::one_line(&error.to_string()),
+        })?;
     Ok(engine)
 }
 
@@ -353,34 +377,50 @@ fn prepare(engine: &mut regorus::Engine, policies: &[PolicySource]) -> Result<()
 /// faster in regorus 0.14 (no query parsing per document) and pins an error on its rule.
 fn evaluate_namespace(
     engine: &mut regorus::Engine,
-    file: &str,
+    evaluation: &Evaluation,
     namespace: &str,
     rules: &NamespaceRules,
 ) -> Result<(regorus::Value, Vec<regorus::Value>), PolicyError> {
     let exception = if rules.has_exception {
-        eval_rule(engine, file, &format!("data.{namespace}.exception"))?
+        eval_rule(engine, evaluation, &format!("data.{namespace}.exception"))?
     } else {
         regorus::Value::Undefined
     };
     let mut values = Vec::with_capacity(rules.queries.len());
     for query in &rules.queries {
-        values.push(eval_rule(engine, file, query)?);
+        values.push(eval_rule(engine, evaluation, query)?);
     }
     Ok((exception, values))
 }
 
+/// One document's evaluation: its file, its deadline and the limits.
+struct Evaluation<'a> {
+    deadline: &'a Deadline,
+    limits: &'a Limits,
+    file: &'a str,
+}
+
 fn eval_rule(
     engine: &mut regorus::Engine,
-    file: &str,
+    evaluation: &Evaluation,
     query: &str,
 ) -> Result<regorus::Value, PolicyError> {
-    let value = engine
-        .eval_rule(query.to_owned())
-        .map_err(|error| PolicyError::Eval {
-            file: file.to_owned(),
-            query: query.to_owned(),
-            message: crate::error::one_line(&error.to_string()),
-        });
+    evaluation.deadline.arm(engine);
+    let file = evaluation.file;
+    let value = engine.eval_rule(query.to_owned()).map_err(|error| {
+        match limits::limit_hit(&error, evaluation.limits) {
+            Some(limit) => PolicyError::Limit {
+                file: file.to_owned(),
+                query: query.to_owned(),
+                limit,
+            },
+            None => PolicyError::Eval {
+                file: file.to_owned(),
+                query: query.to_owned(),
+                message: crate::error::one_line(&error.to_string()),
+            },
+        }
+    });
     // print() output is not part of `test` results; drop it so it does not pile up.
     let _ = engine.take_prints();
     value

@@ -28,6 +28,16 @@ pub enum ParseError {
         /// The node budget.
         limit: usize,
     },
+    /// Arrays and objects nest deeper than [`crate::parse::MAX_DEPTH`] (any format).
+    #[error("{location}: nested deeper than {limit} levels of arrays and objects", location = at(path, *line))]
+    TooDeep {
+        /// The input's path as given.
+        path: String,
+        /// 1-based line where the limit was crossed, where the parser says.
+        line: Option<u32>,
+        /// The depth limit.
+        limit: usize,
+    },
     /// No parser is known for the file's name and none was chosen explicitly.
     #[error("{path}: no parser for this file type (choose one with --parser)")]
     UnknownFormat {
@@ -86,6 +96,19 @@ pub enum PolicyError {
         /// 1-based line of the rule head.
         line: u32,
     },
+    /// A rule or function depends on itself (directly or through others), which OPA refuses at
+    /// compile time; evaluating it would recurse without end.
+    #[error("{path}:{line}: rego_recursion_error: rule {rule} is recursive: {cycle}")]
+    Recursion {
+        /// The policy file of the rule's first definition.
+        path: String,
+        /// 1-based line of that definition.
+        line: u32,
+        /// The rule's path (`data.main.f`).
+        rule: String,
+        /// The dependency cycle, `data.main.f -> data.main.g -> data.main.f`.
+        cycle: String,
+    },
     /// A data document could not be parsed or merged.
     #[error("data {path}: {message}")]
     Data {
@@ -107,6 +130,16 @@ pub enum PolicyError {
         /// What the interpreter reported (with the policy file and line).
         message: String,
     },
+    /// Evaluating a rule on one input document (or one `verify` test) ran into a limit.
+    #[error("{file}: evaluating {query}: {limit}")]
+    Limit {
+        /// The input document's file (`Combined` for `--combine`; the test's file for `verify`).
+        file: String,
+        /// The rule being evaluated.
+        query: String,
+        /// Which limit, and its value.
+        limit: crate::limits::LimitKind,
+    },
     /// A rule returned an object without a string `msg` field.
     #[error("{file}: {query}: \"msg\" field must be present and a string")]
     MissingMessage {
@@ -124,6 +157,14 @@ pub enum PolicyError {
         #[source]
         source: globset::Error,
     },
+}
+
+/// `path:line`, or `path` when the line is not known.
+fn at(path: &str, line: Option<u32>) -> String {
+    match line {
+        Some(line) => format!("{path}:{line}"),
+        None => path.to_owned(),
+    }
 }
 
 /// regorus reports `\n--> file:line:col\n  |\n4 | code\n  |  ^\nerror: problem`; one line

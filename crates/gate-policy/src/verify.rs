@@ -3,6 +3,7 @@
 
 use serde_json::Map;
 
+use crate::limits::{Deadline, MemoryLimit, limit_hit};
 use crate::results::{CheckResult, RuleResult, Totals};
 use crate::{PolicyEngine, PolicyError};
 
@@ -149,6 +150,8 @@ impl PolicyEngine {
     /// (not by rule path) and passes only when its value is exactly `true`.
     pub fn verify(&self, options: VerifyOptions) -> Result<VerifyResults, PolicyError> {
         let mut engine = self.regorus().clone();
+        let limits = self.limits();
+        let _memory_limit = MemoryLimit::apply(&limits);
         if options.coverage {
             engine.set_enable_coverage(true);
         }
@@ -167,6 +170,8 @@ impl PolicyEngine {
                 cases.push(case);
                 continue;
             }
+            // Each test gets the whole time limit, as each document does under `test`.
+            Deadline::start(limits.max_eval_time).arm(&mut engine);
             case.status = match engine.eval_rule_in_module(&test.module, &test.rule, false) {
                 Ok(data) => {
                     let mut value = &data;
@@ -180,6 +185,14 @@ impl PolicyEngine {
                     }
                 }
                 Err(error) => {
+                    // A limit is not a failed test: the test could not run, so `verify` errs.
+                    if let Some(limit) = limit_hit(&error, &limits) {
+                        return Err(PolicyError::Limit {
+                            file: test.file.clone(),
+                            query: case.qualified_name(),
+                            limit,
+                        });
+                    }
                     case.error = Some(crate::error::one_line(&error.to_string()));
                     TestStatus::Failed
                 }

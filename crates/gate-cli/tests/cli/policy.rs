@@ -780,3 +780,197 @@ fn a_byte_order_mark_fails_like_the_plain_input() {
     assert_eq!(code(&marked), 1, "{}", both(&marked));
     assert_eq!(stdout(&marked), stdout(&plain));
 }
+
+/// A scratch directory with `policy/p.rego` holding `policy` and a one-line `doc.yaml`.
+fn scratch_policy(policy: &str) -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(directory.path().join("policy")).unwrap();
+    std::fs::write(directory.path().join("policy/p.rego"), policy).unwrap();
+    std::fs::write(directory.path().join("doc.yaml"), "kind: Pod\n").unwrap();
+    directory
+}
+
+/// A recursive function recursed until the stack overflowed (exit 134); like OPA, it is now
+/// refused when the policies load, naming the file, the line and the cycle.
+#[test]
+fn recursive_functions_are_refused_when_policies_load() {
+    let directory = scratch_policy(
+        "package main\n\nf(x) := y if { y := g(x) }\n\ng(x) := y if { y := f(x) }\n\n\
+         deny contains \"x\" if { f(1) }\n\ntest_f if { f(1) }\n",
+    );
+    for command in [
+        &["policy", "test", "doc.yaml"][..],
+        &["policy", "verify"][..],
+    ] {
+        let output = gate(directory.path(), command);
+        assert_eq!(code(&output), 2, "{command:?}: {}", both(&output));
+        assert_eq!(
+            stderr(&output),
+            "error: policy/p.rego:3: rego_recursion_error: rule data.main.f is recursive: \
+             data.main.f -> data.main.g -> data.main.f\n",
+            "{command:?}"
+        );
+    }
+}
+
+/// 10,000 levels of YAML overflowed the stack in `policy parse` (exit 134); every format is now
+/// refused past 64 levels, the same way in `parse` and `test`.
+#[test]
+fn deeply_nested_inputs_are_refused_in_every_format() {
+    let directory = scratch_policy("package main\n\ndeny contains \"x\" if { input.never }\n");
+    let arrays = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let block: String = (0..10_000)
+        .map(|level| "  ".repeat(level) + "k:\n")
+        .collect();
+    let inputs = [
+        ("block.yaml", block),
+        ("flow.yaml", format!("a: {}\n", arrays(100_000))),
+        ("deep.json", arrays(10_000)),
+        ("deep.toml", format!("a = {}\n", arrays(10_000))),
+        ("deep.tf", format!("a = {}\n", arrays(10_000))),
+        ("deep.xml", "<a>".repeat(10_000) + &"</a>".repeat(10_000)),
+    ];
+    for (name, text) in &inputs {
+        std::fs::write(directory.path().join(name), text).unwrap();
+        for command in ["parse", "test"] {
+            let output = gate(directory.path(), &["policy", command, name]);
+            assert_eq!(code(&output), 2, "{command} {name}: {}", both(&output));
+            let message = stderr(&output);
+            assert!(
+                message.starts_with(&format!("error: {name}:"))
+                    && message.contains("nested deeper than 64 levels of arrays and objects"),
+                "{command} {name}: {message}"
+            );
+        }
+    }
+}
+
+/// The 3000 × 3000 comprehension took 35 s: `--max-eval-time` stops it, naming the document and
+/// the rule (exit 2); `verify` takes the flag too and stops a slow test the same way.
+#[test]
+fn max_eval_time_stops_a_slow_policy() {
+    let slow = "n := numbers.range(1, 3000)\n  count([1 | some a in n; some b in n; a != b]) > 0";
+    let directory = scratch_policy(&format!(
+        "package main\n\ndeny contains \"x\" if {{\n  {slow}\n}}\n\ntest_slow if {{\n  {slow}\n}}\n"
+    ));
+    let output = gate(
+        directory.path(),
+        &["policy", "test", "doc.yaml", "--max-eval-time", "1s"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: doc.yaml: evaluating data.main.deny: time limit of 1s exceeded (raise it with \
+         --max-eval-time or [policy] max-eval-time)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "verify", "--max-eval-time", "200ms"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: policy/p.rego: evaluating data.main.test_slow: time limit of 200ms exceeded \
+         (raise it with --max-eval-time or [policy] max-eval-time)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "test", "doc.yaml", "--max-eval-time", "0s"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(stderr(&output).contains("above zero"), "{}", both(&output));
+}
+
+/// `numbers.range(1, 4e8)` allocated 9.6 GB: it is refused at once under the memory limit, the
+/// default one or `--max-memory` (in `test` and `verify`); a heap that grows past
+/// `--max-memory` is stopped too.
+#[test]
+fn max_memory_stops_a_policy_that_allocates_too_much() {
+    let directory = scratch_policy(
+        "package main\n\ndeny contains \"x\" if { count(numbers.range(1, 4e8)) > 0 }\n\n\
+         warn contains \"y\" if { count([x | some x in numbers.range(1, 2000000)]) < 0 }\n\n\
+         test_big if { count(numbers.range(1, 4e6)) > 0 }\n",
+    );
+    let output = gate(directory.path(), &["policy", "test", "doc.yaml"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: doc.yaml: evaluating data.main.deny: memory limit of 4GiB exceeded (raise it \
+         with --max-memory or [policy] max-memory)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &[
+            "policy",
+            "test",
+            "doc.yaml",
+            "-n",
+            "main",
+            "--max-memory",
+            "64MiB",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("memory limit of 64MiB exceeded"),
+        "{}",
+        both(&output)
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "verify", "--max-memory", "32MiB"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: policy/p.rego: evaluating data.main.test_big: memory limit of 32MiB exceeded \
+         (raise it with --max-memory or [policy] max-memory)\n"
+    );
+    let output = gate(
+        directory.path(),
+        &["policy", "test", "doc.yaml", "--max-memory", "lots"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+}
+
+/// `[policy] max-eval-time` and `max-memory` set the limits for `gate check`.
+#[test]
+fn check_takes_the_limits_from_gate_toml() {
+    let directory = scratch_policy(
+        "package main\n\ndeny contains \"x\" if {\n  n := numbers.range(1, 3000)\n  \
+         count([1 | some a in n; some b in n; a != b]) < 0\n}\n",
+    );
+    let config = |keys: &str| format!("[policy]\ninputs = [\"doc.yaml\"]\n{keys}");
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config("max-eval-time = \"300ms\"\n"),
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        both(&output).contains("time limit of 300ms exceeded"),
+        "{}",
+        both(&output)
+    );
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config("max-memory = \"1KiB\"\n"),
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        both(&output).contains("memory limit of 1KiB exceeded"),
+        "{}",
+        both(&output)
+    );
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        config("max-eval-time = \"soon\"\n"),
+    )
+    .unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(both(&output).contains("max-eval-time"), "{}", both(&output));
+}

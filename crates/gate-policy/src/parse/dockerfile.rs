@@ -36,7 +36,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
         instructions.push(instruction(path, &pending, start_line, &mut stage)?);
     }
     // conftest wraps the instruction list so that the top-level split leaves one document.
-    Ok(single(&Value::Array(vec![Value::Array(instructions)])))
+    single(path, &Value::Array(vec![Value::Array(instructions)]))
 }
 
 fn instruction(

@@ -37,7 +37,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
         };
         entries.insert(key.trim().to_owned(), Value::String(value));
     }
-    Ok(single(&Value::Object(entries)))
+    single(path, &Value::Object(entries))
 }
 
 #[cfg(test)]

@@ -14,6 +14,16 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             hcl::Error::Parse(parse) => u32::try_from(parse.location().line()).unwrap_or(1),
             _ => 1,
         };
+        // The HCL parser stops past 64 levels by itself: the same refusal as every other format's.
+        if let hcl::Error::Parse(parse) = &error
+            && parse.message().contains("nesting depth")
+        {
+            return ParseError::TooDeep {
+                path: path.to_owned(),
+                line: Some(line),
+                limit: super::MAX_DEPTH,
+            };
+        }
         ParseError::Syntax {
             path: path.to_owned(),
             format: "hcl2",
@@ -26,7 +36,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
                 .to_owned(),
         }
     })?;
-    Ok(single(&Value::Object(convert_body(body))))
+    single(path, &Value::Object(convert_body(body)))
 }
 
 fn convert_body(body: hcl::Body) -> Map<String, Value> {

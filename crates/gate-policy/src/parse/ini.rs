@@ -47,7 +47,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             entries.insert(key.trim().to_owned(), typed(value));
         }
     }
-    Ok(single(&Value::Object(root)))
+    single(path, &Value::Object(root))
 }
 
 /// conftest converts a value that Go's `strconv.ParseFloat` reads (finite) to a number, else one

@@ -8,14 +8,24 @@ use crate::ParseError;
 /// Parses one JSON document.
 pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<Value>(text)
-        .map(|value| single(&value))
-        .map_err(|error| ParseError::Syntax {
+    let value = serde_json::from_str::<Value>(text).map_err(|error| {
+        let line = u32::try_from(error.line()).unwrap_or(u32::MAX).max(1);
+        // serde_json stops at 128 levels by itself: the same refusal as every other format's.
+        if error.to_string().starts_with("recursion limit exceeded") {
+            return ParseError::TooDeep {
+                path: path.to_owned(),
+                line: Some(line),
+                limit: super::MAX_DEPTH,
+            };
+        }
+        ParseError::Syntax {
             path: path.to_owned(),
             format: "json",
-            line: u32::try_from(error.line()).unwrap_or(u32::MAX).max(1),
+            line,
             message: error.to_string(),
-        })
+        }
+    })?;
+    single(path, &value)
 }
 
 #[cfg(test)]

@@ -15,7 +15,6 @@ use serde_json::Value;
 
 use crate::ParseError;
 
-pub use xml::XML_DEPTH_LIMIT;
 pub use yaml::ALIAS_NODE_LIMIT;
 
 /// An input format gate can parse, named as conftest's `--parser` names it.
@@ -247,6 +246,14 @@ pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed
     parse(format, path, text)
 }
 
+/// The deepest nesting of arrays and objects accepted in an input (or data) document, in every
+/// format: deeper documents are refused with [`ParseError::TooDeep`].
+///
+/// Printing, converting and evaluating a document walk it recursively; a limit keeps every such
+/// walk far from the stack's end (10,000 levels of YAML overflowed `gate policy parse`). Real
+/// configuration nests a few dozen levels at most, and the HCL parser stops at 64 on its own.
+pub const MAX_DEPTH: usize = 64;
+
 /// Input and policy files bigger than this are refused: it bounds memory, and the cap counts the
 /// bytes read, so a device or FIFO (which reports size 0) cannot grow without end.
 pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -268,13 +275,37 @@ pub(crate) fn display_path(path: &Path) -> String {
 }
 
 /// A single-document result at line 1. Formats other than YAML build JSON and convert it here,
-/// once, so that evaluation does not.
-fn single(value: &Value) -> Document {
-    Document {
+/// once, so that evaluation does not; its depth is checked first, without recursion, so that the
+/// conversion (and every later walk) stays within [`MAX_DEPTH`].
+fn single(path: &str, value: &Value) -> Result<Document, ParseError> {
+    if json_depth(value) > MAX_DEPTH {
+        return Err(ParseError::TooDeep {
+            path: path.to_owned(),
+            line: None,
+            limit: MAX_DEPTH,
+        });
+    }
+    Ok(Document {
         value: crate::value::to_regorus(value),
         line: 1,
         item_lines: Vec::new(),
+    })
+}
+
+/// How deeply arrays and objects nest in `value` (a scalar is 0), counted with an explicit stack.
+fn json_depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(value, 0)];
+    while let Some((value, depth)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(entries) => Box::new(entries.values()),
+            _ => continue,
+        };
+        deepest = deepest.max(depth + 1);
+        pending.extend(children.map(|child| (child, depth + 1)));
     }
+    deepest
 }
 
 #[cfg(test)]
@@ -293,6 +324,69 @@ mod tests {
         assert!(
             source.to_string().contains(&MAX_FILE_BYTES.to_string()),
             "{source}"
+        );
+    }
+
+    /// A document `depth` arrays and objects deep, written in `format`.
+    fn nested(format: Format, depth: usize) -> String {
+        let arrays = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        match format {
+            Format::Yaml => (0..depth)
+                .map(|level| "  ".repeat(level) + "k:\n")
+                .collect(),
+            Format::Json => arrays(depth),
+            Format::Toml | Format::Hcl2 => format!("a = {}\n", arrays(depth - 1)),
+            Format::Xml => format!("{}x{}", "<a>".repeat(depth), "</a>".repeat(depth)),
+            _ => unreachable!("flat formats do not nest"),
+        }
+    }
+
+    /// Every nesting format accepts [`MAX_DEPTH`] and refuses one more level, and 10,000, with
+    /// the same error; before the limit, 10,000 levels of YAML overflowed the stack.
+    #[test]
+    fn every_format_refuses_nesting_past_the_limit_alike() {
+        let formats = [
+            Format::Yaml,
+            Format::Json,
+            Format::Toml,
+            Format::Hcl2,
+            Format::Xml,
+        ];
+        for format in formats {
+            let parsed = parse(format, "ok", &nested(format, MAX_DEPTH))
+                .unwrap_or_else(|error| panic!("{format:?} at the limit: {error}"));
+            assert_eq!(json_depth(&parsed.value()), MAX_DEPTH, "{format:?}");
+            for depth in [MAX_DEPTH + 1, 10_000] {
+                let error = parse(format, "deep", &nested(format, depth)).unwrap_err();
+                assert!(
+                    matches!(
+                        error,
+                        ParseError::TooDeep {
+                            limit: MAX_DEPTH,
+                            ..
+                        }
+                    ),
+                    "{format:?} at {depth}: {error}"
+                );
+                assert!(error.to_string().starts_with("deep"), "{error}");
+            }
+        }
+        // Flow style is stopped by the YAML scanner, and an alias may nest its anchor's depth.
+        let flow = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let error = parse(Format::Yaml, "flow.yaml", &flow).unwrap_err();
+        assert!(matches!(error, ParseError::TooDeep { .. }), "{error}");
+        let half = MAX_DEPTH / 2 + 1;
+        let aliased = format!(
+            "a: &x {}1{}\nb: {}*x{}\n",
+            "[".repeat(half),
+            "]".repeat(half),
+            "[".repeat(half),
+            "]".repeat(half)
+        );
+        let error = parse(Format::Yaml, "alias.yaml", &aliased).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "alias.yaml:2: nested deeper than 64 levels of arrays and objects"
         );
     }
 

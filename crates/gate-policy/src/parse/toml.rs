@@ -7,15 +7,24 @@ use crate::ParseError;
 
 /// Parses one TOML document.
 pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
-    let table = text
-        .parse::<toml::Table>()
-        .map_err(|error| ParseError::Syntax {
+    let table = text.parse::<toml::Table>().map_err(|error| {
+        let line = error.span().map_or(1, |span| line_of(text, span.start));
+        // The TOML parser stops at 80 levels by itself: the same refusal as every other format's.
+        if error.message().contains("max recursion depth") {
+            return ParseError::TooDeep {
+                path: path.to_owned(),
+                line: Some(line),
+                limit: super::MAX_DEPTH,
+            };
+        }
+        ParseError::Syntax {
             path: path.to_owned(),
             format: "toml",
-            line: error.span().map_or(1, |span| line_of(text, span.start)),
+            line,
             message: error.message().to_owned(),
-        })?;
-    Ok(single(&convert_table(table)))
+        }
+    })?;
+    single(path, &convert_table(table))
 }
 
 fn line_of(text: &str, offset: usize) -> u32 {

@@ -1,17 +1,13 @@
 //! XML inputs, shaped like conftest's (goxml2json): `{"root": {…}}`, attributes as `-name`,
 //! text as the element's string or, beside attributes or children, as `#content`; repeated
-//! children become arrays; every value is a string. Nesting depth is bounded.
+//! children become arrays; every value is a string. Nesting depth is bounded by [`MAX_DEPTH`].
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 
-use super::{Document, single};
+use super::{Document, MAX_DEPTH, single};
 use crate::ParseError;
-
-/// The deepest element nesting accepted (deeper input is refused rather than risking the stack
-/// of a consumer that walks the value recursively).
-pub const XML_DEPTH_LIMIT: usize = 256;
 
 struct Element {
     name: String,
@@ -37,11 +33,14 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             .map_err(|e| error(e.to_string(), reader.error_position()))?;
         match event {
             Event::Start(start) => {
-                if stack.len() >= XML_DEPTH_LIMIT {
-                    return Err(error(
-                        format!("nesting deeper than {XML_DEPTH_LIMIT}"),
-                        offset,
-                    ));
+                // Each element is an object at least: past MAX_DEPTH elements the document is too
+                // deep whatever it holds, refused before it is built.
+                if stack.len() >= MAX_DEPTH {
+                    return Err(ParseError::TooDeep {
+                        path: path.to_owned(),
+                        line: Some(line_of(text, offset)),
+                        limit: MAX_DEPTH,
+                    });
                 }
                 stack.push(open(&start).map_err(|message| error(message, offset))?);
             }
@@ -88,7 +87,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             reader.buffer_position(),
         ));
     }
-    Ok(single(&Value::Object(root)))
+    single(path, &Value::Object(root))
 }
 
 fn open(start: &BytesStart<'_>) -> Result<Element, String> {
@@ -173,7 +172,7 @@ mod tests {
     fn errors_name_the_line_and_depth_is_bounded() {
         let error = parse("a.xml", "<a>\n<b>\n</a>\n").unwrap_err();
         assert!(error.to_string().starts_with("a.xml:"), "{error}");
-        let deep = "<a>".repeat(XML_DEPTH_LIMIT + 1);
+        let deep = "<a>".repeat(MAX_DEPTH + 1);
         assert!(parse("deep.xml", &deep).is_err());
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{Number, Value};
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::Document;
+use super::{Document, MAX_DEPTH};
 use crate::ParseError;
 
 /// The most nodes alias expansion may add to one file before parsing fails.
@@ -35,11 +35,19 @@ enum Frame {
     },
 }
 
+/// An anchored node, its node count (for the alias budget) and its depth (for [`MAX_DEPTH`]).
+struct Anchored {
+    node: Node,
+    size: usize,
+    depth: usize,
+}
+
 struct Builder<'a> {
     path: &'a str,
     stack: Vec<Frame>,
-    /// Anchored nodes and their node counts; an alias shares the node (values are immutable).
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Anchored nodes with their node counts and depths; an alias shares the node (values are
+    /// immutable).
+    anchors: HashMap<usize, Anchored>,
     expanded: usize,
     documents: Vec<Document>,
     document_line: Option<u32>,
@@ -64,43 +72,42 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
         item_start: None,
     };
     loop {
-        let (event, marker) = parser.next_token().map_err(|error| ParseError::Syntax {
-            path: path.to_owned(),
-            format: "yaml",
-            line: line(error.marker()),
-            message: error.info().to_owned(),
+        let (event, marker) = parser.next_token().map_err(|error| {
+            // The scanner stops deep flow collections (`[[[…`) before the builder sees them.
+            if error.info() == "recursion limit exceeded" {
+                return too_deep(path, error.marker());
+            }
+            ParseError::Syntax {
+                path: path.to_owned(),
+                format: "yaml",
+                line: line(error.marker()),
+                message: error.info().to_owned(),
+            }
         })?;
         match event {
             Event::StreamEnd => break,
             Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
             Event::DocumentStart => builder.document_line = None,
-            Event::Alias(id) => {
-                builder.note_start(&marker);
-                let Some((value, size)) = builder.anchors.get(&id) else {
-                    return Err(syntax(path, &marker, "unknown anchor"));
-                };
-                builder.expanded = builder.expanded.saturating_add(*size);
-                if builder.expanded > ALIAS_NODE_LIMIT {
-                    return Err(ParseError::AliasExpansion {
-                        path: path.to_owned(),
-                        line: line(&marker),
-                        limit: ALIAS_NODE_LIMIT,
-                    });
-                }
-                let value = value.clone();
-                builder.push(value, &marker, false)?;
-            }
+            Event::Alias(id) => builder.alias(id, &marker)?,
             Event::Scalar(text, style, anchor, tag) => {
                 builder.note_start(&marker);
                 let is_merge_key = style == TScalarStyle::Plain && text == "<<";
                 let value = scalar_node(resolve(text, style, tag.as_ref()));
                 if anchor > 0 {
-                    builder.anchors.insert(anchor, (value.clone(), 1));
+                    builder.anchors.insert(
+                        anchor,
+                        Anchored {
+                            node: value.clone(),
+                            size: 1,
+                            depth: 0,
+                        },
+                    );
                 }
                 builder.push(value, &marker, is_merge_key)?;
             }
             Event::SequenceStart(anchor, _) => {
                 builder.note_start(&marker);
+                builder.open(&marker)?;
                 builder.stack.push(Frame::Sequence {
                     items: Vec::new(),
                     anchor,
@@ -108,6 +115,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
             }
             Event::MappingStart(anchor, _) => {
                 builder.note_start(&marker);
+                builder.open(&marker)?;
                 builder.stack.push(Frame::Mapping {
                     entries: BTreeMap::new(),
                     key: None,
@@ -132,8 +140,13 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
                     None => return Err(syntax(path, &marker, "unbalanced collection")),
                 };
                 if anchor > 0 {
-                    let size = node_count(&value);
-                    builder.anchors.insert(anchor, (value.clone(), size));
+                    // Both walks are recursive, and safe: nothing built is deeper than MAX_DEPTH.
+                    let anchored = Anchored {
+                        node: value.clone(),
+                        size: node_count(&value),
+                        depth: depth(&value),
+                    };
+                    builder.anchors.insert(anchor, anchored);
                 }
                 builder.push(value, &marker, false)?;
             }
@@ -150,6 +163,37 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Document>, ParseError>
 }
 
 impl Builder<'_> {
+    /// An alias: its anchor's node, shared, within the alias budget and the depth limit.
+    fn alias(&mut self, id: usize, marker: &Marker) -> Result<(), ParseError> {
+        self.note_start(marker);
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Err(syntax(self.path, marker, "unknown anchor"));
+        };
+        // An alias nests its anchor's whole depth where it stands.
+        if self.stack.len() + anchored.depth > MAX_DEPTH {
+            return Err(too_deep(self.path, marker));
+        }
+        self.expanded = self.expanded.saturating_add(anchored.size);
+        if self.expanded > ALIAS_NODE_LIMIT {
+            return Err(ParseError::AliasExpansion {
+                path: self.path.to_owned(),
+                line: line(marker),
+                limit: ALIAS_NODE_LIMIT,
+            });
+        }
+        let value = anchored.node.clone();
+        self.push(value, marker, false)
+    }
+
+    /// Refuses a collection that would nest deeper than [`MAX_DEPTH`], before building it: the
+    /// builder itself uses no recursion, but everything that reads the document does.
+    fn open(&self, marker: &Marker) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(too_deep(self.path, marker));
+        }
+        Ok(())
+    }
+
     fn note_start(&mut self, marker: &Marker) {
         if self.stack.is_empty() && self.document_line.is_none() {
             self.document_line = Some(line(marker));
@@ -221,6 +265,23 @@ fn apply_merge(entries: &mut BTreeMap<Node, Node>, merge: &Node) {
             }
         }
         _ => {}
+    }
+}
+
+/// How deeply arrays and objects nest in `value` (a scalar is 0).
+fn depth(value: &Node) -> usize {
+    match value {
+        Node::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Node::Object(entries) => 1 + entries.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn too_deep(path: &str, marker: &Marker) -> ParseError {
+    ParseError::TooDeep {
+        path: path.to_owned(),
+        line: Some(line(marker)),
+        limit: MAX_DEPTH,
     }
 }
 

@@ -56,6 +56,7 @@ pub fn engine(policy: &Policy, root: &Path, include_tests: bool) -> Result<Polic
     let options = EngineOptions {
         rego_version: policy.rego_version,
         file_roots: vec![root.to_path_buf()],
+        limits: policy.limits,
     };
     PolicyEngine::new(sources, data, &options).map_err(|error| error.to_string())
 }

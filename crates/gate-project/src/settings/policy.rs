@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gate_policy::{Format, RegoVersion, TestOptions};
+use gate_policy::{Format, Limits, RegoVersion, TestOptions};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
@@ -32,6 +32,8 @@ pub(crate) struct RawPolicy {
     parsers: BTreeMap<String, Spanned<String>>,
     ignore: Option<Spanned<String>>,
     rego_version: Option<Spanned<String>>,
+    max_eval_time: Option<Spanned<String>>,
+    max_memory: Option<Spanned<String>>,
 }
 
 /// The policy gate's settings: what `gate policy test` takes as flags.
@@ -56,6 +58,8 @@ pub struct Policy {
     pub ignore: Option<regex::Regex>,
     /// The Rego syntax version of the policies.
     pub rego_version: RegoVersion,
+    /// Time and memory bounds on evaluation.
+    pub limits: Limits,
 }
 
 impl Policy {
@@ -71,6 +75,7 @@ impl Policy {
             parsers: Vec::new(),
             ignore: None,
             rego_version: RegoVersion::V1,
+            limits: Limits::default(),
         }
     }
 
@@ -159,6 +164,14 @@ pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Pro
                 ),
             )
         })?;
+    }
+    if let Some(time) = &raw.max_eval_time {
+        policy.limits.max_eval_time = Limits::parse_duration(time.get_ref())
+            .map_err(|error| (Some(time.span()), format!("`max-eval-time`: {error}")))?;
+    }
+    if let Some(memory) = &raw.max_memory {
+        policy.limits.max_memory = Limits::parse_bytes(memory.get_ref())
+            .map_err(|error| (Some(memory.span()), format!("`max-memory`: {error}")))?;
     }
     Ok(policy)
 }
