@@ -1,0 +1,202 @@
+//! Property tests: the parser of every input format (YAML, JSON, TOML, HCL, Dockerfile, INI,
+//! dotenv, XML) returns documents or an error for any input (arbitrary bytes, or a real fixture
+//! mutated), never panics, and finishes within a bounded time; the documents then convert to
+//! the values `policy parse` prints and policies see. `PROPTEST_CASES` raises the number of
+//! cases.
+
+#[path = "../../../tests/support/properties.rs"]
+mod support;
+
+use gate_policy::{Format, parse_as};
+use proptest::prelude::*;
+use support::{bounded, bytes, config, lossy, mutated, text, timed};
+
+/// Each fixture with the format it is read as.
+const FIXTURES: &[(Format, &str, &[u8])] = &[
+    (
+        Format::Yaml,
+        "api.yaml",
+        include_bytes!("fixtures/beacon/deploy/api.yaml"),
+    ),
+    (
+        Format::Yaml,
+        "multi.yaml",
+        include_bytes!("fixtures/nested/multi.yaml"),
+    ),
+    (
+        Format::Yaml,
+        "deployments.yaml",
+        include_bytes!("fixtures/exceptions/deployments.yaml"),
+    ),
+    (
+        Format::Json,
+        "data.json",
+        include_bytes!("fixtures/nested/data.json"),
+    ),
+    (
+        Format::Toml,
+        "traefik.toml",
+        include_bytes!("fixtures/traefik/traefik.toml"),
+    ),
+    (
+        Format::Hcl2,
+        "terraform.tf",
+        include_bytes!("fixtures/hcl/terraform.tf"),
+    ),
+    (
+        Format::Dockerfile,
+        "Dockerfile",
+        include_bytes!("fixtures/docker/Dockerfile"),
+    ),
+    (
+        Format::Ini,
+        "grafana.ini",
+        include_bytes!("fixtures/multitype/grafana.ini"),
+    ),
+    (
+        Format::Dotenv,
+        "sample.env",
+        include_bytes!("fixtures/dotenv/sample.env"),
+    ),
+    (
+        Format::Xml,
+        "pom.xml",
+        include_bytes!("fixtures/xml/pom.xml"),
+    ),
+];
+
+const FIXTURE_BYTES: &[&[u8]] = &[
+    FIXTURES[0].2,
+    FIXTURES[1].2,
+    FIXTURES[2].2,
+    FIXTURES[3].2,
+    FIXTURES[4].2,
+    FIXTURES[5].2,
+    FIXTURES[6].2,
+    FIXTURES[7].2,
+    FIXTURES[8].2,
+    FIXTURES[9].2,
+];
+
+/// The syntax of the formats here, spliced into arbitrary text and into fixtures.
+const TOKENS: &[&str] = &[
+    "---\n",
+    "...\n",
+    "- ",
+    ": ",
+    "? ",
+    "&a ",
+    "*a",
+    "!!binary ",
+    "!!int ",
+    "!tag ",
+    "<<: *a",
+    "|\n",
+    ">-\n",
+    "  ",
+    "\t",
+    "#",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "\"",
+    "'",
+    "\\u",
+    "\\",
+    "=",
+    "[[",
+    "]]",
+    "\"\"\"",
+    "'''",
+    "0x",
+    "0o",
+    "1e400",
+    "-0",
+    "nan",
+    "inf",
+    "true",
+    "1979-05-27T07:32:00Z",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "${",
+    "%{",
+    "<<EOF\n",
+    "EOF\n",
+    "resource ",
+    "variable ",
+    "locals ",
+    "for ",
+    " in ",
+    "? ",
+    " : ",
+    "=>",
+    "...",
+    "FROM ",
+    "RUN ",
+    "CMD ",
+    "ENV ",
+    "ARG ",
+    "COPY --from=",
+    "HEALTHCHECK ",
+    "ONBUILD ",
+    "# escape=`\n",
+    "\\\n",
+    "[section]",
+    ";",
+    "export ",
+    "$",
+    "<",
+    ">",
+    "</",
+    "/>",
+    "<?xml version=\"1.0\"?>",
+    "<!DOCTYPE x [",
+    "<!ENTITY",
+    "&amp;",
+    "&#x",
+    "<![CDATA[",
+    "xmlns:",
+    "=\"",
+    "\r\n",
+    "\u{feff}",
+];
+
+/// Every way the CLI reads an input: the format forced, then the values printed and evaluated.
+fn parse_every_way(format: Format, name: &str, text: &str) -> Result<(), TestCaseError> {
+    let parsed = timed(name, || parse_as(Some(format), name, text))?;
+    if let Ok(parsed) = parsed {
+        bounded("values", || {
+            let inputs = parsed.inputs();
+            let json: Vec<_> = inputs.iter().map(gate_policy::Document::json).collect();
+            (parsed.value(), json)
+        })?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    #[test]
+    fn every_format_takes_arbitrary_bytes(raw in bytes()) {
+        let input = lossy(&raw);
+        for format in Format::ALL {
+            parse_every_way(*format, "input", &input)?;
+        }
+    }
+
+    #[test]
+    fn every_format_takes_arbitrary_text(input in text(TOKENS)) {
+        for format in Format::ALL {
+            parse_every_way(*format, "input", &input)?;
+        }
+    }
+
+    #[test]
+    fn every_format_takes_mutated_fixtures((which, input) in mutated(FIXTURE_BYTES, TOKENS)) {
+        let (format, name, _) = FIXTURES[which];
+        parse_every_way(format, name, &lossy(&input))?;
+    }
+}
