@@ -105,6 +105,11 @@ fn corpus() -> PathBuf {
 fn run_all(selection: &Selection) -> ExitCode {
     let text = std::fs::read_to_string(corpus().join("cases.toml")).expect("cases.toml is read");
     let manifest: Manifest = toml::from_str(&text).expect("cases.toml is valid");
+    let unmatched = unmatched_directories(&manifest);
+    assert!(
+        unmatched.is_empty(),
+        "cases.toml and tests/hostile/cases/ disagree: {unmatched:?}"
+    );
     let all = manifest.case.len();
     let cases: Vec<&Case> = manifest
         .case
@@ -183,6 +188,26 @@ fn run_all(selection: &Selection) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Case directories without an entry, and entries with neither a directory nor a generated
+/// input: a misspelt name would otherwise run gate on an empty directory.
+fn unmatched_directories(manifest: &Manifest) -> Vec<String> {
+    let root = corpus().join("cases");
+    let mut unmatched: Vec<String> = std::fs::read_dir(&root)
+        .expect("tests/hostile/cases is read")
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| !manifest.case.iter().any(|case| &case.name == name))
+        .collect();
+    unmatched.extend(
+        manifest
+            .case
+            .iter()
+            .filter(|case| case.generate.is_none() && !root.join(&case.name).is_dir())
+            .map(|case| case.name.clone()),
+    );
+    unmatched
 }
 
 /// Runs one case in a scratch copy of its directory: the peak RSS in KiB (`None` where it
