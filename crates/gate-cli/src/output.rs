@@ -10,39 +10,29 @@ use gate_core::render::{Format, RenderOptions};
 use crate::environment::Environment;
 use clap::{Args, ValueEnum};
 
-/// Why a write to standard output failed; kept inside the `io::Error` so `main` can tell a
-/// closed pipe on standard output (a reader such as `head` that stopped early, so exit quietly)
-/// from any other I/O error, which could be a socket or a file.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write to standard output: {0}")]
-pub struct StdoutError(io::Error);
-
 /// Writes `text` to standard output and flushes it.
 ///
 /// Every write to standard output goes through here instead of `print!`, which panics when the
-/// reader has gone away (`gate … | head -1`).
+/// reader has gone away (`gate … | head -1`). A reader that stopped early has all it wanted, so
+/// the rest of the output is dropped and the command goes on to its verdict: the exit code must
+/// still say fail under `set -o pipefail`, as a tool killed by SIGPIPE would.
 ///
 /// # Errors
 ///
-/// Any write error, wrapping a [`StdoutError`] with the same [`io::ErrorKind`].
+/// Any other write error (a full disk behind a redirection), naming standard output.
 pub fn print(text: impl AsRef<[u8]>) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
-    stdout
+    match stdout
         .write_all(text.as_ref())
         .and_then(|()| stdout.flush())
-        .map_err(|error| io::Error::new(error.kind(), StdoutError(error)))
-}
-
-/// Whether `error` is a write to standard output whose reader has closed the pipe.
-pub fn is_closed_stdout(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause.downcast_ref::<io::Error>().is_some_and(|io_error| {
-            io_error.kind() == io::ErrorKind::BrokenPipe
-                && io_error
-                    .get_ref()
-                    .is_some_and(<dyn std::error::Error + Send + Sync>::is::<StdoutError>)
-        })
-    })
+    {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(io::Error::new(
+            error.kind(),
+            format!("cannot write to standard output: {error}"),
+        )),
+        Ok(()) => Ok(()),
+    }
 }
 
 /// Where and how reports are written; shared by every command that produces a report.

@@ -1,4 +1,5 @@
-//! Standard output whose reader has gone (`gate … | head -1`): a quiet stop, never a panic.
+//! Standard output whose reader has gone (`gate … | head -1`): a quiet stop, never a panic; the
+//! verdict's exit code stands (tests/hostile has the failing and erroring cases).
 
 use std::io::Read as _;
 use std::process::{Command, Stdio};
