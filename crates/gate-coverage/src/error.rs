@@ -31,16 +31,16 @@ pub enum CoverageError {
         /// The depth limit.
         limit: usize,
     },
-    /// One XML start tag, text node or comment is larger than
+    /// One XML start tag, text node or comment, or one LCOV line, is larger than
     /// [`crate::Limits::max_event_bytes`].
     #[error(
-        "{file}:{line}: one XML tag or text is larger than {limit} bytes (a report holds names \
-         and numbers, not whole files)"
+        "{file}:{line}: one XML tag or text, or one LCOV line, is larger than {limit} bytes (a \
+         report holds names and numbers, not whole files)"
     )]
     EventTooLarge {
         /// The file.
         file: String,
-        /// 1-based line where reading stopped, inside the tag or text.
+        /// 1-based line where reading stopped, inside the tag, text or line.
         line: u64,
         /// The limit in bytes.
         limit: u64,

@@ -28,12 +28,23 @@ pub(crate) fn read<R: Read>(
     let mut record: Option<Record> = None;
     let mut raw = Vec::with_capacity(256);
     let mut line_number = 0;
+    // `read_until` holds a whole line: bounded, so a line without end (`/dev/zero`) stops early.
+    input.limit_events(options.limits.max_event_bytes);
     loop {
         raw.clear();
         line_number += 1;
-        let read = input
-            .read_until(b'\n', &mut raw)
-            .map_err(|source| input.io_error(name, source))?;
+        input.start_event();
+        let read = input.read_until(b'\n', &mut raw).map_err(|source| {
+            if input.event_exceeded {
+                CoverageError::EventTooLarge {
+                    file: name.to_owned(),
+                    line: line_number,
+                    limit: input.event_limit(),
+                }
+            } else {
+                input.io_error(name, source)
+            }
+        })?;
         if read == 0 {
             break;
         }
@@ -191,6 +202,19 @@ mod tests {
             ..ReadOptions::default()
         };
         parse_report(text.as_bytes(), "lcov.info", &options)
+    }
+
+    #[test]
+    fn a_line_longer_than_the_event_limit_is_an_error_naming_file_and_line() {
+        let long = format!("TN:\nSF:/repo/src/a.c\nFN:1,{}\n", "x".repeat(2 << 20));
+        match parse(&long) {
+            Err(error @ CoverageError::EventTooLarge { line: 3, .. }) => {
+                assert!(error.to_string().starts_with("lcov.info:3: "), "{error}");
+            }
+            other => panic!("expected EventTooLarge at line 3, got {other:?}"),
+        }
+        // The same record with a name of ordinary length reads.
+        assert!(parse("TN:\nSF:/repo/src/a.c\nFN:1,main\nDA:1,1\nend_of_record\n").is_ok());
     }
 
     #[test]

@@ -69,8 +69,8 @@ pub struct Limits {
     pub max_bytes: u64,
     /// Deepest XML nesting accepted.
     pub max_depth: usize,
-    /// Largest single XML event (a start tag with its attributes, a text node, a comment), in
-    /// bytes: what the XML reader holds in memory at once.
+    /// Largest single XML event (a start tag with its attributes, a text node, a comment) or
+    /// LCOV line, in bytes: what a reader holds in memory at once.
     pub max_event_bytes: u64,
 }
 
@@ -211,7 +211,7 @@ impl<R: Read> Input<R> {
         }
     }
 
-    /// Bounds the bytes of each event from now on (the XML readers; LCOV and JSON need not).
+    /// Bounds the bytes of each event from now on: an XML tag or text, an LCOV line.
     pub(crate) fn limit_events(&mut self, limit: u64) {
         self.event_limit = limit;
     }

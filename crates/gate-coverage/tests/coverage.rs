@@ -542,7 +542,7 @@ fn one_huge_xml_attribute_or_text_is_an_error_naming_the_file_and_line() {
         );
         assert!(
             error.to_string().starts_with(&format!(
-                "huge.xml:{line}: one XML tag or text is larger than 1048576"
+                "huge.xml:{line}: one XML tag or text, or one LCOV line, is larger than 1048576"
             )),
             "{what}: {error}"
         );
