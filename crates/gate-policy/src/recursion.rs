@@ -193,15 +193,7 @@ fn imports(module: &Module) -> BTreeMap<String, Vec<String>> {
 
 /// The rule's path under its package: the static part of its head (`deny`, `a.b`).
 fn rule_path(rule: &RegoRule) -> Option<Vec<String>> {
-    let refr = match rule {
-        RegoRule::Spec { head, .. } => match head {
-            RuleHead::Compr { refr, .. }
-            | RuleHead::Set { refr, .. }
-            | RuleHead::Func { refr, .. } => refr,
-        },
-        RegoRule::Default { refr, .. } => refr,
-    };
-    let path = static_prefix(refr);
+    let path = static_prefix(crate::rules::head_ref(rule));
     (!path.is_empty()).then_some(path)
 }
 

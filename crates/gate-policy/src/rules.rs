@@ -103,17 +103,21 @@ pub(crate) struct TestRule {
     pub line: u32,
 }
 
-/// The simple name of a rule head (`deny` in `deny contains msg`), if the head is a plain name.
-fn head_name(rule: &RegoRule) -> Option<(&str, u32)> {
-    let refr = match rule {
+/// The reference a rule's head names (`deny`, `a.b[x]`, `f` of a function).
+pub(crate) fn head_ref(rule: &RegoRule) -> &Ref<Expr> {
+    match rule {
         RegoRule::Spec { head, .. } => match head {
             RuleHead::Compr { refr, .. }
             | RuleHead::Set { refr, .. }
             | RuleHead::Func { refr, .. } => refr,
         },
         RegoRule::Default { refr, .. } => refr,
-    };
-    match refr.as_ref() {
+    }
+}
+
+/// The simple name of a rule head (`deny` in `deny contains msg`), if the head is a plain name.
+fn head_name(rule: &RegoRule) -> Option<(&str, u32)> {
+    match head_ref(rule).as_ref() {
         Expr::Var { span, .. } => Some((span.text(), span.line)),
         _ => None,
     }
