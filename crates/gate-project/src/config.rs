@@ -163,11 +163,15 @@ impl Config {
 }
 
 /// Looks for `gate.toml` in `start` and then each parent directory.
+///
+/// Any entry of that name counts, readable or not (a dangling link, a directory, a device): the
+/// nearest one is the project's configuration, and [`load`] reports what is wrong with it, where
+/// skipping it would silently check the project against a parent directory's gate.toml.
 pub fn find(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|directory| directory.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| candidate.symlink_metadata().is_ok())
 }
 
 /// Reads and parses a configuration file.
@@ -486,6 +490,24 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The nearest gate.toml is the configuration even when it cannot be read: a parent's
+    /// gate.toml must not be used in its place.
+    #[test]
+    fn the_nearest_gate_toml_is_found_even_when_it_is_not_a_file() {
+        let parent = tempfile::tempdir().unwrap();
+        std::fs::write(parent.path().join(FILE_NAME), "[release]\n").unwrap();
+        let project = parent.path().join("project");
+        std::fs::create_dir_all(project.join(FILE_NAME)).unwrap();
+        let found = find(&project).unwrap();
+        assert_eq!(found, project.join(FILE_NAME));
+        let error = load(&found).unwrap_err();
+        assert!(error.path.ends_with("gate.toml"), "{error}");
+        assert!(
+            error.message.starts_with("cannot read the configuration"),
+            "{error}"
+        );
+    }
 
     /// `/dev/zero` reports size 0 and never ends: the read stops at the cap instead.
     #[cfg(unix)]
