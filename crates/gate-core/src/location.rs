@@ -42,6 +42,23 @@ impl Location {
         self.column = NonZeroU32::new(column);
         self
     }
+
+    /// Whether the path names a file inside the repository: relative and not climbing out of it.
+    ///
+    /// Gates keep paths as they found them when a file lies outside the project (an installed
+    /// package's METADATA, a report naming another machine's files), so renderers that need a
+    /// repository file (SARIF, GitLab) check this before pointing at one.
+    pub fn is_inside_repository(&self) -> bool {
+        let path = self.path.as_str();
+        let absolute = path.starts_with('/') || has_drive_letter(path);
+        !absolute && !path.split('/').any(|part| part == "..")
+    }
+}
+
+/// `C:/…` or `c:` — a Windows absolute path, whichever machine wrote the report.
+fn has_drive_letter(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':'
 }
 
 impl fmt::Display for Location {
@@ -78,6 +95,22 @@ mod tests {
             Location::line("a/b.py", 3).with_column(7).to_string(),
             "a/b.py:3:7"
         );
+    }
+
+    #[test]
+    fn only_relative_paths_that_stay_inside_are_in_the_repository() {
+        for inside in ["api/app.py", "./api/app.py", "gate.toml", "a/..b/c.py"] {
+            assert!(Location::file(inside).is_inside_repository(), "{inside}");
+        }
+        for outside in [
+            "/home/me/.venv/lib/python3.12/site-packages/x.dist-info/METADATA",
+            "../artifacts/coverage.xml",
+            "api/../../x.py",
+            "C:\\build\\src\\x.c",
+            "d:/x.c",
+        ] {
+            assert!(!Location::file(outside).is_inside_repository(), "{outside}");
+        }
     }
 
     #[test]

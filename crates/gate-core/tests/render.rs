@@ -27,6 +27,16 @@ static VULNERABILITY: Rule = Rule {
     summary: "A locked dependency has a known vulnerability.",
     help: "Upgrade to a fixed version.",
 };
+static LICENSE: Rule = Rule {
+    id: "supply/license",
+    summary: "Every dependency's license satisfies the allowlist.",
+    help: "Replace the dependency or clarify its license.",
+};
+static PATH: Rule = Rule {
+    id: "coverage/path",
+    summary: "Coverage of the files under a path glob meets its threshold.",
+    help: "Add tests for the files under the path.",
+};
 static COMMIT_FORMAT: Rule = Rule {
     id: "release/commit-format",
     summary: "Commit messages follow Conventional Commits.",
@@ -128,6 +138,11 @@ fn coverage() -> GateReport {
         .with_detail("total", 61.0)
         .with_detail("fail_under", "80"),
     );
+    coverage.push(Finding::new(
+        &PATH,
+        Verdict::Pass,
+        "src/** 91.20% meets its threshold of 85%",
+    ));
     coverage.set_metric("total.percent", Metric::Percent(61.0));
     coverage.set_metric("total.statements", Metric::Count(1200));
     coverage
@@ -160,7 +175,27 @@ fn supply() -> GateReport {
         .with_target("urllib3")
         .with_location(Location::line("requirements.txt", 9)),
     );
-
+    // Installed packages live outside the repository, often under long virtualenv paths.
+    supply.push(
+        Finding::new(
+            &LICENSE,
+            Verdict::Fail,
+            "left-pad-but-longer 2.0.1: license GPL-3.0-only is not allowed",
+        )
+        .with_target("left-pad-but-longer")
+        .with_location(Location::line(
+            "/home/runner/work/beacon/.venv/lib/python3.12/site-packages/left_pad_but_longer-2.0.1.dist-info/METADATA",
+            9,
+        )),
+    );
+    supply.push(
+        Finding::new(
+            &LICENSE,
+            Verdict::Pass,
+            "certifi 2024.2.2: MPL-2.0 is allowed",
+        )
+        .with_target("certifi"),
+    );
     supply
 }
 
@@ -316,6 +351,68 @@ fn sarif_has_one_based_lines_relative_uris_and_a_run_per_gate() {
 }
 
 #[test]
+fn sarif_results_are_only_failures_and_warnings_inside_the_repository() {
+    let log: Value = serde_json::from_str(&render::sarif(&sample(), &options())).unwrap();
+    let runs = log["runs"].as_array().unwrap();
+    for run in runs {
+        for result in run["results"].as_array().unwrap() {
+            // Code scanning shows every result as an alert: a passing check is not one.
+            assert_ne!(result["level"], "note", "{result}");
+        }
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert!(
+            rules.iter().all(|rule| rule["id"] != "coverage/path"),
+            "a rule with only passing checks is not listed: {rules:?}"
+        );
+    }
+    // The installed package's METADATA is outside the repository: the alert sits on gate.toml
+    // and its message names the file.
+    let license = &runs[2]["results"][2];
+    assert_eq!(license["ruleId"], "supply/license");
+    let place = &license["locations"][0]["physicalLocation"];
+    assert_eq!(place["artifactLocation"]["uri"], "gate.toml");
+    assert_eq!(place["region"]["startLine"], 1);
+    let message = license["message"]["text"].as_str().unwrap();
+    assert!(
+        message.ends_with("/site-packages/left_pad_but_longer-2.0.1.dist-info/METADATA:9)"),
+        "{message}"
+    );
+    assert_eq!(runs[2]["results"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn human_rows_fit_a_100_column_terminal() {
+    let text = render::human(&sample(), false);
+    for line in text.lines() {
+        let long_word = line.split(' ').any(|word| word.chars().count() > 40);
+        assert!(
+            line.chars().count() <= 100 || long_word,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    // A long path outside the project keeps its last components.
+    assert!(
+        text.contains("…/left_pad_but_longer-2.0.1.dist-info/METADATA:9"),
+        "{text}"
+    );
+}
+
+#[test]
+fn human_summary_counts_gates_and_checks_separately() {
+    let text = render::human(&sample(), false);
+    let summary: Vec<&str> = text.lines().rev().take(2).collect();
+    // Too long for one line, the check tally moves under the gate tally.
+    assert_eq!(
+        summary,
+        [
+            "      checks: 2 passed, 17 failures, 13 warnings, 1 waived, 1 error",
+            "gate: ERROR — 6 gates: 1 passed, 4 failed, 1 error",
+        ]
+    );
+}
+
+#[test]
 fn junit_snapshot() {
     insta::assert_snapshot!("junit", render::junit(&sample()));
 }
@@ -324,7 +421,7 @@ fn junit_snapshot() {
 fn junit_marks_failures_skips_and_errors() {
     let xml = render::junit(&sample());
     assert!(xml.contains(
-        "<testsuite name=\"supply\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\">"
+        "<testsuite name=\"supply\" tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"1\">"
     ));
     assert!(xml.contains(
         "<testsuite name=\"licenses\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">"
@@ -351,10 +448,12 @@ fn github_annotates_at_most_ten_per_level_and_counts_the_rest() {
         .count();
     assert_eq!(errors, 10);
     assert_eq!(warnings, 10);
-    // 2 policy + 1 coverage + 1 supply + 11 release + 1 gate error + 1 expired waiver = 17 errors;
+    // Only repository files can be annotated; an installed package's file is named in the text.
+    assert!(!text.contains("file=/"), "{text}");
+    // 2 policy + 1 coverage + 2 supply + 11 release + 1 gate error + 1 expired waiver = 18 errors;
     // 1 policy + 11 release + 1 unused waiver = 13 warnings.
     assert!(
-        text.contains("::notice title=gate::7 more errors and 3 more warnings were not annotated"),
+        text.contains("::notice title=gate::8 more errors and 3 more warnings were not annotated"),
         "{text}"
     );
     assert!(text.contains("file=deploy/legacy%2C old%3Av1.yaml,line=3"));
@@ -386,7 +485,12 @@ fn gitlab_issues_have_paths_lines_and_unique_fingerprints() {
     assert_eq!(fingerprints.len(), count);
     for issue in issues {
         assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
-        assert!(!issue["location"]["path"].as_str().unwrap().is_empty());
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(!path.is_empty());
+        assert!(
+            !path.starts_with('/'),
+            "GitLab shows repository files only: {path}"
+        );
     }
     assert_eq!(issues[0]["severity"], "major");
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{code, copy_of, fixture, gate, stderr, stdout};
+use crate::{code, copy_of, fixture, gate, human_stdout, stderr, stdout};
 
 fn service() -> std::path::PathBuf {
     fixture("service")
@@ -88,7 +88,7 @@ fn diff_coverage_from_a_file() {
     let output = check(&["--diff", "pr.diff", "--diff-fail-under", "67"]);
     assert_eq!(code(&output), 1);
     assert!(
-        stdout(&output)
+        human_stdout(&output)
             .contains("diff coverage 66% < 67% (66.67%: 2 of 3 measured added lines covered)")
     );
     // Branch-aware: line 3 of cart.py is partial but not added, so the figure is unchanged here.
@@ -145,7 +145,7 @@ fn compare_branch_diffs_against_the_merge_base() {
     );
     assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
     assert!(
-        stdout(&output).contains("2 of 3 measured added lines covered"),
+        human_stdout(&output).contains("2 of 3 measured added lines covered"),
         "{}",
         stdout(&output)
     );

@@ -1,7 +1,7 @@
 //! `gate supply licenses` and `[supply.licenses]`: the allowlist, clarifications, exceptions,
 //! the inventory.
 
-use crate::{code, copy_of, fixture, gate, stderr, stdout};
+use crate::{code, copy_of, fixture, gate, human_stdout, stderr, stdout};
 
 const ALLOW: [&str; 10] = [
     "--allow",
@@ -27,7 +27,7 @@ fn licenses(extra: &[&str]) -> std::process::Output {
 fn an_unapproved_license_fails_and_names_the_package() {
     let output = licenses(&["--color", "never"]);
     assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
-    let text = stdout(&output);
+    let text = human_stdout(&output);
     assert!(text.contains("supply/license"), "{text}");
     assert!(
         text.contains("mutagen 1.47.0: license GPL-2.0-or-later"),

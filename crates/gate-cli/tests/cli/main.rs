@@ -41,6 +41,25 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The human report with each wrapped message joined back onto one line, so tests can look for
+/// a whole sentence whatever the width it was wrapped at.
+fn human_stdout(output: &Output) -> String {
+    let text = stdout(output);
+    let mut joined = String::with_capacity(text.len());
+    for line in text.lines() {
+        let continuation = line.starts_with("        ") && !joined.is_empty();
+        if continuation {
+            joined.pop();
+            joined.push(' ');
+            joined.push_str(line.trim_start());
+        } else {
+            joined.push_str(line);
+        }
+        joined.push('\n');
+    }
+    joined
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::{code, copy_of, fixture, stderr, stdout};
+use crate::{code, copy_of, fixture, human_stdout, stderr, stdout};
 
 /// Runs `gate` in `directory` with the download cache under `cache` (never the user's), no
 /// proxy, and the GitHub Actions and colour variables cleared.
@@ -110,7 +110,7 @@ fn a_vulnerable_pin_fails_and_names_the_advisory_file_and_line() {
     let workspace = Workspace::new();
     let output = workspace.audit(&["project/requirements.txt"]);
     assert_eq!(code(&output), 1, "{}", both(&output));
-    let text = stdout(&output);
+    let text = human_stdout(&output);
     assert!(text.contains("PYSEC-2099-1"), "{text}");
     assert!(text.contains("project/requirements.txt:2"), "{text}");
     assert!(text.contains("fixed in 2.0.0"), "{text}");
@@ -713,7 +713,7 @@ fn db_update_downloads_validates_and_swaps_in_atomically() {
     let output = workspace.run(&["supply", "audit", "project/requirements.txt"]);
     assert_eq!(code(&output), 2, "{}", both(&output));
     assert!(
-        stdout(&output).contains("npm.zip is missing"),
+        human_stdout(&output).contains("npm.zip is missing"),
         "{}",
         stdout(&output)
     );

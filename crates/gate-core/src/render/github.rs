@@ -67,7 +67,14 @@ impl Annotations {
             return;
         }
         let mut properties = Vec::new();
-        if let Some(location) = location {
+        // GitHub can only annotate files of the checked-out repository: a file outside it (an
+        // installed package) is named in the message instead.
+        let outside = location.filter(|location| !location.is_inside_repository());
+        let message = match outside {
+            Some(location) => format!("{message} (in {location})"),
+            None => message.to_owned(),
+        };
+        if let Some(location) = location.filter(|location| location.is_inside_repository()) {
             properties.push(format!("file={}", property(&location.path)));
             if let Some(line) = location.line {
                 properties.push(format!("line={line}"));
@@ -81,7 +88,7 @@ impl Annotations {
             self.out,
             "::{command} {}::{}",
             properties.join(","),
-            data(message)
+            data(&message)
         );
     }
 

@@ -2,56 +2,44 @@
 
 use serde_json::{Value, json};
 
-use super::fingerprint;
+use super::{RepositoryPlace, fingerprint};
 use crate::{Finding, Report, Severity, Verdict};
 
 /// Renders unwaived warnings, failures and gate errors as a GitLab Code Quality report.
 ///
-/// GitLab requires a path and line for every issue: findings without them point at line 1 of
-/// `config_path` (or of their file).
+/// GitLab requires a repository path and a line for every issue: findings without a path, or
+/// with one outside the repository, point at line 1 of `config_path` (and name their own path in
+/// the description); findings without a line point at line 1 of their file.
 pub fn gitlab(report: &Report, config_path: &str) -> String {
     let mut issues: Vec<Value> = Vec::new();
     for gate in &report.gates {
         for error in &gate.errors {
-            let (path, line) = error
-                .location
-                .as_ref()
-                .map_or((config_path, 1), |location| {
-                    (
-                        location.path.as_str(),
-                        location.line.map_or(1, std::num::NonZeroU32::get),
-                    )
-                });
-            let description = format!("{}: gate could not run: {}", gate.gate, error.message);
+            let place = RepositoryPlace::of(error.location.as_ref(), config_path);
+            let description = place.message(&format!(
+                "{}: gate could not run: {}",
+                gate.gate, error.message
+            ));
             issues.push(issue(
                 &gate.gate,
                 "gate/error",
                 &description,
                 "blocker",
-                path,
-                line,
+                place.path,
+                place.line,
             ));
         }
         for finding in &gate.findings {
             if finding.waived_by.is_some() || finding.verdict == Verdict::Pass {
                 continue;
             }
-            let (path, line) = finding
-                .location
-                .as_ref()
-                .map_or((config_path, 1), |location| {
-                    (
-                        location.path.as_str(),
-                        location.line.map_or(1, std::num::NonZeroU32::get),
-                    )
-                });
+            let place = RepositoryPlace::of(finding.location.as_ref(), config_path);
             issues.push(issue(
                 &gate.gate,
                 finding.rule.id,
-                &finding.message,
+                &place.message(&finding.message),
                 severity(finding),
-                path,
-                line,
+                place.path,
+                place.line,
             ));
         }
     }

@@ -11,6 +11,17 @@ const DIM: &str = "\u{1b}[2m";
 const BOLD: &str = "\u{1b}[1m";
 const RESET: &str = "\u{1b}[0m";
 
+/// The terminal width rows are laid out for: long paths are shortened and long messages wrapped
+/// to stay inside it.
+const WIDTH: usize = 100;
+/// Paths outside the repository longer than this keep only their last components behind `…`.
+const PLACE_WIDTH: usize = 40;
+/// A message starting further right than this goes on the lines below its row instead, so it
+/// is never squeezed into a narrow column.
+const MESSAGE_COLUMN_LIMIT: usize = 50;
+/// `  ` + the six-character mark + ` `.
+const MARK_WIDTH: usize = 9;
+
 /// Renders the report for a terminal. `color` adds ANSI colours; the caller decides when
 /// (a TTY, and `NO_COLOR` unset). Metrics are left to the machine formats: the findings already
 /// state the figures a person needs.
@@ -21,16 +32,23 @@ pub fn human(report: &Report, color: bool) -> String {
         write_gate(&mut out, gate, paint);
     }
     let outcome = report.outcome();
-    let counts = report.counts();
-    let gates = report.gates.len();
+    let gates = format!(
+        "gate: {} — {}",
+        outcome.as_str().to_uppercase(),
+        gate_tally(report)
+    );
+    let checks = format!("checks: {}", tally(report.counts()));
+    let separator = if gates.chars().count() + 3 + checks.chars().count() <= WIDTH {
+        " · "
+    } else {
+        "\n      "
+    };
     let _ = writeln!(
         out,
-        "{} {} — {} {}: {}",
+        "{} {} — {}{separator}{checks}",
         paint.bold("gate:"),
         paint.outcome(outcome),
-        gates,
-        if gates == 1 { "gate" } else { "gates" },
-        tally(counts)
+        gate_tally(report),
     );
     out
 }
@@ -49,22 +67,33 @@ fn write_gate(out: &mut String, gate: &GateReport, paint: Paint) {
             .as_ref()
             .map(|location| format!("{location}: "))
             .unwrap_or_default();
-        let _ = writeln!(out, "  {} {place}{}", paint.red("error"), error.message);
+        let text = format!("{place}{}", error.message);
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            paint.red("error"),
+            wrap(&text, WIDTH - 8, 8)
+        );
     }
+    let places: Vec<String> = gate.findings.iter().map(place).collect();
     let rule_width = column_width(gate.findings.iter().map(|finding| finding.rule.id));
-    let place_width = column_width(gate.findings.iter().map(place));
-    for finding in &gate.findings {
+    let place_width = column_width(places.iter());
+    let message_column = MARK_WIDTH + rule_width + 2 + place_width + 2;
+    for (finding, place) in gate.findings.iter().zip(&places) {
         let mark = mark(finding, paint);
         let rule = pad(finding.rule.id, rule_width);
-        let place = pad(&place(finding), place_width);
-        // Continuation lines of a multi-line message start under its first line.
-        let indent = format!(
-            "\n{}",
-            " ".repeat(2 + 6 + 1 + rule_width + 2 + place_width + 2)
-        );
-        let message = finding.message.trim_end().replace('\n', &indent);
-        let line = format!("{rule}  {place}  {message}");
-        let _ = writeln!(out, "  {mark} {}", line.trim_end());
+        let place = pad(place, place_width);
+        let message = finding.message.trim_end();
+        if message_column <= MESSAGE_COLUMN_LIMIT {
+            let message = wrap(message, WIDTH - message_column, message_column);
+            let line = format!("{rule}  {place}  {message}");
+            let _ = writeln!(out, "  {mark} {}", line.trim_end());
+        } else {
+            let line = format!("{rule}  {place}");
+            let _ = writeln!(out, "  {mark} {}", line.trim_end());
+            let message = wrap(message, WIDTH - MARK_WIDTH, MARK_WIDTH);
+            let _ = writeln!(out, "{}{message}", " ".repeat(MARK_WIDTH));
+        }
         if let Some(waived) = &finding.waived_by {
             let owner = waived
                 .owner
@@ -72,17 +101,101 @@ fn write_gate(out: &mut String, gate: &GateReport, paint: Paint) {
                 .map(|owner| format!(", owner {owner}"))
                 .unwrap_or_default();
             let note = format!("waived until {}{owner}: {}", waived.expires, waived.reason);
-            let _ = writeln!(out, "    {}", paint.dim(&note));
+            let _ = writeln!(out, "    {}", paint.dim(&wrap(&note, WIDTH - 4, 4)));
         }
     }
 }
 
+/// The finding's location as shown: a long path outside the repository (an installed package)
+/// keeps its last components.
 fn place(finding: &Finding) -> String {
-    finding
-        .location
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default()
+    let Some(location) = &finding.location else {
+        return String::new();
+    };
+    let full = location.to_string();
+    // Repository paths are already relative to the project and are what an editor opens.
+    if location.is_inside_repository() || full.chars().count() <= PLACE_WIDTH {
+        return full;
+    }
+    shorten(&full)
+}
+
+/// `…/` and the longest tail of whole path components that fits the column, but always the file
+/// and its folder: for an installed package the folder (`name-1.0.dist-info`) is what tells
+/// which package it is.
+fn shorten(path: &str) -> String {
+    let components: Vec<&str> = path.split('/').collect();
+    let mut kept = components.len().min(2);
+    while kept < components.len() {
+        let longer = components[components.len() - kept - 1..].join("/");
+        if longer.chars().count() + 2 > PLACE_WIDTH {
+            break;
+        }
+        kept += 1;
+    }
+    if kept == components.len() {
+        return path.to_owned();
+    }
+    format!("…/{}", components[components.len() - kept..].join("/"))
+}
+
+/// Word-wraps `text` to `width` columns; continuation lines start with `indent` spaces. The
+/// message's own line breaks are kept, and a word longer than the width (a URL) stays whole.
+fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let width = width.max(20);
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let needed = line.chars().count() + 1 + word.chars().count();
+            if !line.is_empty() && needed > width {
+                lines.push(std::mem::take(&mut line));
+            } else if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    let separator = format!("\n{}", " ".repeat(indent));
+    lines
+        .iter()
+        .map(|line| line.trim_end())
+        .collect::<Vec<_>>()
+        .join(&separator)
+}
+
+/// How many gates ended each way: `4 gates: 2 passed, 1 failed, 1 error`.
+fn gate_tally(report: &Report) -> String {
+    let count = |wanted: Outcome| {
+        report
+            .gates
+            .iter()
+            .filter(|gate| gate.outcome() == wanted)
+            .count()
+    };
+    let gates = report.gates.len();
+    let mut parts = Vec::new();
+    for (outcome, word) in [
+        (Outcome::Pass, "passed"),
+        (Outcome::Warn, "warned"),
+        (Outcome::Fail, "failed"),
+    ] {
+        let n = count(outcome);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    let errors = count(Outcome::Error);
+    if errors > 0 {
+        parts.push(plural(errors, "error", "errors"));
+    }
+    let noun = if gates == 1 { "gate" } else { "gates" };
+    if parts.is_empty() {
+        format!("{gates} {noun}")
+    } else {
+        format!("{gates} {noun}: {}", parts.join(", "))
+    }
 }
 
 fn mark(finding: &Finding, paint: Paint) -> String {

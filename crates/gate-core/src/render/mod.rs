@@ -16,7 +16,7 @@ mod sarif;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::Report;
+use crate::{Location, Report};
 
 pub use github::{MAX_ANNOTATIONS_PER_LEVEL, github};
 pub use gitlab::gitlab;
@@ -44,6 +44,53 @@ impl Default for RenderOptions {
             color: false,
             config_path: "gate.toml".to_owned(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+/// Where a SARIF result or GitLab issue points: code scanning and merge-request widgets can only
+/// show files of the repository.
+struct RepositoryPlace<'a> {
+    path: &'a str,
+    line: u32,
+    column: Option<u32>,
+    /// The finding's own path when it lies outside the repository (an installed package's
+    /// METADATA, another machine's absolute path): the result points at the configuration that
+    /// asked for the check instead, and the message names this path.
+    outside: Option<String>,
+}
+
+impl<'a> RepositoryPlace<'a> {
+    fn of(location: Option<&'a Location>, config_path: &'a str) -> RepositoryPlace<'a> {
+        match location {
+            Some(location) if location.is_inside_repository() => RepositoryPlace {
+                path: &location.path,
+                line: location.line.map_or(1, std::num::NonZeroU32::get),
+                column: location.column.map(std::num::NonZeroU32::get),
+                outside: None,
+            },
+            Some(location) => RepositoryPlace {
+                outside: Some(location.to_string()),
+                ..RepositoryPlace::configuration(config_path)
+            },
+            None => RepositoryPlace::configuration(config_path),
+        }
+    }
+
+    fn configuration(config_path: &'a str) -> RepositoryPlace<'a> {
+        RepositoryPlace {
+            path: config_path,
+            line: 1,
+            column: None,
+            outside: None,
+        }
+    }
+
+    /// The message, naming the finding's own path when the place had to move to the config.
+    fn message(&self, message: &str) -> String {
+        match &self.outside {
+            Some(path) => format!("{message} (in {path})"),
+            None => message.to_owned(),
         }
     }
 }

@@ -4,15 +4,18 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{RenderOptions, fingerprint};
+use super::{RenderOptions, RepositoryPlace, fingerprint};
 use crate::{Finding, GateReport, Report, Rule, Verdict};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Renders the report as a SARIF 2.1.0 log.
 ///
-/// Every result has a location, as code scanning requires: findings without a file point at
-/// line 1 of `options.config_path`, and findings with a file but no line at its line 1.
+/// Results are the failures and warnings, waived ones included as suppressed: code scanning shows
+/// every result as an alert, so passing checks (which the other formats list) are left out.
+/// Every result has a repository location, as code scanning requires: findings without a file,
+/// or with a file outside the repository, point at line 1 of `options.config_path` (the message
+/// names the outside file), and findings with a file but no line at its line 1.
 pub fn sarif(report: &Report, options: &RenderOptions) -> String {
     let runs: Vec<Value> = report.gates.iter().map(|gate| run(gate, options)).collect();
     let log = json!({
@@ -26,9 +29,13 @@ pub fn sarif(report: &Report, options: &RenderOptions) -> String {
 }
 
 fn run(gate: &GateReport, options: &RenderOptions) -> Value {
-    let rules = rules_of(gate);
-    let results: Vec<Value> = gate
+    let alerts: Vec<&Finding> = gate
         .findings
+        .iter()
+        .filter(|finding| finding.verdict != Verdict::Pass)
+        .collect();
+    let rules = rules_of(&alerts);
+    let results: Vec<Value> = alerts
         .iter()
         .map(|finding| result(gate, finding, &rules, options))
         .collect();
@@ -61,10 +68,10 @@ fn run(gate: &GateReport, options: &RenderOptions) -> Value {
     })
 }
 
-/// The distinct rules of a gate's findings, in first-seen order (the order `ruleIndex` uses).
-fn rules_of(gate: &GateReport) -> Vec<&'static Rule> {
+/// The distinct rules of the results, in first-seen order (the order `ruleIndex` uses).
+fn rules_of(alerts: &[&Finding]) -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = Vec::new();
-    for finding in &gate.findings {
+    for finding in alerts {
         if !rules.iter().any(|rule| rule.id == finding.rule.id) {
             rules.push(finding.rule);
         }
@@ -105,26 +112,19 @@ fn result(gate: &GateReport, finding: &Finding, rules: &[&Rule], options: &Rende
         .iter()
         .position(|rule| rule.id == finding.rule.id)
         .unwrap_or_default();
-    let (path, line, column) = match &finding.location {
-        Some(location) => (
-            location.path.as_str(),
-            location.line.map_or(1, std::num::NonZeroU32::get),
-            location.column.map(std::num::NonZeroU32::get),
-        ),
-        None => (options.config_path.as_str(), 1, None),
-    };
-    let mut region = json!({ "startLine": line });
-    if let Some(column) = column {
+    let place = RepositoryPlace::of(finding.location.as_ref(), &options.config_path);
+    let mut region = json!({ "startLine": place.line });
+    if let Some(column) = place.column {
         region["startColumn"] = json!(column);
     }
     let mut value = json!({
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
         "level": level(finding.verdict),
-        "message": { "text": finding.message },
+        "message": { "text": place.message(&finding.message) },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": relative_uri(path), "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": { "uri": relative_uri(place.path), "uriBaseId": "%SRCROOT%" },
                 "region": region,
             }
         }],
