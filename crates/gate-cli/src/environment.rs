@@ -25,8 +25,10 @@ pub struct Environment {
     /// `HOME`: the cache is `~/.cache/gate/advisory-db` when `XDG_CACHE_HOME` is unset.
     pub home: Option<PathBuf>,
     /// The proxy for downloads: `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (either case).
+    #[cfg_attr(not(feature = "network"), allow(dead_code))]
     pub proxy: Option<String>,
     /// `NO_PROXY`: comma-separated hosts (or `.domain` suffixes, or `*`) reached directly.
+    #[cfg_attr(not(feature = "network"), allow(dead_code))]
     pub no_proxy: Option<String>,
     /// `GITHUB_TOKEN` (else `GH_TOKEN`): the token `gate protect apply` sends to GitHub.
     pub github_token: Option<Secret>,
@@ -43,6 +45,7 @@ pub struct Environment {
     /// `GATE_HTTP_IDLE_TIMEOUT_SECS`: how long a connection may pass without a byte before gate
     /// gives up on it; the tests shorten it to see a stalled server in seconds. A value that is
     /// not a positive whole number is ignored.
+    #[cfg_attr(not(feature = "network"), allow(dead_code))]
     pub http_idle_timeout: Option<Duration>,
 }
 

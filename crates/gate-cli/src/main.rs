@@ -29,7 +29,7 @@ use crate::cli::{Cli, Command};
 use crate::environment::Environment;
 
 // The allocator is mimalloc, installed by regorus with gate-policy's `memory-limits` feature
-// (Cargo.toml): it counts the heap so that `--max-memory` can stop an evaluation. The policy
+// (gate-cli's default `memory-limits` feature, Cargo.toml): it counts the heap so that `--max-memory` can stop an evaluation. The policy
 // interpreter allocates heavily on every core, and glibc's allocator costs it about a sixth of its
 // time (crates/gate-policy/benches/policy.rs measures both).
 

@@ -79,7 +79,8 @@ pub struct LimitArgs {
     /// Time limit for evaluating one document (with verify, one test): 500ms, 10s, 2m.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = Limits::parse_duration)]
     pub max_eval_time: Duration,
-    /// Heap the process may hold while policies evaluate: 512MiB, 4GiB.
+    /// Heap the process may hold while policies evaluate: 512MiB, 4GiB (enforced in builds with
+    /// the default `memory-limits` feature, as every release is).
     #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = Limits::parse_bytes)]
     pub max_memory: u64,
 }

@@ -10,6 +10,7 @@ use gate_core::Report;
 use gate_protect::{ApiRequest, Protection};
 
 use crate::environment::{Environment, Secret};
+use crate::http::{ApiClient, Method};
 use crate::output::OutputArgs;
 use crate::{EXIT_PASS, output};
 use gate_project::Config;
@@ -457,7 +458,7 @@ fn refuse_plain_http(url: &str) -> anyhow::Result<()> {
 struct Client<'a> {
     target: &'a Target,
     token: Secret,
-    agent: ureq::Agent,
+    api: ApiClient,
 }
 
 impl<'a> Client<'a> {
@@ -466,23 +467,25 @@ impl<'a> Client<'a> {
         token: Secret,
         environment: &Environment,
     ) -> anyhow::Result<Client<'a>> {
-        let agent = crate::http::api_agent(&target.api_url, environment, Duration::from_secs(60))?;
-        Ok(Client {
-            target,
-            token,
-            agent,
-        })
+        let api = ApiClient::new(&target.api_url, Duration::from_secs(60), environment)?;
+        Ok(Client { target, token, api })
     }
 
-    fn authorise<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
-        let request = request.header("User-Agent", concat!("gate/", env!("CARGO_PKG_VERSION")));
+    /// The headers every request carries: who is asking, and the provider's token and version.
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = vec![(
+            "User-Agent",
+            concat!("gate/", env!("CARGO_PKG_VERSION")).to_owned(),
+        )];
         match self.target.provider {
-            Provider::Github => request
-                .header("Authorization", &format!("Bearer {}", self.token.0))
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28"),
-            Provider::Gitlab => request.header("PRIVATE-TOKEN", &self.token.0),
+            Provider::Github => headers.extend([
+                ("Authorization", format!("Bearer {}", self.token.0)),
+                ("Accept", "application/vnd.github+json".to_owned()),
+                ("X-GitHub-Api-Version", "2022-11-28".to_owned()),
+            ]),
+            Provider::Gitlab => headers.push(("PRIVATE-TOKEN", self.token.0.clone())),
         }
+        headers
     }
 
     /// The id of the repository's own ruleset named `name`, if there is one.
@@ -513,22 +516,21 @@ impl<'a> Client<'a> {
     ) -> anyhow::Result<Option<serde_json::Value>> {
         let path = &request.path;
         let url = format!("{}{path}", self.target.api_url);
-        let mut response = self
-            .authorise(self.agent.get(&url))
-            .call()
+        let response = self
+            .api
+            .call(Method::Get, &url, &self.headers(), None)
             .with_context(|| format!("GET {path}"))?;
-        let status = response.status().as_u16();
-        let text = response
-            .body_mut()
-            .read_to_string()
-            .with_context(|| format!("GET {path}: cannot read the response"))?;
-        if status == 404 {
+        if response.status == 404 {
             return Ok(None);
         }
-        if !(200..300).contains(&status) {
-            bail!("GET {path}: {status} {}", api_message(&text));
+        if !(200..300).contains(&response.status) {
+            bail!(
+                "GET {path}: {} {}",
+                response.status,
+                api_message(&response.text)
+            );
         }
-        serde_json::from_str(&text)
+        serde_json::from_str(&response.text)
             .map(Some)
             .with_context(|| format!("GET {path}: the response is not JSON"))
     }
@@ -536,24 +538,28 @@ impl<'a> Client<'a> {
     /// Sends one request; a status outside 2xx is an error quoting the API's message.
     fn send(&self, request: &ApiRequest) -> anyhow::Result<u16> {
         let url = format!("{}{}", self.target.api_url, request.path);
-        let method = request.method.as_str();
-        let body = serde_json::to_vec(&request.body)?;
-        let builder = match request.method {
-            gate_protect::Method::Post => self.agent.post(&url),
-            gate_protect::Method::Put => self.agent.put(&url),
-            gate_protect::Method::Get => bail!("{method} {}: not a write", request.path),
+        let method_name = request.method.as_str();
+        let method = match request.method {
+            gate_protect::Method::Post => Method::Post,
+            gate_protect::Method::Put => Method::Put,
+            gate_protect::Method::Get => bail!("{method_name} {}: not a write", request.path),
         };
-        let mut response = self
-            .authorise(builder)
-            .header("Content-Type", "application/json")
-            .send(&body[..])
-            .with_context(|| format!("{method} {}", request.path))?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            let text = response.body_mut().read_to_string().unwrap_or_default();
-            bail!("{method} {}: {status} {}", request.path, api_message(&text));
+        let body = serde_json::to_vec(&request.body)?;
+        let mut headers = self.headers();
+        headers.push(("Content-Type", "application/json".to_owned()));
+        let response = self
+            .api
+            .call(method, &url, &headers, Some(&body))
+            .with_context(|| format!("{method_name} {}", request.path))?;
+        if !(200..300).contains(&response.status) {
+            bail!(
+                "{method_name} {}: {} {}",
+                request.path,
+                response.status,
+                api_message(&response.text)
+            );
         }
-        Ok(status)
+        Ok(response.status)
     }
 }
 

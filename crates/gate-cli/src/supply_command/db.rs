@@ -6,7 +6,6 @@
 //! database in place. The zip is never extracted, so no path inside it is ever written to.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -118,7 +117,14 @@ fn fetch(
     // A run killed mid-download (SIGKILL, power loss) leaves its temporary behind: remove the
     // ones of this ecosystem whose process is gone, never another running update's.
     gate_core::remove_stale_temporaries(dir, &format!(".{stem}."), ".download.zip");
-    let result = download(url, &temporary, environment).and_then(|bytes| {
+    let download = crate::http::download(
+        url,
+        &temporary,
+        MAX_DOWNLOAD_BYTES,
+        Duration::from_secs(15 * 60),
+        environment,
+    );
+    let result = download.and_then(|bytes| {
         let database = Database::load(&[&temporary]).map_err(|error| {
             anyhow::anyhow!(
                 "{url} is not a readable archive of OSV records: {}",
@@ -136,31 +142,6 @@ fn fetch(
         let _ = std::fs::remove_file(&temporary);
     }
     installed
-}
-
-/// Streams `url` into `path` (created or truncated); returns the byte count.
-fn download(url: &str, path: &Path, environment: &Environment) -> anyhow::Result<u64> {
-    let agent = crate::http::agent(url, environment, Duration::from_secs(15 * 60))?;
-    let idle = crate::http::idle_timeout(environment);
-    let mut response = agent
-        .get(url)
-        .call()
-        .map_err(|error| crate::http::explain(error, idle))
-        .with_context(|| format!("cannot download {url}"))?;
-    let mut reader = response
-        .body_mut()
-        .with_config()
-        .limit(MAX_DOWNLOAD_BYTES)
-        .reader();
-    let mut file =
-        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-    let bytes = std::io::copy(&mut reader, &mut file)
-        .map_err(|error| crate::http::explain(error, idle))
-        .with_context(|| format!("cannot download {url}"))?;
-    file.flush()
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(bytes)
 }
 
 /// OSV ecosystem names are words such as `PyPI`, `crates.io`, `Debian:12`, `GitHub Actions`;
