@@ -82,9 +82,15 @@ impl PathMap {
             .iter()
             .find(|(from, _)| strip_segments(&path, from).is_some());
         if let Some((from, to)) = mapping {
-            // A mapping's target is already repository-relative (or under the root).
+            // A mapping's target is already repository-relative (or under the root). A target of
+            // `.` is the root itself: joining it as `/rest` would make an absolute path.
             let rest = strip_segments(&path, from).unwrap_or_default();
-            return self.strip_root(clean(&format!("{to}/{rest}")));
+            let mapped = if to.is_empty() {
+                clean(rest)
+            } else {
+                clean(&format!("{to}/{rest}"))
+            };
+            return self.strip_root(mapped);
         }
         if is_absolute(&path) {
             return self.strip_root(path);
@@ -251,5 +257,16 @@ mod tests {
         assert_eq!(map.resolve("app.py", &sources), "api/app.py");
         // A file git does not track (yet) still resolves as it would without known files.
         assert_eq!(map.resolve("new.py", &sources), "api/new.py");
+    }
+
+    #[test]
+    fn a_mapping_onto_the_root_makes_names_project_relative() {
+        let map = PathMap::new()
+            .with_root("/work/repo")
+            .with_prefix("/app", ".");
+        assert_eq!(map.normalise("/app/src/a.py"), "src/a.py");
+        assert_eq!(map.resolve("src/a.py", &["/app".to_owned()]), "src/a.py");
+        let map = PathMap::new().with_prefix("/app/", "./");
+        assert_eq!(map.relative("/app/src/a.py").as_deref(), Some("src/a.py"));
     }
 }

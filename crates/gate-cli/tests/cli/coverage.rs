@@ -389,3 +389,30 @@ fn an_absurd_precision_is_a_usage_error_not_a_panic() {
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     }
 }
+
+#[test]
+fn a_path_map_onto_the_project_root_applies() {
+    let directory = fixture("coverage-path-map-dot");
+    for report in ["e12-path-map-dot.lcov", "e12-path-map-dot.xml"] {
+        for map in ["/app=.", "/app/=./", "/app/src=src"] {
+            let args = [
+                "coverage",
+                "check",
+                report,
+                "--path-map",
+                map,
+                "--diff",
+                "e12-path-map-dot.diff",
+                "--diff-fail-under",
+                "80",
+            ];
+            let output = gate(&directory, &args);
+            let text = stdout(&output);
+            assert_eq!(code(&output), 1, "{report} {map}: {text}");
+            assert!(
+                text.contains("diff coverage 25% < 80% (25.00%: 1 of 4 measured added lines"),
+                "{report} {map}: {text}"
+            );
+        }
+    }
+}
