@@ -466,6 +466,68 @@ fn a_report_downloaded_outside_the_project_keeps_its_relative_names() {
 }
 
 #[test]
+fn absolute_names_from_another_machine_warn_until_mapped() {
+    for format in ["xml", "lcov", "json"] {
+        let report = format!("../artifacts-abs/coverage.{format}");
+        // diff-cover measures nothing here and passes; gate passes too, but says why.
+        let output = check_artifact(&report, &["--diff-fail-under", "80"]);
+        let text = stdout(&output);
+        assert_eq!(code(&output), 0, "{format}: {text}");
+        assert!(text.contains("0 of 0 measured"), "{format}: {text}");
+        assert!(
+            text.contains(
+                "2 changed source files not in the coverage report, so diff coverage does not \
+                 measure their added lines: src/pkg/extra.py, src/pkg/mod.py; the report names \
+                 src/pkg/extra.py as /home/runner/work/proj/proj/src/pkg/extra.py: map its paths \
+                 onto the project with path-map (--path-map /home/runner/work/proj/proj=.)"
+            ),
+            "{format}: {text}"
+        );
+        let output = check_artifact(&report, &["--diff-unmatched", "fail"]);
+        assert_eq!(code(&output), 1, "{format}: {}", stdout(&output));
+        let mapped = [
+            "--diff-fail-under",
+            "80",
+            "--path-map",
+            "/home/runner/work/proj/proj=.",
+        ];
+        let output = check_artifact(&report, &mapped);
+        let text = stdout(&output);
+        assert_eq!(code(&output), 1, "{format}: {text}");
+        assert!(text.contains(DIFF_COVER_FIGURES), "{format}: {text}");
+        assert!(!text.contains("diff-unmatched"), "{format}: {text}");
+    }
+    let output = check(&["--diff-unmatched", "fail"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("--diff-unmatched needs --diff FILE"));
+    let output = check(&["--diff", "pr.diff", "--diff-unmatched", "never"]);
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn documentation_changes_are_not_unmatched_source() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path();
+    std::fs::write(
+        root.join("cov.lcov"),
+        "SF:src/a.py\nDA:1,1\nend_of_record\n",
+    )
+    .unwrap();
+    let diff = "+++ b/README.md\n@@ -0,0 +1 @@\n+docs\n+++ b/Makefile\n@@ -0,0 +1 @@\n+all:\n";
+    std::fs::write(root.join("pr.diff"), diff).unwrap();
+    let output = gate(
+        root,
+        &["coverage", "check", "cov.lcov", "--diff", "pr.diff"],
+    );
+    assert_eq!(code(&output), 0);
+    assert!(
+        !stdout(&output).contains("diff-unmatched"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
 fn gate_toml_maps_paths_onto_its_own_directory() {
     let directory = copy_of("coverage-ci-artifact");
     let project = directory.path().join("project");
@@ -490,4 +552,24 @@ fn gate_toml_maps_paths_onto_its_own_directory() {
         assert!(text.contains(DIFF_COVER_FIGURES), "{text}");
         assert!(text.contains("src/** 42.86% < 85%"), "{text}");
     }
+    std::fs::write(
+        project.join("gate.toml"),
+        config("diff-unmatched = \"fail\""),
+    )
+    .unwrap();
+    let output = gate(&project, &["check"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(stdout(&output).contains("coverage/diff-unmatched"));
+    std::fs::write(
+        project.join("gate.toml"),
+        config("diff-unmatched = \"loud\""),
+    )
+    .unwrap();
+    let output = gate(&project, &["check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("`diff-unmatched` is `loud`: use \"warn\" or \"fail\""),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -115,6 +115,7 @@ fn check_config(
             added: added_lines(source, root, io)?,
             fail_under: project.diff_fail_under.clone(),
             branch_aware: project.diff_branch_aware,
+            unmatched: project.diff_unmatched,
         }),
     };
     let ratchet = match &project.baseline {
