@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use gate_core::{GateReport, Report};
-use gate_coverage::{Baseline, FileTable, SortKey, Threshold, display_covered};
+use gate_coverage::{Baseline, DiffUnmatched, FileTable, SortKey, Threshold, display_covered};
 
 use gate_project::run::coverage::{check_project, read_reports, tracked_files};
 use gate_project::settings::coverage::{DiffSource, Project};
@@ -93,6 +93,10 @@ pub struct CoverageCheckArgs {
     /// Count added lines with a branch not taken as uncovered.
     #[arg(long)]
     pub diff_branch_aware: bool,
+    /// Whether changed source files the reports do not know (coverage/diff-unmatched) warn
+    /// or fail.
+    #[arg(long, value_name = "WHAT", value_parser = ["warn", "fail"])]
+    pub diff_unmatched: Option<String>,
     /// Fail when a figure drops below this baseline (written by `gate coverage baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -195,6 +199,9 @@ fn project_from(args: &CoverageCheckArgs) -> anyhow::Result<Project> {
     if diff.is_none() && args.diff_fail_under.is_some() {
         bail!("--diff-fail-under needs --diff FILE or --compare-branch REF");
     }
+    if diff.is_none() && args.diff_unmatched.is_some() {
+        bail!("--diff-unmatched needs --diff FILE or --compare-branch REF");
+    }
     let mut project = input_project(&args.input)?;
     project.pyproject.clone_from(&args.pyproject);
     project.fail_under = threshold(args.fail_under.as_ref(), "--fail-under")?;
@@ -207,6 +214,11 @@ fn project_from(args: &CoverageCheckArgs) -> anyhow::Result<Project> {
     project.diff = diff;
     project.diff_fail_under = threshold(args.diff_fail_under.as_ref(), "--diff-fail-under")?;
     project.diff_branch_aware = args.diff_branch_aware;
+    project.diff_unmatched = args
+        .diff_unmatched
+        .as_deref()
+        .and_then(DiffUnmatched::parse)
+        .unwrap_or_default();
     project.baseline.clone_from(&args.baseline);
     project.tolerance = args.tolerance;
     Ok(project)

@@ -150,6 +150,7 @@ fn measure(report: &Path, diff: &Path) {
             added: AddedLines::parse(&diff_text, "big.diff").expect("diff"),
             fail_under: Some(Threshold::parse("80").expect("threshold")),
             branch_aware: false,
+            unmatched: gate_coverage::DiffUnmatched::Warn,
         }),
         ..CheckConfig::default()
     };

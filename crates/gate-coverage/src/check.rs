@@ -74,6 +74,29 @@ pub struct DiffRule {
     pub fail_under: Option<Threshold>,
     /// Count a line with a branch not taken as uncovered (diff-cover's `--branch-coverage`).
     pub branch_aware: bool,
+    /// What changed source files the report does not know make of the check.
+    pub unmatched: DiffUnmatched,
+}
+
+/// The verdict of `coverage/diff-unmatched`: changed source files the report does not know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DiffUnmatched {
+    /// A warning (the default): diff-cover's figures, with the files named.
+    #[default]
+    Warn,
+    /// A failure, for teams that want a diff the report cannot measure to stop the change.
+    Fail,
+}
+
+impl DiffUnmatched {
+    /// The setting's value: `warn` or `fail`.
+    pub fn parse(text: &str) -> Option<DiffUnmatched> {
+        match text {
+            "warn" => Some(DiffUnmatched::Warn),
+            "fail" => Some(DiffUnmatched::Fail),
+            _ => None,
+        }
+    }
 }
 
 /// Ratchet settings.
@@ -352,6 +375,13 @@ fn check_diff(report: &mut GateReport, coverage: &Coverage, rule: &DiffRule) {
                 .with_detail("fail_under", threshold.as_str()),
         );
     }
+    if !result.unmatched.is_empty() {
+        report.push(unmatched_finding(
+            coverage,
+            &result.unmatched,
+            rule.unmatched,
+        ));
+    }
     let what = if rule.branch_aware {
         "not fully covered (lines or branches)"
     } else {
@@ -375,6 +405,68 @@ fn check_diff(report: &mut GateReport, coverage: &Coverage, rule: &DiffRule) {
             .with_detail("end_line", end),
         );
     }
+}
+
+/// At most this many unmatched files are named in the message (all are in the details).
+const UNMATCHED_NAMED: usize = 5;
+
+/// `coverage/diff-unmatched`: names the changed source files the report does not know and, when
+/// the report has one of them under a longer name, the mapping that would match it.
+fn unmatched_finding(coverage: &Coverage, unmatched: &[String], policy: DiffUnmatched) -> Finding {
+    let count = unmatched.len();
+    let listed = unmatched
+        .iter()
+        .take(UNMATCHED_NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let named = if count > UNMATCHED_NAMED {
+        format!("{listed} and {} more", count - UNMATCHED_NAMED)
+    } else {
+        listed
+    };
+    let (files, their, them) = if count == 1 {
+        ("file", "its", "it")
+    } else {
+        ("files", "their", "them")
+    };
+    let hint = if let Some((file, written, from)) = suggested_mapping(coverage, unmatched) {
+        format!(
+            "the report names {file} as {written}: map its paths onto the project with \
+             path-map (--path-map {from}=.)"
+        )
+    } else {
+        let example = coverage.files().next().map_or("", |(path, _)| path);
+        format!(
+            "either no test imports {them}, or the report names files differently (such as \
+             {example}): map its paths onto the project with path-map (--path-map FROM=TO)"
+        )
+    };
+    let message = format!(
+        "{count} changed source {files} not in the coverage report, so diff coverage does not \
+         measure {their} added lines: {named}; {hint}"
+    );
+    let verdict = match policy {
+        DiffUnmatched::Warn => Verdict::Warn,
+        DiffUnmatched::Fail => Verdict::Fail,
+    };
+    Finding::new(&rules::DIFF_UNMATCHED, verdict, message)
+        .with_target("diff")
+        .with_detail("files", unmatched.to_vec())
+}
+
+/// A report file whose name ends with an unmatched file's whole name (`/app/src/a.py` for
+/// `src/a.py`), as `(unmatched, report name, prefix to map onto the project)`.
+fn suggested_mapping(
+    coverage: &Coverage,
+    unmatched: &[String],
+) -> Option<(String, String, String)> {
+    unmatched.iter().take(20).find_map(|file| {
+        coverage.files().find_map(|(written, _)| {
+            let from = written.strip_suffix(file.as_str())?.strip_suffix('/')?;
+            (!from.is_empty()).then(|| (file.clone(), written.to_owned(), from.to_owned()))
+        })
+    })
 }
 
 fn check_ratchet(
@@ -564,6 +656,7 @@ mod tests {
                 added: AddedLines::parse(diff, "pr.diff").unwrap(),
                 fail_under: Some(threshold("80")),
                 branch_aware: false,
+                unmatched: DiffUnmatched::Warn,
             }),
             ..CheckConfig::default()
         };
@@ -574,5 +667,45 @@ mod tests {
         let block = &report.findings[1];
         assert_eq!(block.location, Some(Location::line("api/app.py", 9)));
         assert_eq!(block.message, "added lines 9-10 of api/app.py not covered");
+    }
+
+    #[test]
+    fn changed_source_files_the_report_lacks_are_named() {
+        let diff =
+            "+++ b/api/new.py\n@@ -0,0 +1 @@\n+x = 1\n+++ b/docs/x.md\n@@ -0,0 +1 @@\n+text\n";
+        let config = |unmatched| CheckConfig {
+            diff: Some(DiffRule {
+                added: AddedLines::parse(diff, "pr.diff").unwrap(),
+                fail_under: Some(threshold("80")),
+                branch_aware: false,
+                unmatched,
+            }),
+            ..CheckConfig::default()
+        };
+        let report = check(&model(), &config(DiffUnmatched::Warn));
+        assert_eq!(report.verdict(), Verdict::Warn);
+        let finding = &report.findings[1];
+        assert_eq!(finding.rule.id, "coverage/diff-unmatched");
+        assert!(
+            finding.message.starts_with(
+                "1 changed source file not in the coverage report, so diff coverage does not \
+                 measure its added lines: api/new.py; either no test imports it"
+            ),
+            "{}",
+            finding.message
+        );
+        let report = check(&model(), &config(DiffUnmatched::Fail));
+        assert_eq!(report.verdict(), Verdict::Fail);
+        // A report with the file under a longer name suggests the mapping.
+        let mut written = Coverage::new();
+        written.insert("/ci/repo/api/new.py", FileCoverage::new(vec![], vec![]));
+        let report = check(&written, &config(DiffUnmatched::Warn));
+        assert!(
+            report.findings[1]
+                .message
+                .ends_with("the report names api/new.py as /ci/repo/api/new.py: map its paths onto the project with path-map (--path-map /ci/repo=.)"),
+            "{}",
+            report.findings[1].message
+        );
     }
 }

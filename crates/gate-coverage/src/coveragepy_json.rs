@@ -89,7 +89,7 @@ pub(crate) fn read<R: Read>(
         {
             file.declare_branches(total.saturating_sub(missing_branches.unwrap_or(0)), total);
         }
-        coverage.insert(options.paths.normalise(&path), file);
+        coverage.insert(options.paths.resolve(&path, &[]), file);
     }
     Ok(coverage)
 }

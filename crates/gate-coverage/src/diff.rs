@@ -1,7 +1,7 @@
 //! Added lines from a unified diff (`git diff -U0 BASE...HEAD`) and their coverage, with
 //! diff-cover's semantics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{Coverage, CoverageError, PathMap};
 
@@ -211,6 +211,10 @@ pub struct DiffCoverage {
     pub covered: u64,
     /// Uncovered measured added lines, per file, sorted.
     pub uncovered: BTreeMap<String, Vec<u32>>,
+    /// Source files (an extension the report's files have) with added lines that the report does
+    /// not know at all, sorted: their lines are not measured, which is right for a file no test
+    /// imports but usually means the report's paths do not match the project's.
+    pub unmatched: Vec<String>,
 }
 
 impl DiffCoverage {
@@ -218,9 +222,13 @@ impl DiffCoverage {
     /// diff-cover. With `branch_aware`, a line with a branch not taken counts as uncovered.
     pub fn compute(coverage: &Coverage, added: &AddedLines, branch_aware: bool) -> DiffCoverage {
         let mut result = DiffCoverage::default();
+        let extensions = report_extensions(coverage);
         for (path, lines) in added.files() {
             result.added += lines.len() as u64;
             let Some(file) = coverage.file(path) else {
+                if !lines.is_empty() && is_source(path, &extensions) {
+                    result.unmatched.push(path.to_owned());
+                }
                 continue;
             };
             for &line in lines {
@@ -290,6 +298,27 @@ impl DiffCoverage {
         }
         runs
     }
+}
+
+/// The extensions (lower case, without the dot) of the report's files: `py` for coverage.py.
+fn report_extensions(coverage: &Coverage) -> BTreeSet<String> {
+    coverage
+        .files()
+        .filter_map(|(path, _)| extension(path))
+        .collect()
+}
+
+/// A changed file is source when its extension is one the report's files have: a `.py` file
+/// against a coverage.py report, never a `.md`, `.toml` or `.yml` beside it. Files without an
+/// extension (`Makefile`, scripts) are not source.
+fn is_source(path: &str, extensions: &BTreeSet<String>) -> bool {
+    extension(path).is_some_and(|extension| extensions.contains(&extension))
+}
+
+fn extension(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let (stem, extension) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !extension.is_empty()).then(|| extension.to_ascii_lowercase())
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ pub(crate) fn read<R: Read>(
                         };
                         if empty {
                             coverage
-                                .insert(options.paths.normalise(&path), FileCoverage::default());
+                                .insert(options.paths.resolve(&path, &[]), FileCoverage::default());
                         } else {
                             source = Some((depth, path, FileCoverage::default()));
                         }
@@ -74,7 +74,7 @@ pub(crate) fn read<R: Read>(
                 if source.as_ref().is_some_and(|(at, _, _)| *at == depth) {
                     if let Some((_, path, mut file)) = source.take() {
                         file.normalise();
-                        coverage.insert(options.paths.normalise(&path), file);
+                        coverage.insert(options.paths.resolve(&path, &[]), file);
                     }
                 } else if package.as_ref().is_some_and(|(at, _)| *at == depth) {
                     package = None;

@@ -188,7 +188,7 @@ fn finish(coverage: &mut Coverage, record: Record, options: &ReadOptions) {
     if let Some(found) = found {
         file.declare_branches(hit.unwrap_or(0), found);
     }
-    coverage.insert(options.paths.normalise(&path), file);
+    coverage.insert(options.paths.resolve(&path, &[]), file);
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ mod table;
 mod threshold;
 mod xml;
 
-pub use check::{CheckConfig, DiffRule, GATE, PathRule, RatchetRule, check};
+pub use check::{CheckConfig, DiffRule, DiffUnmatched, GATE, PathRule, RatchetRule, check};
 pub use diff::{AddedLines, DiffCoverage};
 pub use error::CoverageError;
 pub use model::{BranchCounts, Coverage, FileCoverage, LineHits, Totals};

@@ -1,6 +1,7 @@
 //! Turning the paths a report names into repository-relative paths.
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 /// How report paths become repository-relative: an optional root to strip and prefix mappings for
 /// reports written elsewhere (`/app/src` inside a container is `api/src` in the repository).
@@ -19,6 +20,7 @@ pub struct PathMap {
     base: Option<String>,
     prefixes: Vec<(String, String)>,
     known: BTreeSet<String>,
+    checkout: Option<PathBuf>,
 }
 
 impl PathMap {
@@ -55,9 +57,9 @@ impl PathMap {
         self
     }
 
-    /// The repository's files (repository-relative, such as `git ls-files` prints them). With
-    /// them, a Cobertura `filename` resolves against the first `<source>` where the file exists,
-    /// as diff-cover does on disk; without them, the first `<source>` under the root wins.
+    /// The repository's files (repository-relative, such as `git ls-files` prints them): a
+    /// relative report name resolves to the candidate the repository has (see
+    /// [`PathMap::resolve`]).
     #[must_use]
     pub fn with_known_files<I, S>(mut self, files: I) -> PathMap
     where
@@ -65,6 +67,16 @@ impl PathMap {
         S: AsRef<str>,
     {
         self.known = files.into_iter().map(|f| clean(f.as_ref())).collect();
+        self
+    }
+
+    /// The project's directory on disk: a relative report name resolves to the candidate that
+    /// exists there as a file when git's list (see [`PathMap::with_known_files`]) does not have
+    /// it, so reports work without git and for untracked (generated) files. The only file
+    /// access of a `PathMap`.
+    #[must_use]
+    pub fn with_checkout(mut self, directory: impl Into<PathBuf>) -> PathMap {
+        self.checkout = Some(directory.into());
         self
     }
 
@@ -77,14 +89,16 @@ impl PathMap {
     /// and no mapping applies.
     pub fn relative(&self, path: &str) -> Option<String> {
         let path = clean(path);
-        let mapping = self
-            .prefixes
-            .iter()
-            .find(|(from, _)| strip_segments(&path, from).is_some());
-        if let Some((from, to)) = mapping {
-            // A mapping's target is already repository-relative (or under the root).
+        if let Some((from, to)) = self.mapping(&path) {
+            // A mapping's target is already repository-relative (or under the root). A target of
+            // `.` is the root itself: joining it as `/rest` would make an absolute path.
             let rest = strip_segments(&path, from).unwrap_or_default();
-            return self.strip_root(clean(&format!("{to}/{rest}")));
+            let mapped = if to.is_empty() {
+                clean(rest)
+            } else {
+                clean(&format!("{to}/{rest}"))
+            };
+            return self.strip_root(mapped);
         }
         if is_absolute(&path) {
             return self.strip_root(path);
@@ -104,27 +118,60 @@ impl PathMap {
         (!is_absolute(&path)).then_some(path)
     }
 
-    /// Resolves a Cobertura `filename` against its `<source>` directories: the first source
-    /// under which the repository has the file (with known files), else the first source that
-    /// yields a repository-relative path (an untracked file), else the file name itself.
+    /// Resolves a name as a report wrote it (a Cobertura `filename` with its `<source>`
+    /// directories, an LCOV `SF:`, a coverage.py JSON key) to the name gate shows and matches.
+    ///
+    /// An absolute name is [`PathMap::normalise`]d. A relative name has these candidates, in
+    /// order: each `<source>` joined with it (and mapped), when that lies in the project; the
+    /// name mapped if a mapping applies to it, else the base (the report's directory) joined
+    /// with it; the name as written, which is what diff-cover matches when run from the
+    /// project. The first candidate the project has (git's list, then the disk) wins; when it
+    /// has none, the first candidate. A name is never joined onto a directory outside the
+    /// project: a report downloaded from another job keeps its own relative names.
     pub fn resolve(&self, filename: &str, sources: &[String]) -> String {
-        if is_absolute(&clean(filename)) {
-            return self.normalise(filename);
+        let name = clean(filename);
+        if is_absolute(&name) {
+            return self.normalise(&name);
         }
-        let candidates: Vec<String> = sources
+        let mut candidates: Vec<String> = sources
             .iter()
             .map(|source| source.trim())
             .filter(|source| !source.is_empty())
-            .filter_map(|source| self.relative(&format!("{source}/{filename}")))
-            .filter(|found| !found.starts_with("../"))
+            .filter_map(|source| self.relative(&format!("{source}/{name}")))
+            .filter(|found| inside(found))
             .collect();
+        if self.mapping(&name).is_some() {
+            candidates.extend(self.relative(&name));
+        } else if let Some(base) = &self.base {
+            candidates.push(clean(&format!("{base}/{name}")));
+        }
+        candidates.push(name);
         candidates
             .iter()
-            .find(|found| self.known.contains(*found))
-            .or(candidates.first())
-            .cloned()
-            .unwrap_or_else(|| self.normalise(filename))
+            .find(|found| inside(found) && self.exists(found))
+            .unwrap_or(&candidates[0])
+            .clone()
     }
+
+    fn mapping(&self, path: &str) -> Option<&(String, String)> {
+        self.prefixes
+            .iter()
+            .find(|(from, _)| strip_segments(path, from).is_some())
+    }
+
+    /// The project has this project-relative file: git tracks it, or it is on disk.
+    fn exists(&self, relative: &str) -> bool {
+        self.known.contains(relative)
+            || self
+                .checkout
+                .as_ref()
+                .is_some_and(|directory| directory.join(relative).is_file())
+    }
+}
+
+/// A relative path that does not climb out of the project.
+fn inside(path: &str) -> bool {
+    !is_absolute(path) && path != ".." && !path.starts_with("../")
 }
 
 /// `rest` when `path` is `prefix` followed by a `/` (or equal to it).
@@ -251,5 +298,45 @@ mod tests {
         assert_eq!(map.resolve("app.py", &sources), "api/app.py");
         // A file git does not track (yet) still resolves as it would without known files.
         assert_eq!(map.resolve("new.py", &sources), "api/new.py");
+    }
+
+    #[test]
+    fn a_mapping_onto_the_root_makes_names_project_relative() {
+        let map = PathMap::new()
+            .with_root("/work/repo")
+            .with_prefix("/app", ".");
+        assert_eq!(map.normalise("/app/src/a.py"), "src/a.py");
+        assert_eq!(map.resolve("src/a.py", &["/app".to_owned()]), "src/a.py");
+        let map = PathMap::new().with_prefix("/app/", "./");
+        assert_eq!(map.relative("/app/src/a.py").as_deref(), Some("src/a.py"));
+    }
+
+    #[test]
+    fn relative_names_prefer_the_candidate_the_project_has() {
+        // A report in `artifacts/` naming `src/pkg/mod.py`, written on a CI machine whose
+        // checkout was elsewhere: the name as written is the file.
+        let sources = ["/ci/proj".to_owned()];
+        let map = PathMap::new()
+            .with_root("/work/proj")
+            .with_base("artifacts")
+            .with_known_files(["src/pkg/mod.py"]);
+        assert_eq!(map.resolve("src/pkg/mod.py", &sources), "src/pkg/mod.py");
+        // A file the project lacks keeps the old preference: the report's directory.
+        assert_eq!(map.resolve("src/new.py", &sources), "artifacts/src/new.py");
+        // Without a base (a report outside the project) the name stays as written.
+        let map = PathMap::new().with_root("/work/proj");
+        assert_eq!(map.resolve("src/new.py", &sources), "src/new.py");
+        assert_eq!(map.resolve("/elsewhere/x.py", &sources), "/elsewhere/x.py");
+    }
+
+    #[test]
+    fn the_disk_picks_the_source_without_git() {
+        // This crate's own checkout: `paths.rs` is under `src`, not under `tests`.
+        let crate_dir = env!("CARGO_MANIFEST_DIR");
+        let sources = vec![format!("{crate_dir}/tests"), format!("{crate_dir}/src")];
+        let map = PathMap::new().with_root(crate_dir);
+        assert_eq!(map.resolve("paths.rs", &sources), "tests/paths.rs");
+        let map = map.with_checkout(crate_dir);
+        assert_eq!(map.resolve("paths.rs", &sources), "src/paths.rs");
     }
 }

@@ -135,7 +135,8 @@ pub fn parse_report(
     read_report(bytes, name, options)
 }
 
-/// Reads the report at `path` (the crate's only file access besides the other `load_*`).
+/// Reads the report at `path` (the crate's only file access besides the other `load_*` and
+/// [`PathMap::with_checkout`]'s existence checks).
 pub fn load_report(path: &Path, options: &ReadOptions) -> Result<Coverage, CoverageError> {
     let name = path.display().to_string();
     let io = |source| CoverageError::Io {

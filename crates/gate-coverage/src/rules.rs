@@ -67,6 +67,18 @@ pub static DIFF_UNCOVERED: Rule = Rule {
            Waive with the file path as target.",
 };
 
+/// Changed source files that the report does not know, so diff coverage cannot measure them.
+pub static DIFF_UNMATCHED: Rule = Rule {
+    id: "coverage/diff-unmatched",
+    summary: "Every changed source file is in the coverage report, so diff coverage measures it.",
+    help: "A changed file counts as source when its extension is one the report's files have \
+           (`.py` for a coverage.py report), so docs and configuration never raise this. \
+           Usually the report names files differently from the project (absolute paths from a \
+           CI machine or container): map them with `path-map` (`--path-map /app=.`). Otherwise \
+           no test imports the file: add one, or measure it (coverage.py's `source`). \
+           `diff-unmatched = \"fail\"` makes this a failure. Waive with target `diff`.",
+};
+
 /// A tracked figure that dropped below the baseline by more than the tolerance.
 pub static RATCHET: Rule = Rule {
     id: "coverage/ratchet",
@@ -85,6 +97,7 @@ pub static RULES: &[&Rule] = &[
     &UNCOVERED_LINES,
     &DIFF,
     &DIFF_UNCOVERED,
+    &DIFF_UNMATCHED,
     &RATCHET,
 ];
 

@@ -371,6 +371,7 @@ fn diff_coverage_equals_diff_covers_figures() {
             added,
             fail_under: Some(Threshold::parse("80").unwrap()),
             branch_aware: false,
+            unmatched: gate_coverage::DiffUnmatched::Warn,
         }),
         ..CheckConfig::default()
     };

@@ -340,7 +340,7 @@ fn check_output_formats_work_without_a_config() {
 }
 
 #[test]
-fn a_report_with_several_sources_resolves_files_where_git_has_them() {
+fn a_report_with_several_sources_resolves_files_where_the_project_has_them() {
     let directory = tempfile::tempdir().unwrap();
     let root = directory.path().canonicalize().unwrap();
     let root_text = root.to_str().unwrap();
@@ -364,12 +364,16 @@ fn a_report_with_several_sources_resolves_files_where_git_has_them() {
         let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
         json["files"][0]["name"].as_str().unwrap().to_owned()
     };
-    // Outside a git work tree the first source wins.
+    // When the project has the file nowhere, the first source wins.
     assert_eq!(names(&root), "api/jobs.py");
+    // Without git, the file system says which source holds it.
     std::fs::create_dir_all(root.join("worker")).unwrap();
     std::fs::write(root.join("worker/jobs.py"), "x = 1\ny = 2\n").unwrap();
+    assert_eq!(names(&root), "worker/jobs.py");
+    // With git, its list says so too (a file deleted from disk but still tracked).
     git(&root, &["init", "-q"]);
     git(&root, &["add", "worker/jobs.py"]);
+    std::fs::remove_file(root.join("worker/jobs.py")).unwrap();
     assert_eq!(names(&root), "worker/jobs.py");
 }
 
@@ -388,4 +392,184 @@ fn an_absurd_precision_is_a_usage_error_not_a_panic() {
         );
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     }
+}
+
+#[test]
+fn a_path_map_onto_the_project_root_applies() {
+    let directory = fixture("coverage-path-map-dot");
+    for report in ["e12-path-map-dot.lcov", "e12-path-map-dot.xml"] {
+        for map in ["/app=.", "/app/=./", "/app/src=src"] {
+            let args = [
+                "coverage",
+                "check",
+                report,
+                "--path-map",
+                map,
+                "--diff",
+                "e12-path-map-dot.diff",
+                "--diff-fail-under",
+                "80",
+            ];
+            let output = gate(&directory, &args);
+            let text = stdout(&output);
+            assert_eq!(code(&output), 1, "{report} {map}: {text}");
+            assert!(
+                text.contains("diff coverage 25% < 80% (25.00%: 1 of 4 measured added lines"),
+                "{report} {map}: {text}"
+            );
+        }
+    }
+}
+
+/// `gate coverage check` in the CI artifact fixture's project (see its README).
+fn check_artifact(report: &str, args: &[&str]) -> std::process::Output {
+    let project = fixture("coverage-ci-artifact").join("project");
+    let mut all = vec!["coverage", "check", report, "--diff", "pr.diff"];
+    all.extend_from_slice(args);
+    gate(&project, &all)
+}
+
+/// diff-cover 11.0.3 on these reports, run from the project: 4 of 11 added lines, 36%.
+const DIFF_COVER_FIGURES: &str =
+    "diff coverage 36% < 80% (36.36%: 4 of 11 measured added lines covered)";
+
+#[test]
+fn a_report_downloaded_outside_the_project_keeps_its_relative_names() {
+    let absolute = fixture("coverage-ci-artifact").join("artifacts");
+    for format in ["xml", "lcov", "json"] {
+        let relative = format!("../artifacts/coverage.{format}");
+        let absolute = absolute.join(format!("coverage.{format}"));
+        for report in [relative.as_str(), absolute.to_str().unwrap()] {
+            let output =
+                check_artifact(report, &["--diff-fail-under", "80", "--path", "src/**=85"]);
+            let text = stdout(&output);
+            assert_eq!(code(&output), 1, "{report}: {text}");
+            assert!(text.contains(DIFF_COVER_FIGURES), "{report}: {text}");
+            assert!(text.contains("src/** 42.86% < 85%"), "{report}: {text}");
+            assert!(!text.contains("diff-unmatched"), "{report}: {text}");
+            let project = fixture("coverage-ci-artifact").join("project");
+            let output = gate(&project, &["coverage", "report", report, "--json"]);
+            let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+            let names: Vec<&str> = json["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|row| row["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                names,
+                ["src/pkg/__init__.py", "src/pkg/extra.py", "src/pkg/mod.py"],
+                "{report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn absolute_names_from_another_machine_warn_until_mapped() {
+    for format in ["xml", "lcov", "json"] {
+        let report = format!("../artifacts-abs/coverage.{format}");
+        // diff-cover measures nothing here and passes; gate passes too, but says why.
+        let output = check_artifact(&report, &["--diff-fail-under", "80"]);
+        let text = stdout(&output);
+        assert_eq!(code(&output), 0, "{format}: {text}");
+        assert!(text.contains("0 of 0 measured"), "{format}: {text}");
+        assert!(
+            text.contains(
+                "2 changed source files not in the coverage report, so diff coverage does not \
+                 measure their added lines: src/pkg/extra.py, src/pkg/mod.py; the report names \
+                 src/pkg/extra.py as /home/runner/work/proj/proj/src/pkg/extra.py: map its paths \
+                 onto the project with path-map (--path-map /home/runner/work/proj/proj=.)"
+            ),
+            "{format}: {text}"
+        );
+        let output = check_artifact(&report, &["--diff-unmatched", "fail"]);
+        assert_eq!(code(&output), 1, "{format}: {}", stdout(&output));
+        let mapped = [
+            "--diff-fail-under",
+            "80",
+            "--path-map",
+            "/home/runner/work/proj/proj=.",
+        ];
+        let output = check_artifact(&report, &mapped);
+        let text = stdout(&output);
+        assert_eq!(code(&output), 1, "{format}: {text}");
+        assert!(text.contains(DIFF_COVER_FIGURES), "{format}: {text}");
+        assert!(!text.contains("diff-unmatched"), "{format}: {text}");
+    }
+    let output = check(&["--diff-unmatched", "fail"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("--diff-unmatched needs --diff FILE"));
+    let output = check(&["--diff", "pr.diff", "--diff-unmatched", "never"]);
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn documentation_changes_are_not_unmatched_source() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path();
+    std::fs::write(
+        root.join("cov.lcov"),
+        "SF:src/a.py\nDA:1,1\nend_of_record\n",
+    )
+    .unwrap();
+    let diff = "+++ b/README.md\n@@ -0,0 +1 @@\n+docs\n+++ b/Makefile\n@@ -0,0 +1 @@\n+all:\n";
+    std::fs::write(root.join("pr.diff"), diff).unwrap();
+    let output = gate(
+        root,
+        &["coverage", "check", "cov.lcov", "--diff", "pr.diff"],
+    );
+    assert_eq!(code(&output), 0);
+    assert!(
+        !stdout(&output).contains("diff-unmatched"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn gate_toml_maps_paths_onto_its_own_directory() {
+    let directory = copy_of("coverage-ci-artifact");
+    let project = directory.path().join("project");
+    let config = |extra: &str| {
+        format!(
+            "[coverage]\nreports = [\"../artifacts-abs/coverage.lcov\"]\ndiff-file = \"pr.diff\"\n\
+             diff-fail-under = 80\n{extra}\n"
+        )
+    };
+    std::fs::write(
+        project.join("gate.toml"),
+        config(
+            "path-map = { \"/home/runner/work/proj/proj\" = \".\" }\npaths = { \"src/**\" = 85 }",
+        ),
+    )
+    .unwrap();
+    // Run from a subdirectory: names stay relative to the gate.toml directory.
+    for here in [project.clone(), project.join("src")] {
+        let output = gate(&here, &["check"]);
+        let text = stdout(&output);
+        assert_eq!(code(&output), 1, "{text}{}", stderr(&output));
+        assert!(text.contains(DIFF_COVER_FIGURES), "{text}");
+        assert!(text.contains("src/** 42.86% < 85%"), "{text}");
+    }
+    std::fs::write(
+        project.join("gate.toml"),
+        config("diff-unmatched = \"fail\""),
+    )
+    .unwrap();
+    let output = gate(&project, &["check"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(stdout(&output).contains("coverage/diff-unmatched"));
+    std::fs::write(
+        project.join("gate.toml"),
+        config("diff-unmatched = \"loud\""),
+    )
+    .unwrap();
+    let output = gate(&project, &["check"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("`diff-unmatched` is `loud`: use \"warn\" or \"fail\""),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -52,9 +52,11 @@ pub fn check_project(
 
 /// Reads and merges the project's reports, with paths made relative to `root`.
 ///
-/// `tracked` is [`tracked_files`] of `root`: a report with several `<source>` roots (gcovr,
-/// coverage.py with `source_pkgs`) resolves each file against the root where the repository has
-/// it, as diff-cover does on disk.
+/// A relative name in a report resolves to the first of its candidates (under a `<source>`,
+/// under the report's directory, as written) that the project has: `tracked` ([`tracked_files`]
+/// of `root`) or a file on disk. So a report with several `<source>` roots (gcovr, coverage.py
+/// with `source_pkgs`) finds each file where it is, as diff-cover does, and a report downloaded
+/// outside the project keeps the project-relative names it was written with.
 pub fn read_reports(
     project: &Project,
     root: &Path,
@@ -64,13 +66,16 @@ pub fn read_reports(
     let mut reports = Vec::new();
     for report in &project.reports {
         let base = match &project.report_root {
-            Some(base) => base.clone(),
-            None => relative_directory(report, root),
+            Some(base) => Some(base.clone()),
+            None => relative_directory(report, &absolute_root),
         };
         let mut paths = PathMap::new()
             .with_root(absolute_root.to_string_lossy())
-            .with_base(&base)
-            .with_known_files(tracked);
+            .with_known_files(tracked)
+            .with_checkout(&absolute_root);
+        if let Some(base) = base {
+            paths = paths.with_base(base);
+        }
         for (from, to) in &project.path_map {
             paths = paths.with_prefix(from, to);
         }
@@ -110,6 +115,7 @@ fn check_config(
             added: added_lines(source, root, io)?,
             fail_under: project.diff_fail_under.clone(),
             branch_aware: project.diff_branch_aware,
+            unmatched: project.diff_unmatched,
         }),
     };
     let ratchet = match &project.baseline {
@@ -159,11 +165,17 @@ fn added_lines(
     }
 }
 
-/// The repository-relative directory of a report (`api` for `api/coverage.xml`).
-fn relative_directory(report: &Path, root: &Path) -> String {
-    let directory = report.parent().unwrap_or(Path::new(""));
-    let relative = directory.strip_prefix(root).unwrap_or(directory);
-    relative.to_string_lossy().replace('\\', "/")
+/// The project-relative directory of a report (`api` for `api/coverage.xml`); `None` when the
+/// report lies outside the project (an artifact downloaded elsewhere): its names are not
+/// relative to a directory of the project, so they are not joined onto one.
+fn relative_directory(report: &Path, absolute_root: &Path) -> Option<String> {
+    let parent = report
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let directory = absolute(parent);
+    let relative = directory.strip_prefix(absolute_root).ok()?;
+    Some(relative.to_string_lossy().replace('\\', "/"))
 }
 
 fn file_location(path: &Path, root: &Path) -> Location {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use gate_coverage::Threshold;
+use gate_coverage::{DiffUnmatched, Threshold};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
@@ -36,6 +36,7 @@ pub(crate) struct RawProject {
     diff_fail_under: Option<Spanned<toml::Value>>,
     #[serde(default)]
     diff_branch_aware: bool,
+    diff_unmatched: Option<Spanned<String>>,
     baseline: Option<String>,
     tolerance: Option<f64>,
     #[serde(default)]
@@ -87,6 +88,8 @@ pub struct Project {
     pub diff_fail_under: Option<Threshold>,
     /// Count partially covered added lines as uncovered.
     pub diff_branch_aware: bool,
+    /// Whether changed source files the report does not know warn or fail.
+    pub diff_unmatched: DiffUnmatched,
     /// A baseline written by `gate coverage baseline` to ratchet against.
     pub baseline: Option<PathBuf>,
     /// Percentage points a ratcheted figure may drop.
@@ -170,6 +173,26 @@ fn project(raw: RawProject, span: Range<usize>, root: &Path) -> Result<Project, 
             "`diff-fail-under` needs `diff-base` (a git ref) or `diff-file`".to_owned(),
         ));
     }
+    let diff_unmatched = match &raw.diff_unmatched {
+        None => DiffUnmatched::default(),
+        Some(value) => {
+            if diff.is_none() {
+                return Err((
+                    Some(value.span()),
+                    "`diff-unmatched` needs `diff-base` (a git ref) or `diff-file`".to_owned(),
+                ));
+            }
+            DiffUnmatched::parse(value.get_ref()).ok_or_else(|| {
+                (
+                    Some(value.span()),
+                    format!(
+                        "`diff-unmatched` is `{}`: use \"warn\" or \"fail\"",
+                        value.get_ref()
+                    ),
+                )
+            })?
+        }
+    };
     if let Some(precision) = raw.precision
         && precision > gate_coverage::MAX_PRECISION
     {
@@ -205,6 +228,7 @@ fn project(raw: RawProject, span: Range<usize>, root: &Path) -> Result<Project, 
         diff,
         diff_fail_under: optional_threshold(raw.diff_fail_under.as_ref(), "diff-fail-under")?,
         diff_branch_aware: raw.diff_branch_aware,
+        diff_unmatched,
         baseline: raw.baseline.map(|path| root.join(path)),
         tolerance: raw.tolerance.unwrap_or(0.0),
     })
