@@ -673,6 +673,64 @@ fn linked_advisory_records_are_followed_inside_the_database_only() {
     assert!(error.to_string().contains("PYSEC-Y.json"), "{error}");
 }
 
+/// A RustSec advisory-db checkout as `--db`: only `crates/` holds crate advisories (`rust/` is the
+/// toolchain's). Its `.github/workflows/*.yml` are CI files, not OSV records: never parsed.
+#[test]
+fn a_rustsec_checkout_reads_only_its_advisory_directories() {
+    let checkout = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = checkout.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let advisory = |id: &str, package: &str| {
+        format!(
+            "```toml\n[advisory]\nid = \"{id}\"\npackage = \"{package}\"\ndate = \"2099-01-01\"\n\n\
+             [versions]\npatched = [\">= 1.0.1\"]\n```\n\n# A flaw in {package}\n"
+        )
+    };
+    write(
+        "crates/demo/RUSTSEC-2099-0001.md",
+        &advisory("RUSTSEC-2099-0001", "demo"),
+    );
+    write(
+        "rust/cargo/CVE-2099-0002.md",
+        &advisory("CVE-2099-0002", "cargo"),
+    );
+    write(
+        ".github/workflows/x.yml",
+        "name: lint\non: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n",
+    );
+    write(".github/dependabot.yml", "version: 2\n");
+    write(".git/info/attributes.json", "[1, 2]\n");
+    write("README.md", "# RustSec Advisory Database\n");
+    write("support.toml", "[[support]]\n");
+    let db = Database::load(&[checkout.path()]).unwrap();
+    let mut ids: Vec<&str> = db.advisories().iter().map(|a| a.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["RUSTSEC-2099-0001"]);
+    let lock = checkout.path().join("Cargo.lock");
+    std::fs::write(
+        &lock,
+        "version = 3\n\n[[package]]\nname = \"demo\"\nversion = \"1.0.0\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    )
+    .unwrap();
+    let report = audit(&read_lockfile(&lock).unwrap(), &db, &AuditConfig::default());
+    assert_eq!(
+        ids_of(&report, "supply/vulnerability"),
+        BTreeSet::from(["RUSTSEC-2099-0001".to_owned()])
+    );
+}
+
+/// The real RustSec snapshot, loaded from its root as a checkout is: its `crates/`.
+#[test]
+fn the_real_rustsec_snapshot_loads_from_its_root() {
+    skip_without_shared_data!();
+    let root = Database::load(&[advisory_db().join("rustsec-native")]).unwrap();
+    assert_eq!(root.len(), rustsec_native().len());
+}
+
 // ---------------------------------------------------------------------------------------------
 // npm, with records written for the test (there is no npm data in shared/).
 
