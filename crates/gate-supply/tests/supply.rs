@@ -731,6 +731,75 @@ fn the_real_rustsec_snapshot_loads_from_its_root() {
     assert_eq!(root.len(), rustsec_native().len());
 }
 
+/// `name @ URL` lines (pip-compile, `pip freeze` of a VCS or URL install): the package is the
+/// name, a release archive's file name pins the version it is audited at, and a URL without one
+/// is its own finding on the package, never the whole line as a name.
+#[test]
+fn direct_references_are_audited_by_the_version_their_archive_names() {
+    let record = br#"{"id": "PYSEC-2099-7", "aliases": ["CVE-2099-7"],
+        "affected": [{"package": {"ecosystem": "PyPI", "name": "Jinja2"},
+        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.1.3"}]}]}]}"#;
+    let mut db = Database::new();
+    db.insert(
+        parse_osv(record, RecordFormat::Json, Path::new("PYSEC-2099-7.json"))
+            .unwrap()
+            .unwrap(),
+    );
+    let text = "jinja2 @ https://files.example.invalid/jinja2-3.1.2-py3-none-any.whl\n\
+                flask @ git+https://example.invalid/pallets/flask.git@3.0.0\n";
+    let deps = gate_supply::parse_requirements(text, Path::new("requirements.txt"))
+        .unwrap()
+        .dependencies;
+    let report = audit(&deps, &db, &AuditConfig::default());
+    let got: Vec<(&str, Option<&str>, Verdict)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule.id, f.target.as_deref(), f.verdict))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("supply/vulnerability", Some("PYSEC-2099-7"), Verdict::Fail),
+            ("supply/unversioned-url", Some("flask"), Verdict::Fail),
+        ]
+    );
+    assert_eq!(report.findings[0].details["package"], "jinja2");
+    assert_eq!(report.findings[0].details["version"], "3.1.2");
+    assert_eq!(
+        report.findings[1].message,
+        "flask comes from git+https://example.invalid/pallets/flask.git@3.0.0, which names no \
+         version: it cannot be audited"
+    );
+    assert_eq!(
+        report.findings[1]
+            .location
+            .as_ref()
+            .unwrap()
+            .line
+            .map(u32::from),
+        Some(2)
+    );
+    assert!(
+        gate_supply::RULES
+            .iter()
+            .any(|rule| rule.id == "supply/unversioned-url")
+    );
+    // The SBOM's package URLs are valid: the name, the version, the URL as a qualifier.
+    let options = gate_supply::sbom::SbomOptions {
+        tool_version: "0".into(),
+        timestamp: None,
+    };
+    let sbom = gate_supply::sbom::cyclonedx_json(&deps, &options);
+    assert!(
+        sbom.contains("\"pkg:pypi/jinja2@3.1.2?download_url=https%3A%2F%2Ffiles."),
+        "{sbom}"
+    );
+    assert!(
+        sbom.contains("\"pkg:pypi/flask?vcs_url=git%2Bhttps"),
+        "{sbom}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // npm, with records written for the test (there is no npm data in shared/).
 
