@@ -114,8 +114,12 @@ pub struct AuditArgs {
     /// Lockfiles (requirements*.txt, Cargo.lock, uv.lock, poetry.lock, Pipfile.lock,
     /// pylock.toml, package-lock.json), site-packages directories, or directories holding
     /// lockfiles.
-    #[arg(required = true, value_name = "LOCKFILE|DIR")]
+    #[arg(required_unless_present = "requirement", value_name = "LOCKFILE|DIR")]
     pub inputs: Vec<PathBuf>,
+    /// A pip requirements file of any name (`constraints.txt`, `req.txt`), as pip-audit's -r;
+    /// repeatable.
+    #[arg(short = 'r', long, value_name = "FILE")]
+    pub requirement: Vec<PathBuf>,
     /// Advisory data: a directory or .zip of OSV records, a RustSec checkout, or a cache
     /// written by `gate supply db update`; repeatable [default: the download cache].
     #[arg(long, value_name = "PATH")]
@@ -279,6 +283,7 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
         environment.date_or_today(args.today.as_deref(), "--today", " to judge ignore expiry")?;
     let mut advisories = Advisories {
         lockfiles: args.inputs.clone(),
+        requirements: args.requirement.clone(),
         db: args.db.clone(),
         max_db_age_days: args.max_db_age,
         ..Advisories::default()
@@ -307,7 +312,8 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut report = Report::new(vec![gate]);
     apply_waivers(&mut report, &waivers, today);
     // Findings without a file point at the first input in SARIF and GitLab output.
-    let fallback = display(&args.inputs[0], Path::new("."));
+    let first = args.inputs.first().or(args.requirement.first());
+    let fallback = first.map_or_else(String::new, |path| display(path, Path::new(".")));
     output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
     Ok(report.outcome().exit_code())
 }

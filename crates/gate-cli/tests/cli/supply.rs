@@ -164,6 +164,118 @@ fn a_directory_argument_audits_every_lockfile_in_it() {
     assert_eq!(report["gates"][0]["metrics"]["dependencies-audited"], 6);
 }
 
+/// `(rule, location path:line)` of every finding of the first gate.
+fn located(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["gates"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let location = &f["location"];
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                format!(
+                    "{}:{}",
+                    location["path"].as_str().unwrap(),
+                    location["line"]
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Requirements files by any name: `-r/--requirement FILE` (repeatable, as pip-audit), the
+/// `requirements` key, `requirements/*.txt` named from inside the folder, `dev-requirements.txt`,
+/// and the folder `.` named in "no lockfiles in".
+#[test]
+fn requirements_files_by_any_name() {
+    let workspace = Workspace::new();
+    workspace.write("req.txt", "insecure-lib==1.2.0\n");
+    workspace.write(
+        "constraints.txt",
+        "# pins\nsafe-lib==3.0.0\ninsecure-lib==1.0.0\n",
+    );
+    let output = workspace.audit(&[
+        "-r",
+        "req.txt",
+        "--requirement",
+        "constraints.txt",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let report = json(&output);
+    assert_eq!(
+        located(&report),
+        [
+            ("supply/vulnerability".to_owned(), "req.txt:1".to_owned()),
+            ("supply/vulnerability".to_owned(), "req.txt:1".to_owned()),
+            (
+                "supply/vulnerability".to_owned(),
+                "constraints.txt:3".to_owned()
+            ),
+            (
+                "supply/vulnerability".to_owned(),
+                "constraints.txt:3".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(report["gates"][0]["metrics"]["dependencies"], 3);
+    // Named as a lockfile, an unrecognised name says how to read it.
+    let output = workspace.audit(&["req.txt"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(both(&output).contains("-r FILE"), "{}", both(&output));
+
+    // The same from gate.toml.
+    workspace.write(
+        "gate.toml",
+        "[supply.advisories]\nrequirements = [\"req.txt\"]\ndb = [\"advisories\"]\n",
+    );
+    let output = workspace.run(&["check", "--format", "json"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(located(&json(&output))[0].1, "req.txt:1");
+
+    // `requirements/base.txt` named from inside `requirements/`, alone or as the folder `.`.
+    workspace.write("requirements/base.txt", "insecure-lib==1.2.0\n");
+    let inside = workspace.path().join("requirements");
+    for target in ["base.txt", "."] {
+        let output = gate_cached(
+            &inside,
+            workspace.cache.path(),
+            &[
+                "supply",
+                "audit",
+                target,
+                "--db",
+                "../advisories",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code(&output), 1, "{target}: {}", both(&output));
+        assert_eq!(located(&json(&output))[0].1, "base.txt:1", "{target}");
+    }
+    workspace.write("dev/dev-requirements.txt", "insecure-lib==1.2.0\n");
+    let output = workspace.audit(&["dev", "--format", "json"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(located(&json(&output))[0].1, "dev/dev-requirements.txt:1");
+
+    // A folder without lockfiles is named, `.` included.
+    let empty = workspace.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let output = gate_cached(
+        &empty,
+        workspace.cache.path(),
+        &["supply", "audit", ".", "--db", "../advisories"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        both(&output).contains("no lockfiles in .: "),
+        "{}",
+        both(&output)
+    );
+}
+
 #[test]
 fn severity_threshold_and_no_severity_turn_failures_into_warnings() {
     let workspace = Workspace::new();
@@ -513,7 +625,7 @@ fn supply_config_errors_name_their_line() {
         ),
         (
             "[supply.advisories]\ndb = [\"x\"]\n",
-            "`lockfiles` is empty",
+            "`lockfiles` and `requirements` are empty",
         ),
         (
             "[supply.advisories]\nlockfiles = [\"a\"]\n\n[supply.licenses]\nallow = [\"MIT\"]\n",

@@ -86,6 +86,8 @@ struct RawAdvisories {
     #[serde(default)]
     lockfiles: Vec<String>,
     #[serde(default)]
+    requirements: Vec<String>,
+    #[serde(default)]
     db: Vec<String>,
     severity_threshold: Option<Spanned<String>>,
     no_severity: Option<Spanned<String>>,
@@ -102,6 +104,9 @@ pub struct Advisories {
     /// Lockfiles, requirements files, site-packages directories, or directories holding
     /// lockfiles (resolved against the configuration's directory).
     pub lockfiles: Vec<PathBuf>,
+    /// pip requirements files read as such whatever their name (`constraints.txt`, `req.txt`),
+    /// as pip-audit's `-r` (resolved against the configuration's directory).
+    pub requirements: Vec<PathBuf>,
     /// Advisory data: directories or `.zip`s of OSV records, RustSec checkouts, or cache
     /// directories written by `gate supply db update`. Empty: the download cache.
     pub db: Vec<PathBuf>,
@@ -115,6 +120,7 @@ impl Default for Advisories {
     fn default() -> Advisories {
         Advisories {
             lockfiles: Vec::new(),
+            requirements: Vec::new(),
             db: Vec::new(),
             audit: AuditConfig::default(),
             max_db_age_days: DEFAULT_MAX_DB_AGE_DAYS,
@@ -257,10 +263,11 @@ fn licenses(
 fn advisories(advisories: Spanned<RawAdvisories>, root: &Path) -> Result<Advisories, Problem> {
     let span = advisories.span();
     let raw = advisories.into_inner();
-    if raw.lockfiles.is_empty() {
+    if raw.lockfiles.is_empty() && raw.requirements.is_empty() {
         return Err((
             Some(span),
-            "[supply.advisories]: `lockfiles` is empty: list the lockfiles or directories to audit"
+            "[supply.advisories]: `lockfiles` and `requirements` are empty: list the lockfiles or \
+             directories to audit (`requirements` takes pip requirements files of any name)"
                 .to_owned(),
         ));
     }
@@ -306,6 +313,11 @@ fn advisories(advisories: Spanned<RawAdvisories>, root: &Path) -> Result<Advisor
     }
     Ok(Advisories {
         lockfiles: raw.lockfiles.iter().map(|path| root.join(path)).collect(),
+        requirements: raw
+            .requirements
+            .iter()
+            .map(|path| root.join(path))
+            .collect(),
         db: raw.db.iter().map(|path| root.join(path)).collect(),
         audit,
         max_db_age_days,
