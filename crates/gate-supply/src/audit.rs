@@ -21,8 +21,10 @@ pub static VULNERABILITY: Rule = Rule {
     id: "supply/vulnerability",
     summary: "No locked dependency has a known vulnerability.",
     help: "Upgrade the package to a fixed version (see `fix` in the finding) and re-lock. When no \
-           fix exists or the vulnerable code is unreachable, waive the advisory id (rule \
-           `supply/vulnerability`, target = the advisory id) with a reason and an expiry date.",
+           fix exists or the vulnerable code is unreachable, waive it (rule \
+           `supply/vulnerability`) with a reason and an expiry date; the target is the advisory \
+           id or any alias (CVE-…, GHSA-…, PYSEC-…, RUSTSEC-…), or the package (`urllib3`, every \
+           advisory of it) or the package at one version (`urllib3@2.0.6`).",
 };
 
 /// A dependency is flagged by an informational advisory (RustSec `unsound`, `unmaintained`).
@@ -495,6 +497,7 @@ fn advisory_finding(
     }
     let mut finding = Finding::new(rule, verdict, message)
         .with_target(id.clone())
+        .with_also_known_as(waiver_names(&aliases, dependency, text))
         .with_location(location(dependency))
         .with_detail("id", id)
         .with_detail("aliases", aliases)
@@ -530,6 +533,16 @@ fn advisory_finding(
         None => finding = finding.with_detail("severity", "unknown"),
     }
     finding
+}
+
+/// What a waiver may name besides the preferred id: any other id of the merged records, the
+/// package (all of its advisories, until the upgrade lands), or the package at this version.
+fn waiver_names(aliases: &[String], dependency: &Dependency, version: &str) -> Vec<String> {
+    let package = [
+        dependency.name.clone(),
+        format!("{}@{version}", dependency.name),
+    ];
+    aliases.iter().cloned().chain(package).collect()
 }
 
 /// An ignore as users write it: an advisory id or any of its aliases, with a reason and expiry.

@@ -1003,6 +1003,62 @@ fn records_sharing_aliases_merge_under_the_preferred_id_and_ignores_follow_alias
     assert!(full.gates[0].findings[0].waived_by.is_none());
 }
 
+/// Waivers name an advisory by any alias, or the package, as the README documents with the real
+/// zope records: PYSEC-2021-368 (CVE-2021-32811) and PYSEC-2021-875 (CVE-2021-32807) share
+/// GHSA-qcx9-j53g-ccgf, so they are one finding, and a waiver naming either CVE waives both.
+#[test]
+fn waivers_name_any_alias_or_the_package_on_real_zope_records() {
+    skip_without_shared_data!();
+    let deps = gate_supply::parse_requirements("zope==5.1\n", Path::new("requirements.txt"))
+        .unwrap()
+        .dependencies;
+    let report = audit(&deps, pypa(), &AuditConfig::default());
+    let groups: Vec<Vec<&str>> = report
+        .findings
+        .iter()
+        .map(|f| {
+            f.details["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(
+        groups.contains(&vec!["PYSEC-2021-368", "PYSEC-2021-875"]),
+        "{groups:?}"
+    );
+    let today = Date::new(2026, 11, 28).unwrap();
+    let waive = |target: &str| {
+        gate_core::Waiver::new("supply", "supply/vulnerability", "reviewed", today)
+            .with_target(gate_core::Target::new(target).unwrap())
+    };
+    let waived = |waivers: &[gate_core::Waiver]| {
+        let mut full = Report::new(vec![report.clone()]);
+        apply_waivers(&mut full, waivers, today);
+        full.gates[0]
+            .findings
+            .iter()
+            .filter(|f| f.waived_by.is_some())
+            .map(|f| f.target.clone().unwrap())
+            .collect::<BTreeSet<String>>()
+    };
+    let pysec_368 = BTreeSet::from(["PYSEC-2021-368".to_owned()]);
+    assert_eq!(waived(&[waive("CVE-2021-32807")]), pysec_368);
+    assert_eq!(waived(&[waive("CVE-2021-32811")]), pysec_368);
+    assert_eq!(waived(&[waive("GHSA-qcx9-j53g-ccgf")]), pysec_368);
+    let every: BTreeSet<String> = report
+        .findings
+        .iter()
+        .map(|f| f.target.clone().unwrap())
+        .collect();
+    assert!(every.len() >= 2, "{every:?}");
+    assert_eq!(waived(&[waive("zope")]), every);
+    assert_eq!(waived(&[waive("zope@5.1")]), every);
+    assert!(waived(&[waive("zope@5.2")]).is_empty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Arbitrary bytes into every parser: an error or a value, never a panic.
 

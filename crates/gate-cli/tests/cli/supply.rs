@@ -576,6 +576,77 @@ fn gate_check_runs_the_supply_gate_with_waivers() {
     );
 }
 
+/// `[[waiver]]`s on `supply/vulnerability` name the advisory by any alias, or the package,
+/// optionally at a version; `gate init`'s starter waiver (`target = "urllib3"`) is one.
+#[test]
+fn gate_check_waivers_by_alias_and_by_package() {
+    let workspace = Workspace::new();
+    let waiver = |target: &str| {
+        format!(
+            "{CHECK}\n[[waiver]]\nrule = \"supply/vulnerability\"\ntarget = \"{target}\"\n\
+             reason = \"reviewed\"\nexpires = 2026-12-31\n"
+        )
+    };
+    // CVE-2099-0001 and GHSA-aaaa-bbbb-cccc are aliases of PYSEC-2099-1; PYSEC-2099-2 is the
+    // other advisory of insecure-lib, which the package waivers cover too.
+    for (target, waived) in [
+        ("CVE-2099-0001", vec!["PYSEC-2099-1"]),
+        ("GHSA-aaaa-*", vec!["PYSEC-2099-1"]),
+        ("insecure-lib", vec!["PYSEC-2099-1", "PYSEC-2099-2"]),
+        ("insecure-lib@1.2.0", vec!["PYSEC-2099-1", "PYSEC-2099-2"]),
+        ("insecure-lib@1.1.0", vec![]),
+    ] {
+        workspace.write("gate.toml", &waiver(target));
+        let output = workspace.run(&["check", "--today", "2026-11-28", "--format", "json"]);
+        let all = findings(&json(&output));
+        let got: Vec<&str> = all
+            .iter()
+            .filter(|f| f.0 == "supply/vulnerability" && f.3)
+            .map(|f| f.1.as_str())
+            .collect();
+        assert_eq!(got, waived, "{target}: {all:?}");
+        let unused = all.iter().any(|f| f.0 == "waiver/unused");
+        assert_eq!(unused, waived.is_empty(), "{target}: {all:?}");
+    }
+
+    // The starter's example waiver, uncommented, waives urllib3's advisory.
+    let output = workspace.run(&["init", "--path", "starter.toml"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let starter = workspace.read("starter.toml");
+    let example: String = starter
+        .lines()
+        .skip_while(|line| *line != "# [[waiver]]")
+        .filter_map(|line| line.strip_prefix("# "))
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    assert!(example.contains("target = \"urllib3\""), "{example}");
+    workspace.write(
+        "advisories/PYSEC-2099-9.json",
+        r#"{"id": "PYSEC-2099-9", "aliases": ["CVE-2099-0009"],
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "urllib3"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0.7"}]}]}]}"#,
+    );
+    workspace.write("web/requirements.txt", "urllib3==2.0.6\n");
+    workspace.write(
+        "gate.toml",
+        &format!(
+            "[supply.advisories]\nlockfiles = [\"web/requirements.txt\"]\n\
+             db = [\"advisories\"]\n\n{example}"
+        ),
+    );
+    let output = workspace.run(&["check", "--today", "2026-11-28", "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert_eq!(
+        findings(&json(&output)),
+        [(
+            "supply/vulnerability".to_owned(),
+            "PYSEC-2099-9".to_owned(),
+            "fail".to_owned(),
+            true
+        )]
+    );
+}
+
 #[test]
 fn gate_check_errors_when_the_supply_gate_cannot_run() {
     let workspace = Workspace::new();
