@@ -15,8 +15,9 @@ use crate::output;
 use crate::output::OutputArgs;
 use gate_project::Gate;
 use gate_project::paths::display;
+use gate_project::run::licenses::read_records_of;
 use gate_project::run::supply::{audit_report, read_dependencies};
-use gate_project::settings::supply::{Advisories, DEFAULT_MAX_DB_AGE_DAYS};
+use gate_project::settings::supply::{Advisories, CargoFeatures, DEFAULT_MAX_DB_AGE_DAYS};
 use gate_supply::download_cache::format_rfc3339;
 use gate_supply::sbom::{SbomOptions, cyclonedx_json};
 
@@ -57,6 +58,10 @@ pub struct LicensesArgs {
     /// The verdict for a package whose license cannot be determined [default: fail].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub unknown: Option<Level>,
+    /// Which packages of a Cargo project are checked: all (every package in Cargo.lock, as the
+    /// audit reads it) or default (those the default features pull in).
+    #[arg(long, value_enum, value_name = "SCOPE", default_value_t = Features::All)]
+    pub features: Features,
     /// Print the inventory (package, version, license, source) instead of checking, as
     /// pip-licenses does.
     #[arg(long)]
@@ -86,6 +91,24 @@ impl From<ListFormat> for gate_supply::license::InventoryFormat {
             ListFormat::Table => gate_supply::license::InventoryFormat::Table,
             ListFormat::Json => gate_supply::license::InventoryFormat::Json,
             ListFormat::Csv => gate_supply::license::InventoryFormat::Csv,
+        }
+    }
+}
+
+/// `--features`: which packages of a Cargo project the license check reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Features {
+    /// Every package in Cargo.lock (`cargo metadata --all-features`).
+    All,
+    /// Only the packages the default features pull in.
+    Default,
+}
+
+impl From<Features> for CargoFeatures {
+    fn from(features: Features) -> CargoFeatures {
+        match features {
+            Features::All => CargoFeatures::All,
+            Features::Default => CargoFeatures::Default,
         }
     }
 }
@@ -242,9 +265,8 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
     }
     let root = Path::new(".");
     if args.list {
-        let records =
-            gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
-                .map_err(|error| anyhow::anyhow!(error.message))?;
+        let records = read_records_of(&args.paths, args.features.into(), root, &environment.io())
+            .map_err(|error| anyhow::anyhow!(error.message))?;
         output::print(render_inventory(
             &inventory(&records, &clarify),
             args.list_format.into(),
@@ -262,8 +284,7 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
     if let Some(level) = args.unknown {
         policy.unknown = level.into();
     }
-    let gate = match gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
-    {
+    let gate = match read_records_of(&args.paths, args.features.into(), root, &environment.io()) {
         Ok(records) => check_licenses(&records, &policy),
         Err(error) => GateReport::errored(Gate::Supply.name(), error),
     };

@@ -647,6 +647,78 @@ fn gate_check_waivers_by_alias_and_by_package() {
     );
 }
 
+/// A Cargo project whose only GPL crate ships behind the `extra` feature, with its Cargo.lock
+/// (both packages, as cargo locks every feature's dependencies).
+fn cargo_project_with_a_feature_only_crate(workspace: &Workspace) {
+    workspace.write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         license = \"MIT\"\n\n[features]\nextra = [\"dep:gpl-only\"]\n\n[dependencies]\n\
+         gpl-only = { path = \"gpl-only\", optional = true }\n",
+    );
+    workspace.write("app/src/lib.rs", "");
+    workspace.write(
+        "app/gpl-only/Cargo.toml",
+        "[package]\nname = \"gpl-only\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\
+         license = \"GPL-3.0-only\"\n",
+    );
+    workspace.write("app/gpl-only/src/lib.rs", "");
+    workspace.write(
+        "app/Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\
+         dependencies = [\n \"gpl-only\",\n]\n\n\
+         [[package]]\nname = \"gpl-only\"\nversion = \"1.0.0\"\n",
+    );
+}
+
+/// Rust license scope: every package in Cargo.lock by default, like the advisory audit, so a
+/// crate that ships only behind a feature is checked; `features = "default"` narrows it.
+#[test]
+fn the_license_check_reads_every_locked_crate_unless_told_default_features() {
+    let workspace = Workspace::new();
+    cargo_project_with_a_feature_only_crate(&workspace);
+    let licenses = |extra: &[&str]| {
+        let mut args = vec![
+            "supply", "licenses", "app", "--allow", "MIT", "--format", "json",
+        ];
+        args.extend_from_slice(extra);
+        workspace.run(&args)
+    };
+    let output = licenses(&[]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let all = findings(&json(&output));
+    assert!(
+        all.iter()
+            .any(|f| f.0 == "supply/license" && f.1 == "gpl-only" && f.2 == "fail"),
+        "{all:?}"
+    );
+    let output = licenses(&["--features", "all"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let output = licenses(&["--features", "default"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+
+    let config = |features: &str| {
+        format!("[supply.licenses]\npaths = [\"app\"]\nallow = [\"MIT\"]\n{features}")
+    };
+    for (features, expected) in [
+        ("", 1),
+        ("features = \"all\"\n", 1),
+        ("features = \"default\"\n", 0),
+    ] {
+        workspace.write("gate.toml", &config(features));
+        let output = workspace.run(&["check", "--color", "never"]);
+        assert_eq!(code(&output), expected, "{features}: {}", both(&output));
+    }
+    workspace.write("gate.toml", &config("features = \"some\"\n"));
+    let output = workspace.run(&["check"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("gate.toml:4:12: [supply.licenses]: `features` is `some`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn gate_check_errors_when_the_supply_gate_cannot_run() {
     let workspace = Workspace::new();

@@ -36,6 +36,7 @@ struct RawLicenses {
     clarify: Vec<Spanned<RawClarification>>,
     #[serde(default)]
     exceptions: Vec<Spanned<RawException>>,
+    features: Option<Spanned<String>>,
 }
 
 /// A `clarify` entry: what a package's license really is when its metadata is wrong or vague.
@@ -77,6 +78,30 @@ pub struct Licenses {
     pub policy: gate_supply::license::LicensePolicy,
     /// Per-package exceptions, as waivers on `supply/license` (with their line in gate.toml).
     pub exceptions: Vec<gate_core::Waiver>,
+    /// Which packages of a Cargo project are checked (`features`).
+    pub cargo_features: CargoFeatures,
+}
+
+/// Which packages of a Cargo project the license check reads (`features` in `[supply.licenses]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CargoFeatures {
+    /// Every package in Cargo.lock, as the advisory audit reads it: `cargo metadata
+    /// --all-features`, so a crate that ships only behind a feature is checked too.
+    #[default]
+    All,
+    /// Only the packages the default features pull in (`cargo metadata` as it is).
+    Default,
+}
+
+impl CargoFeatures {
+    /// The value as gate.toml and `--features` spell it: `all` or `default`.
+    pub fn parse(text: &str) -> Option<CargoFeatures> {
+        match text {
+            "all" => Some(CargoFeatures::All),
+            "default" => Some(CargoFeatures::Default),
+            _ => None,
+        }
+    }
 }
 
 /// The keys of `[supply.advisories]`.
@@ -252,10 +277,28 @@ fn licenses(
         waiver.owner = entry.owner;
         exceptions.push(waiver);
     }
+    let cargo_features = cargo_features(raw.features.as_ref())?;
     Ok(Licenses {
         paths: raw.paths.iter().map(|path| root.join(path)).collect(),
         policy,
         exceptions,
+        cargo_features,
+    })
+}
+
+/// `features = "all" | "default"` in `[supply.licenses]`.
+fn cargo_features(value: Option<&Spanned<String>>) -> Result<CargoFeatures, Problem> {
+    let Some(value) = value else {
+        return Ok(CargoFeatures::default());
+    };
+    CargoFeatures::parse(value.get_ref()).ok_or_else(|| {
+        (
+            Some(value.span()),
+            format!(
+                "[supply.licenses]: `features` is `{}`; expected all or default",
+                value.get_ref()
+            ),
+        )
     })
 }
 
