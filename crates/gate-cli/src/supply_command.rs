@@ -16,7 +16,7 @@ use crate::output::OutputArgs;
 use gate_project::Gate;
 use gate_project::paths::display;
 use gate_project::run::licenses::read_records_of;
-use gate_project::run::supply::{audit_report, read_dependencies};
+use gate_project::run::supply::{audit_report, read_dependencies, read_requirements_files};
 use gate_project::settings::supply::{Advisories, CargoFeatures, DEFAULT_MAX_DB_AGE_DAYS};
 use gate_supply::download_cache::format_rfc3339;
 use gate_supply::sbom::{SbomOptions, cyclonedx_json};
@@ -224,8 +224,11 @@ pub struct DbStatusArgs {
 #[derive(Debug, Args)]
 pub struct SbomArgs {
     /// Lockfiles, site-packages directories, or directories holding lockfiles.
-    #[arg(required = true, value_name = "LOCKFILE|DIR")]
+    #[arg(required_unless_present = "requirement", value_name = "LOCKFILE|DIR")]
     pub inputs: Vec<PathBuf>,
+    /// A pip requirements file of any name, as `gate supply audit -r`; repeatable.
+    #[arg(short = 'r', long, value_name = "FILE")]
+    pub requirement: Vec<PathBuf>,
     /// Write the SBOM to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -341,8 +344,12 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
 
 /// `gate supply sbom`: a CycloneDX 1.5 JSON bill of materials of what the lockfiles lock.
 fn sbom(args: &SbomArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let dependencies =
-        read_dependencies(&args.inputs, Path::new(".")).map_err(|error| anyhow!(error.message))?;
+    let root = Path::new(".");
+    let mut dependencies =
+        read_dependencies(&args.inputs, root).map_err(|error| anyhow!(error.message))?;
+    dependencies.extend(
+        read_requirements_files(&args.requirement, root).map_err(|error| anyhow!(error.message))?,
+    );
     let timestamp = if args.timestamp {
         let now = environment
             .now

@@ -1414,6 +1414,20 @@ fn sbom_lists_every_locked_package_with_purls() {
 
     let output = workspace.run(&["supply", "sbom", "missing.lock"]);
     assert_eq!(code(&output), 2);
+
+    // A requirements file of any name, with a direct reference parsed into name and version.
+    workspace.write(
+        "req.txt",
+        "jinja2 @ https://files.example.invalid/jinja2-3.1.2-py3-none-any.whl\n",
+    );
+    let output = workspace.run(&["supply", "sbom", "-r", "req.txt"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let bom: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let purl = bom["components"][0]["purl"].as_str().unwrap();
+    assert!(
+        purl.starts_with("pkg:pypi/jinja2@3.1.2?download_url=https%3A%2F%2F"),
+        "{purl}"
+    );
 }
 
 /// The Python advisory data in `../shared/advisory-db` (beside the checkout, in CI too).
