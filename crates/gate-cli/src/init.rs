@@ -57,7 +57,8 @@ pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must
 #
 # [[waiver]]
 # rule = "supply/vulnerability"    # the rule id; its gate is the part before `/`
-# target = "urllib3"               # optional glob over the package, path or id the finding is about
+# target = "urllib3"               # optional glob over what the finding is about; here an advisory
+#                                  # id or alias (CVE-…, GHSA-…), a package or `urllib3@2.0.6`
 # reason = "no fixed release yet; not reachable from our code (SEC-123)"
 # expires = 2026-12-31             # the last day the waiver applies
 # owner = "@platform-team"

@@ -15,8 +15,9 @@ use crate::output;
 use crate::output::OutputArgs;
 use gate_project::Gate;
 use gate_project::paths::display;
-use gate_project::run::supply::{audit_report, read_dependencies};
-use gate_project::settings::supply::{Advisories, DEFAULT_MAX_DB_AGE_DAYS};
+use gate_project::run::licenses::read_records_of;
+use gate_project::run::supply::{audit_report, read_dependencies, read_requirements_files};
+use gate_project::settings::supply::{Advisories, CargoFeatures, DEFAULT_MAX_DB_AGE_DAYS};
 use gate_supply::download_cache::format_rfc3339;
 use gate_supply::sbom::{SbomOptions, cyclonedx_json};
 
@@ -57,6 +58,10 @@ pub struct LicensesArgs {
     /// The verdict for a package whose license cannot be determined [default: fail].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub unknown: Option<Level>,
+    /// Which packages of a Cargo project are checked: all (every package in Cargo.lock, as the
+    /// audit reads it) or default (those the default features pull in).
+    #[arg(long, value_enum, value_name = "SCOPE", default_value_t = Features::All)]
+    pub features: Features,
     /// Print the inventory (package, version, license, source) instead of checking, as
     /// pip-licenses does.
     #[arg(long)]
@@ -90,6 +95,24 @@ impl From<ListFormat> for gate_supply::license::InventoryFormat {
     }
 }
 
+/// `--features`: which packages of a Cargo project the license check reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Features {
+    /// Every package in Cargo.lock (`cargo metadata --all-features`).
+    All,
+    /// Only the packages the default features pull in.
+    Default,
+}
+
+impl From<Features> for CargoFeatures {
+    fn from(features: Features) -> CargoFeatures {
+        match features {
+            Features::All => CargoFeatures::All,
+            Features::Default => CargoFeatures::Default,
+        }
+    }
+}
+
 /// A verdict a kind of finding can be given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Level {
@@ -114,8 +137,12 @@ pub struct AuditArgs {
     /// Lockfiles (requirements*.txt, Cargo.lock, uv.lock, poetry.lock, Pipfile.lock,
     /// pylock.toml, package-lock.json), site-packages directories, or directories holding
     /// lockfiles.
-    #[arg(required = true, value_name = "LOCKFILE|DIR")]
+    #[arg(required_unless_present = "requirement", value_name = "LOCKFILE|DIR")]
     pub inputs: Vec<PathBuf>,
+    /// A pip requirements file of any name (`constraints.txt`, `req.txt`), as pip-audit's -r;
+    /// repeatable.
+    #[arg(short = 'r', long, value_name = "FILE")]
+    pub requirement: Vec<PathBuf>,
     /// Advisory data: a directory or .zip of OSV records, a RustSec checkout, or a cache
     /// written by `gate supply db update`; repeatable [default: the download cache].
     #[arg(long, value_name = "PATH")]
@@ -197,8 +224,11 @@ pub struct DbStatusArgs {
 #[derive(Debug, Args)]
 pub struct SbomArgs {
     /// Lockfiles, site-packages directories, or directories holding lockfiles.
-    #[arg(required = true, value_name = "LOCKFILE|DIR")]
+    #[arg(required_unless_present = "requirement", value_name = "LOCKFILE|DIR")]
     pub inputs: Vec<PathBuf>,
+    /// A pip requirements file of any name, as `gate supply audit -r`; repeatable.
+    #[arg(short = 'r', long, value_name = "FILE")]
+    pub requirement: Vec<PathBuf>,
     /// Write the SBOM to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -238,9 +268,8 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
     }
     let root = Path::new(".");
     if args.list {
-        let records =
-            gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
-                .map_err(|error| anyhow::anyhow!(error.message))?;
+        let records = read_records_of(&args.paths, args.features.into(), root, &environment.io())
+            .map_err(|error| anyhow::anyhow!(error.message))?;
         output::print(render_inventory(
             &inventory(&records, &clarify),
             args.list_format.into(),
@@ -258,8 +287,7 @@ fn licenses(args: &LicensesArgs, environment: &Environment) -> anyhow::Result<u8
     if let Some(level) = args.unknown {
         policy.unknown = level.into();
     }
-    let gate = match gate_project::run::licenses::read_records(&args.paths, root, &environment.io())
-    {
+    let gate = match read_records_of(&args.paths, args.features.into(), root, &environment.io()) {
         Ok(records) => check_licenses(&records, &policy),
         Err(error) => GateReport::errored(Gate::Supply.name(), error),
     };
@@ -279,6 +307,7 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
         environment.date_or_today(args.today.as_deref(), "--today", " to judge ignore expiry")?;
     let mut advisories = Advisories {
         lockfiles: args.inputs.clone(),
+        requirements: args.requirement.clone(),
         db: args.db.clone(),
         max_db_age_days: args.max_db_age,
         ..Advisories::default()
@@ -307,15 +336,20 @@ fn audit(args: &AuditArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut report = Report::new(vec![gate]);
     apply_waivers(&mut report, &waivers, today);
     // Findings without a file point at the first input in SARIF and GitLab output.
-    let fallback = display(&args.inputs[0], Path::new("."));
+    let first = args.inputs.first().or(args.requirement.first());
+    let fallback = first.map_or_else(String::new, |path| display(path, Path::new(".")));
     output::write_all(&report, &outputs, args.output.color, &fallback, environment)?;
     Ok(report.outcome().exit_code())
 }
 
 /// `gate supply sbom`: a CycloneDX 1.5 JSON bill of materials of what the lockfiles lock.
 fn sbom(args: &SbomArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let dependencies =
-        read_dependencies(&args.inputs, Path::new(".")).map_err(|error| anyhow!(error.message))?;
+    let root = Path::new(".");
+    let mut dependencies =
+        read_dependencies(&args.inputs, root).map_err(|error| anyhow!(error.message))?;
+    dependencies.extend(
+        read_requirements_files(&args.requirement, root).map_err(|error| anyhow!(error.message))?,
+    );
     let timestamp = if args.timestamp {
         let now = environment
             .now

@@ -42,6 +42,11 @@ pub struct Finding {
     /// What the finding is about — a package, a path, an advisory id, a commit. Waivers match it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// Other names of what the finding is about, which a waiver's target may name as well as
+    /// `target`: an advisory's aliases (`CVE-…`, `GHSA-…`), the package it was found in. Not
+    /// rendered (the gate puts them in `details` where readers need them).
+    #[serde(skip)]
+    pub also_known_as: Vec<String>,
     /// Where it is in the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -63,6 +68,7 @@ impl Finding {
             score: None,
             message: message.into(),
             target: None,
+            also_known_as: Vec::new(),
             location: None,
             details: BTreeMap::new(),
             waived_by: None,
@@ -88,6 +94,16 @@ impl Finding {
     #[must_use]
     pub fn with_target(mut self, target: impl Into<String>) -> Finding {
         self.target = Some(target.into());
+        self
+    }
+
+    /// Adds other names a waiver's target may match (see [`Finding::also_known_as`]).
+    #[must_use]
+    pub fn with_also_known_as<S: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Finding {
+        self.also_known_as.extend(names.into_iter().map(Into::into));
         self
     }
 
@@ -118,7 +134,8 @@ impl Finding {
         }
     }
 
-    /// What waivers match: the target, else the location's path.
+    /// What waivers match first: the target, else the location's path. A waiver's target also
+    /// matches any of [`Finding::also_known_as`].
     pub fn waiver_subject(&self) -> Option<&str> {
         self.target.as_deref().or_else(|| {
             self.location

@@ -147,9 +147,15 @@ impl Waiver {
             && self.rule == finding.rule.id
             && match &self.target {
                 None => true,
-                Some(target) => finding
-                    .waiver_subject()
-                    .is_some_and(|subject| target.matches(subject)),
+                Some(target) => {
+                    finding
+                        .waiver_subject()
+                        .is_some_and(|subject| target.matches(subject))
+                        || finding
+                            .also_known_as
+                            .iter()
+                            .any(|name| target.matches(name))
+                }
             }
     }
 
@@ -286,6 +292,35 @@ mod tests {
         assert!(gate.findings[0].waived_by.is_some());
         assert!(gate.findings[1].waived_by.is_none());
         assert_eq!(gate.verdict(), Verdict::Fail);
+    }
+
+    #[test]
+    fn a_target_may_name_any_other_name_of_the_finding() {
+        let mut gate = GateReport::new("supply");
+        gate.push(
+            Finding::new(&VULN, Verdict::Fail, "urllib3 2.0.6: PYSEC-2023-212")
+                .with_target("PYSEC-2023-212")
+                .with_also_known_as(["CVE-2023-45803", "urllib3", "urllib3@2.0.6"]),
+        );
+        for (target, waived) in [
+            ("CVE-2023-45803", true),
+            ("urllib3", true),
+            ("urllib3@2.0.*", true),
+            ("urllib3@2.0.7", false),
+            ("requests", false),
+        ] {
+            let mut report = Report::new(vec![gate.clone()]);
+            apply_waivers(
+                &mut report,
+                &[waiver(Some(target), "2026-12-31")],
+                date("2026-11-28"),
+            );
+            assert_eq!(
+                report.gates[0].findings[0].waived_by.is_some(),
+                waived,
+                "{target}"
+            );
+        }
     }
 
     #[test]

@@ -21,8 +21,10 @@ pub static VULNERABILITY: Rule = Rule {
     id: "supply/vulnerability",
     summary: "No locked dependency has a known vulnerability.",
     help: "Upgrade the package to a fixed version (see `fix` in the finding) and re-lock. When no \
-           fix exists or the vulnerable code is unreachable, waive the advisory id (rule \
-           `supply/vulnerability`, target = the advisory id) with a reason and an expiry date.",
+           fix exists or the vulnerable code is unreachable, waive it (rule \
+           `supply/vulnerability`) with a reason and an expiry date; the target is the advisory \
+           id or any alias (CVE-…, GHSA-…, PYSEC-…, RUSTSEC-…), or the package (`urllib3`, every \
+           advisory of it) or the package at one version (`urllib3@2.0.6`).",
 };
 
 /// A dependency is flagged by an informational advisory (RustSec `unsound`, `unmaintained`).
@@ -38,7 +40,19 @@ pub static UNPINNED: Rule = Rule {
     id: "supply/unpinned",
     summary: "Every dependency is pinned to exactly one version.",
     help: "Pin it (`name==1.2.3` in requirements files) or audit the lockfile that pins it. Waive \
-           the package name (rule `supply/unpinned`) only for local or VCS sources you review.",
+           the package name (rule `supply/unpinned`) only with a reason and an expiry date.",
+};
+
+/// A direct reference (`name @ URL`, a VCS or URL requirement) names no version to audit.
+pub static UNVERSIONED_URL: Rule = Rule {
+    id: "supply/unversioned-url",
+    summary: "Every direct URL or VCS dependency names the version it installs.",
+    help: "Advisories describe releases by version, and this URL (a VCS checkout, an archive \
+           whose file name carries no version) names none. Install the release from the index \
+           (`name==1.2.3`), or point the URL at its release archive, whose file name states the \
+           version (`name-1.2.3-py3-none-any.whl`, `name-1.2.3.tar.gz`): it is then audited as \
+           that version. For a source you review yourself, waive the package name (rule \
+           `supply/unversioned-url`) with a reason and an expiry date.",
 };
 
 /// An advisory could not be evaluated against a dependency (an unparsable version or bound).
@@ -92,7 +106,8 @@ pub struct AuditConfig {
     pub severity_threshold: Option<Severity>,
     /// The verdict for a vulnerability whose record has no usable severity (default: fail).
     pub no_severity: Verdict,
-    /// The verdict for an unpinned dependency (default: fail).
+    /// The verdict for an unpinned dependency, and for a git or URL dependency that names no
+    /// version (`supply/unversioned-url`) (default: fail).
     pub unpinned: Verdict,
     /// The verdict for informational advisories of the kinds in `informational_kinds`
     /// (default: warn).
@@ -128,8 +143,10 @@ impl Default for AuditConfig {
 /// An empty database makes the gate error (never pass), and so does an ecosystem the lockfiles
 /// use but the database has no advisories for (`supply/no-advisory-data`): packages compared
 /// against nothing are not "without known vulnerabilities". Local packages (the project itself,
-/// workspace members, editable installs) are not audited; pinned git/URL packages are counted
-/// in the `not-audited` metric, since registry advisories do not describe them by version.
+/// workspace members, editable installs) are not audited; pinned git packages are counted in the
+/// `not-audited` metric, since registry advisories do not describe a checkout by version. A
+/// pinned archive URL is audited as the release it names; a git or URL dependency without a
+/// version is a `supply/unversioned-url` finding.
 /// With [`AuditConfig::database_age`] set, data older than its limit is a warning.
 pub fn audit(dependencies: &[Dependency], db: &Database, config: &AuditConfig) -> GateReport {
     let mut report = if db.is_empty() {
@@ -271,6 +288,28 @@ fn audit_one(
         return (Vec::new(), Status::Local);
     }
     let text = match &dependency.version {
+        VersionSpec::Unpinned(spec)
+            if matches!(dependency.origin, Origin::Git(_) | Origin::Url(_)) =>
+        {
+            let url = match &dependency.origin {
+                Origin::Git(url) | Origin::Url(url) => url.clone(),
+                Origin::Registry(_) | Origin::Local => spec.clone(),
+            };
+            let finding = Finding::new(
+                &UNVERSIONED_URL,
+                config.unpinned,
+                format!(
+                    "{} comes from {url}, which names no version: it cannot be audited",
+                    dependency.name
+                ),
+            )
+            .with_target(dependency.name.clone())
+            .with_location(location(dependency))
+            .with_detail("package", dependency.name.clone())
+            .with_detail("ecosystem", dependency.ecosystem.osv_name())
+            .with_detail("url", url);
+            return (vec![finding], Status::Unpinned);
+        }
         VersionSpec::Unpinned(spec) => {
             let finding = Finding::new(
                 &UNPINNED,
@@ -289,7 +328,9 @@ fn audit_one(
         }
         VersionSpec::Pinned(text) => text,
     };
-    if !matches!(dependency.origin, Origin::Registry(_)) {
+    // A release archive named by URL is that release, so its version's advisories apply; a git
+    // checkout may carry unreleased changes under the version it declares.
+    if matches!(dependency.origin, Origin::Git(_)) {
         return (Vec::new(), Status::NotAudited);
     }
     let version = match Version::parse(dependency.ecosystem, text) {
@@ -456,6 +497,7 @@ fn advisory_finding(
     }
     let mut finding = Finding::new(rule, verdict, message)
         .with_target(id.clone())
+        .with_also_known_as(waiver_names(&aliases, dependency, text))
         .with_location(location(dependency))
         .with_detail("id", id)
         .with_detail("aliases", aliases)
@@ -491,6 +533,16 @@ fn advisory_finding(
         None => finding = finding.with_detail("severity", "unknown"),
     }
     finding
+}
+
+/// What a waiver may name besides the preferred id: any other id of the merged records, the
+/// package (all of its advisories, until the upgrade lands), or the package at this version.
+fn waiver_names(aliases: &[String], dependency: &Dependency, version: &str) -> Vec<String> {
+    let package = [
+        dependency.name.clone(),
+        format!("{}@{version}", dependency.name),
+    ];
+    aliases.iter().cloned().chain(package).collect()
 }
 
 /// An ignore as users write it: an advisory id or any of its aliases, with a reason and expiry.

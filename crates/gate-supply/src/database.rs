@@ -305,7 +305,17 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, DbError> {
     })
 }
 
+/// What marks a RustSec advisory-db checkout: both collections side by side. Only `crates/` is
+/// read: `rust/` holds advisories about the toolchain (`std`, `cargo`, `rustdoc`, by Rust release),
+/// which would misjudge crates that share those names (the `cargo` crate is versioned 0.x).
+/// cargo-audit, too, checks a Cargo.lock against the crates collection only.
+const RUSTSEC_COLLECTIONS: [&str; 2] = ["crates", "rust"];
+
 /// Collects record files under `dir`.
+///
+/// Hidden entries (a name starting with `.`) are skipped: in a checkout of an advisory
+/// repository they are `.git` objects and `.github/workflows/*.yml` CI files, never records. Of a
+/// RustSec checkout (`crates/` and `rust/` side by side) only `crates/` is read.
 ///
 /// Symbolic links are followed when what they name stays inside `dir`: mirrors and hand-kept
 /// databases link aliases to one record, and skipping them would let a vulnerable pin pass. A
@@ -321,10 +331,28 @@ fn read_dir_files(dir: &Path) -> Result<Vec<RawFile>, DbError> {
     let mut visited = HashSet::from([root.clone()]);
     // Each directory with its canonical path, so a link's target can be checked against both.
     let mut pending = vec![(dir.to_owned(), root.clone())];
+    if RUSTSEC_COLLECTIONS
+        .iter()
+        .all(|name| dir.join(name).is_dir())
+    {
+        let crates = dir.join(RUSTSEC_COLLECTIONS[0]);
+        let real = std::fs::canonicalize(&crates).map_err(io(&crates))?;
+        if !real.starts_with(&root) {
+            return Err(DbError::LinkOutside {
+                path: crates,
+                target: real,
+            });
+        }
+        visited.insert(real.clone());
+        pending = vec![(crates, real)];
+    }
     while let Some((current, canonical)) = pending.pop() {
         let entries = std::fs::read_dir(&current).map_err(io(&current))?;
         for entry in entries {
             let entry = entry.map_err(io(&current))?;
+            if entry.file_name().as_encoded_bytes().starts_with(b".") {
+                continue;
+            }
             let path = entry.path();
             let mut file_type = entry.file_type().map_err(io(&path))?;
             let mut real = canonical.join(entry.file_name());

@@ -74,7 +74,8 @@ mod version;
 
 pub use audit::{
     AuditConfig, DEFAULT_MAX_DB_AGE_DAYS, DatabaseAge, INFORMATIONAL, Ignore, NO_ADVISORY_DATA,
-    STALE_DATABASE, UNEVALUABLE, UNPINNED, VULNERABILITY, audit, ignores_to_waivers,
+    STALE_DATABASE, UNEVALUABLE, UNPINNED, UNVERSIONED_URL, VULNERABILITY, audit,
+    ignores_to_waivers,
 };
 pub use cargo_lock::parse_cargo_lock;
 #[doc(hidden)]
@@ -109,6 +110,7 @@ pub static RULES: &[&gate_core::Rule] = &[
     &VULNERABILITY,
     &INFORMATIONAL,
     &UNPINNED,
+    &UNVERSIONED_URL,
     &UNEVALUABLE,
     &NO_ADVISORY_DATA,
     &STALE_DATABASE,

@@ -12,7 +12,9 @@ use crate::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LockfileKind {
-    /// `requirements*.txt` (and `*.txt` under a `requirements/` folder).
+    /// `requirements*.txt`, `*requirements.txt` (`dev-requirements.txt`), and `*.txt` in a
+    /// `requirements/` folder. A requirements file of any other name is read with
+    /// [`read_requirements`](crate::read_requirements).
     Requirements,
     /// `Cargo.lock`.
     CargoLock,
@@ -39,10 +41,6 @@ impl LockfileKind {
         }
         // Lockfile names are fixed by their tools, case included.
         let name = path.file_name()?.to_str()?;
-        let in_requirements_dir = path
-            .parent()
-            .and_then(Path::file_name)
-            .is_some_and(|d| d == "requirements");
         Some(match name {
             "Cargo.lock" => LockfileKind::CargoLock,
             "poetry.lock" => LockfileKind::PoetryLock,
@@ -52,7 +50,9 @@ impl LockfileKind {
             "pylock.toml" => LockfileKind::Pylock,
             _ if name.starts_with("pylock.") && name.ends_with(".toml") => LockfileKind::Pylock,
             _ if name.ends_with(".txt")
-                && (name.starts_with("requirements") || in_requirements_dir) =>
+                && (name.starts_with("requirements")
+                    || name.ends_with("requirements.txt")
+                    || in_requirements_dir(path)) =>
             {
                 LockfileKind::Requirements
             }
@@ -78,6 +78,18 @@ impl LockfileKind {
             LockfileKind::SitePackages => dist_info::parse_dist_info(text, path).map(|d| vec![d]),
         }
     }
+}
+
+/// Whether a file sits in a folder named `requirements`, as typed or where it really is: `base.txt`
+/// typed from inside `requirements/` (or `./base.txt`, `../requirements/x/../base.txt`) has no
+/// such parent in the path as typed.
+fn in_requirements_dir(path: &Path) -> bool {
+    let parent_is = |path: &Path| {
+        path.parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "requirements")
+    };
+    parent_is(path) || std::fs::canonicalize(path).is_ok_and(|real| parent_is(&real))
 }
 
 fn is_site_packages(dir: &Path) -> bool {
@@ -162,6 +174,32 @@ mod tests {
             Some(LockfileKind::Requirements)
         );
         assert_eq!(kind("pylock.dev.toml"), Some(LockfileKind::Pylock));
+        assert_eq!(
+            kind("dev-requirements.txt"),
+            Some(LockfileKind::Requirements)
+        );
         assert_eq!(kind("notes.txt"), None);
+        assert_eq!(kind("constraints.txt"), None);
+    }
+
+    #[test]
+    fn a_file_in_a_requirements_folder_is_recognised_where_it_really_is() {
+        let directory = tempfile::tempdir().unwrap();
+        let folder = directory.path().join("requirements");
+        std::fs::create_dir_all(folder.join("sub")).unwrap();
+        std::fs::write(folder.join("base.txt"), "django==1.0\n").unwrap();
+        // As typed, the parent of `requirements/sub/../base.txt` is `..`, not `requirements`.
+        let typed = folder.join("sub/../base.txt");
+        assert_eq!(
+            LockfileKind::detect(&typed),
+            Some(LockfileKind::Requirements)
+        );
+        assert_eq!(read_lockfile(&typed).unwrap()[0].name, "django");
+        std::fs::write(directory.path().join("base.txt"), "django==1.0\n").unwrap();
+        assert_eq!(
+            LockfileKind::detect(&folder.join("../base.txt")),
+            None,
+            "a base.txt outside requirements/ stays unrecognised"
+        );
     }
 }

@@ -107,7 +107,12 @@ pub enum ReadError {
         field: &'static str,
     },
     /// A file whose name matches no supported lockfile format.
-    #[error("{}: not a supported lockfile (see the gate-supply README for the list)", path.display())]
+    #[error(
+        "{}: not a lockfile recognised by its name (see the gate-supply README for the list); a \
+         pip requirements file of another name is audited when named as one (`gate supply audit \
+         -r FILE`, `requirements = [...]` in [supply.advisories])",
+        path.display()
+    )]
     UnknownFormat {
         /// The file.
         path: PathBuf,

@@ -173,6 +173,12 @@ fn parse_requirement(text: &str, path: &Path, line: u32) -> Result<Dependency, R
         .or_else(|| text.find("\t--"))
         .map_or(text, |at| &text[..at])
         .trim();
+    // PEP 508 direct reference, `name[extras] @ URL ; markers`: checked before a bare URL, whose
+    // `://` the URL of a direct reference contains too.
+    if let Some((name, after_at)) = direct_reference(requirement) {
+        let url = direct_url(after_at).ok_or_else(invalid)?;
+        return Ok(direct_dependency(name, url, path, line));
+    }
     if requirement.contains("://") || requirement.starts_with(['.', '/']) {
         return Ok(url_requirement(requirement, path, line));
     }
@@ -180,32 +186,10 @@ fn parse_requirement(text: &str, path: &Path, line: u32) -> Result<Dependency, R
         .split_once(';')
         .map_or(requirement, |(req, _)| req)
         .trim();
-    let name_end = before_markers
-        .find(|c: char| !is_name_char(c))
-        .unwrap_or(before_markers.len());
-    let name = &before_markers[..name_end];
-    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err(invalid());
-    }
-    let mut rest = before_markers[name_end..].trim_start();
+    let (name, mut rest) = split_name(before_markers).ok_or_else(invalid)?;
     if let Some(extras) = rest.strip_prefix('[') {
         let close = extras.find(']').ok_or_else(invalid)?;
         rest = extras[close + 1..].trim_start();
-    }
-    if let Some(url) = rest.strip_prefix('@') {
-        let url = url.trim();
-        if url.is_empty() {
-            return Err(invalid());
-        }
-        return Ok(Dependency::new(
-            Ecosystem::PyPI,
-            name,
-            VersionSpec::Unpinned(format!("@ {url}")),
-            path,
-            Some(line),
-        )
-        .with_relation(Relation::Direct)
-        .with_origin(origin_of_url(url)));
     }
     let spec = rest
         .strip_prefix('(')
@@ -219,6 +203,107 @@ fn parse_requirement(text: &str, path: &Path, line: u32) -> Result<Dependency, R
         Dependency::new(Ecosystem::PyPI, name, pin_of(spec), path, Some(line))
             .with_relation(Relation::Direct),
     )
+}
+
+/// The project name at the start of a requirement, and the text after it (trimmed).
+fn split_name(text: &str) -> Option<(&str, &str)> {
+    let end = text.find(|c: char| !is_name_char(c)).unwrap_or(text.len());
+    let name = &text[..end];
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some((name, text[end..].trim_start()))
+}
+
+/// `name[extras] @ …` (PEP 508): the name and the text after the `@`, or `None` when the
+/// requirement is not a direct reference.
+fn direct_reference(requirement: &str) -> Option<(&str, &str)> {
+    let (name, mut rest) = split_name(requirement)?;
+    if let Some(extras) = rest.strip_prefix('[') {
+        let close = extras.find(']')?;
+        rest = extras[close + 1..].trim_start();
+    }
+    Some((name, rest.strip_prefix('@')?.trim_start()))
+}
+
+/// The URL of a direct reference: it ends at whitespace, and only a marker
+/// (`; python_version < "3.11"`) may follow it. `None` when there is no URL or other text follows.
+fn direct_url(after_at: &str) -> Option<&str> {
+    let (url, tail) = after_at
+        .split_once(char::is_whitespace)
+        .map_or((after_at, ""), |(url, tail)| (url, tail.trim_start()));
+    let url = url.strip_suffix(';').unwrap_or(url);
+    (!url.is_empty() && (tail.is_empty() || tail.starts_with(';'))).then_some(url)
+}
+
+/// A direct reference: pinned when the URL names a release archive whose file name carries the
+/// version (a wheel, an sdist), else unpinned, with the URL as its requirement.
+fn direct_dependency(name: &str, url: &str, path: &Path, line: u32) -> Dependency {
+    let origin = origin_of_url(url);
+    let version = match &origin {
+        Origin::Url(_) => archive_version(name, url),
+        _ => None,
+    };
+    let version = version.map_or_else(
+        || VersionSpec::Unpinned(format!("@ {url}")),
+        VersionSpec::Pinned,
+    );
+    Dependency::new(Ecosystem::PyPI, name, version, path, Some(line))
+        .with_relation(Relation::Direct)
+        .with_origin(origin)
+}
+
+/// The version a release archive's file name states: `{name}-{version}(-{build})?-{tags}.whl`
+/// (the wheel specification) or `{name}-{version}.tar.gz` / `.zip` / `.tar.bz2` / `.tgz` (sdists,
+/// whose name part may itself hold dashes). The name part must be the requirement's project, and
+/// the version must be valid PEP 440, or nothing is claimed.
+fn archive_version(name: &str, url: &str) -> Option<String> {
+    let without_fragment = url.split(['#', '?']).next().unwrap_or(url);
+    let file = without_fragment.rsplit('/').next()?;
+    let file = percent_decode(file);
+    let project = Ecosystem::PyPI.normalise_name(name);
+    let is_version = |text: &str| crate::Version::parse(Ecosystem::PyPI, text).is_ok();
+    if let Some(stem) = file.strip_suffix(".whl") {
+        let mut parts = stem.split('-');
+        let (wheel_name, version) = (parts.next()?, parts.next()?);
+        let tags = parts.count();
+        let named = Ecosystem::PyPI.normalise_name(wheel_name) == project;
+        return (named && (3..=4).contains(&tags) && is_version(version))
+            .then(|| version.to_owned());
+    }
+    let stem = [".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip"]
+        .iter()
+        .find_map(|extension| file.strip_suffix(extension))?;
+    stem.match_indices('-').find_map(|(at, _)| {
+        let (sdist_name, version) = (&stem[..at], &stem[at + 1..]);
+        (Ecosystem::PyPI.normalise_name(sdist_name) == project && is_version(version))
+            .then(|| version.to_owned())
+    })
+}
+
+/// `%2B` → `+` in a URL's file name (local versions such as `1.0+cpu` are written encoded).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `==X` (without a wildcard) and `===X` pin one version; anything else does not.
@@ -415,6 +500,68 @@ mod tests {
                 .dependencies
                 .iter()
                 .all(|d| d.version.pinned().is_none())
+        );
+    }
+
+    #[test]
+    fn direct_references_name_the_project_and_a_version_only_an_archive_states() {
+        let url = |text: &str| format!("https://files.example.invalid/packages/{text}");
+        let cases = [
+            // (line, name, version pinned by the URL)
+            (
+                format!("Jinja2 @ {}", url("Jinja2-3.1.2-py3-none-any.whl")),
+                "jinja2",
+                Some("3.1.2"),
+            ),
+            (
+                format!(
+                    "jinja2[i18n] @ {} ; python_version >= \"3.8\"",
+                    url("jinja2-3.1.2.tar.gz#sha256=ab")
+                ),
+                "jinja2",
+                Some("3.1.2"),
+            ),
+            (
+                format!("python-dateutil @ {}", url("python-dateutil-2.8.2.tar.gz")),
+                "python-dateutil",
+                Some("2.8.2"),
+            ),
+            (
+                format!(
+                    "torch @ {}",
+                    url("torch-2.1.0%2Bcpu-cp311-cp311-linux_x86_64.whl")
+                ),
+                "torch",
+                Some("2.1.0+cpu"),
+            ),
+            // Another project's archive, or no version in the file name: nothing is claimed.
+            (
+                format!("jinja2 @ {}", url("markupsafe-2.1.3.tar.gz")),
+                "jinja2",
+                None,
+            ),
+            (format!("jinja2 @ {}", url("main.zip")), "jinja2", None),
+            (
+                "jinja2 @ git+https://example.invalid/pallets/jinja.git@3.1.2".to_owned(),
+                "jinja2",
+                None,
+            ),
+            (
+                "jinja2@file:///wheels/jinja2-3.1.2-py3-none-any.whl".to_owned(),
+                "jinja2",
+                None,
+            ),
+        ];
+        for (text, name, version) in cases {
+            let parsed = parse(&text);
+            let dependency = &parsed.dependencies[0];
+            assert_eq!(dependency.name, name, "{text}");
+            assert_eq!(dependency.version.pinned(), version, "{text}");
+            assert!(!matches!(dependency.origin, Origin::Registry(_)), "{text}");
+        }
+        assert!(parse_requirements("jinja2 @\n", Path::new("r.txt")).is_err());
+        assert!(
+            parse_requirements("jinja2 @ https://x/y.whl extra\n", Path::new("r.txt")).is_err()
         );
     }
 

@@ -673,6 +673,133 @@ fn linked_advisory_records_are_followed_inside_the_database_only() {
     assert!(error.to_string().contains("PYSEC-Y.json"), "{error}");
 }
 
+/// A RustSec advisory-db checkout as `--db`: only `crates/` holds crate advisories (`rust/` is the
+/// toolchain's). Its `.github/workflows/*.yml` are CI files, not OSV records: never parsed.
+#[test]
+fn a_rustsec_checkout_reads_only_its_advisory_directories() {
+    let checkout = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = checkout.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let advisory = |id: &str, package: &str| {
+        format!(
+            "```toml\n[advisory]\nid = \"{id}\"\npackage = \"{package}\"\ndate = \"2099-01-01\"\n\n\
+             [versions]\npatched = [\">= 1.0.1\"]\n```\n\n# A flaw in {package}\n"
+        )
+    };
+    write(
+        "crates/demo/RUSTSEC-2099-0001.md",
+        &advisory("RUSTSEC-2099-0001", "demo"),
+    );
+    write(
+        "rust/cargo/CVE-2099-0002.md",
+        &advisory("CVE-2099-0002", "cargo"),
+    );
+    write(
+        ".github/workflows/x.yml",
+        "name: lint\non: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n",
+    );
+    write(".github/dependabot.yml", "version: 2\n");
+    write(".git/info/attributes.json", "[1, 2]\n");
+    write("README.md", "# RustSec Advisory Database\n");
+    write("support.toml", "[[support]]\n");
+    let db = Database::load(&[checkout.path()]).unwrap();
+    let mut ids: Vec<&str> = db.advisories().iter().map(|a| a.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["RUSTSEC-2099-0001"]);
+    let lock = checkout.path().join("Cargo.lock");
+    std::fs::write(
+        &lock,
+        "version = 3\n\n[[package]]\nname = \"demo\"\nversion = \"1.0.0\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    )
+    .unwrap();
+    let report = audit(&read_lockfile(&lock).unwrap(), &db, &AuditConfig::default());
+    assert_eq!(
+        ids_of(&report, "supply/vulnerability"),
+        BTreeSet::from(["RUSTSEC-2099-0001".to_owned()])
+    );
+}
+
+/// The real RustSec snapshot, loaded from its root as a checkout is: its `crates/`.
+#[test]
+fn the_real_rustsec_snapshot_loads_from_its_root() {
+    skip_without_shared_data!();
+    let root = Database::load(&[advisory_db().join("rustsec-native")]).unwrap();
+    assert_eq!(root.len(), rustsec_native().len());
+}
+
+/// `name @ URL` lines (pip-compile, `pip freeze` of a VCS or URL install): the package is the
+/// name, a release archive's file name pins the version it is audited at, and a URL without one
+/// is its own finding on the package, never the whole line as a name.
+#[test]
+fn direct_references_are_audited_by_the_version_their_archive_names() {
+    let record = br#"{"id": "PYSEC-2099-7", "aliases": ["CVE-2099-7"],
+        "affected": [{"package": {"ecosystem": "PyPI", "name": "Jinja2"},
+        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.1.3"}]}]}]}"#;
+    let mut db = Database::new();
+    db.insert(
+        parse_osv(record, RecordFormat::Json, Path::new("PYSEC-2099-7.json"))
+            .unwrap()
+            .unwrap(),
+    );
+    let text = "jinja2 @ https://files.example.invalid/jinja2-3.1.2-py3-none-any.whl\n\
+                flask @ git+https://example.invalid/pallets/flask.git@3.0.0\n";
+    let deps = gate_supply::parse_requirements(text, Path::new("requirements.txt"))
+        .unwrap()
+        .dependencies;
+    let report = audit(&deps, &db, &AuditConfig::default());
+    let got: Vec<(&str, Option<&str>, Verdict)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule.id, f.target.as_deref(), f.verdict))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("supply/vulnerability", Some("PYSEC-2099-7"), Verdict::Fail),
+            ("supply/unversioned-url", Some("flask"), Verdict::Fail),
+        ]
+    );
+    assert_eq!(report.findings[0].details["package"], "jinja2");
+    assert_eq!(report.findings[0].details["version"], "3.1.2");
+    assert_eq!(
+        report.findings[1].message,
+        "flask comes from git+https://example.invalid/pallets/flask.git@3.0.0, which names no \
+         version: it cannot be audited"
+    );
+    assert_eq!(
+        report.findings[1]
+            .location
+            .as_ref()
+            .unwrap()
+            .line
+            .map(u32::from),
+        Some(2)
+    );
+    assert!(
+        gate_supply::RULES
+            .iter()
+            .any(|rule| rule.id == "supply/unversioned-url")
+    );
+    // The SBOM's package URLs are valid: the name, the version, the URL as a qualifier.
+    let options = gate_supply::sbom::SbomOptions {
+        tool_version: "0".into(),
+        timestamp: None,
+    };
+    let sbom = gate_supply::sbom::cyclonedx_json(&deps, &options);
+    assert!(
+        sbom.contains("\"pkg:pypi/jinja2@3.1.2?download_url=https%3A%2F%2Ffiles."),
+        "{sbom}"
+    );
+    assert!(
+        sbom.contains("\"pkg:pypi/flask?vcs_url=git%2Bhttps"),
+        "{sbom}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // npm, with records written for the test (there is no npm data in shared/).
 
@@ -874,6 +1001,62 @@ fn records_sharing_aliases_merge_under_the_preferred_id_and_ignores_follow_alias
     );
     assert_eq!(full.gates[0].verdict(), Verdict::Fail);
     assert!(full.gates[0].findings[0].waived_by.is_none());
+}
+
+/// Waivers name an advisory by any alias, or the package, as the README documents with the real
+/// zope records: PYSEC-2021-368 (CVE-2021-32811) and PYSEC-2021-875 (CVE-2021-32807) share
+/// GHSA-qcx9-j53g-ccgf, so they are one finding, and a waiver naming either CVE waives both.
+#[test]
+fn waivers_name_any_alias_or_the_package_on_real_zope_records() {
+    skip_without_shared_data!();
+    let deps = gate_supply::parse_requirements("zope==5.1\n", Path::new("requirements.txt"))
+        .unwrap()
+        .dependencies;
+    let report = audit(&deps, pypa(), &AuditConfig::default());
+    let groups: Vec<Vec<&str>> = report
+        .findings
+        .iter()
+        .map(|f| {
+            f.details["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(
+        groups.contains(&vec!["PYSEC-2021-368", "PYSEC-2021-875"]),
+        "{groups:?}"
+    );
+    let today = Date::new(2026, 11, 28).unwrap();
+    let waive = |target: &str| {
+        gate_core::Waiver::new("supply", "supply/vulnerability", "reviewed", today)
+            .with_target(gate_core::Target::new(target).unwrap())
+    };
+    let waived = |waivers: &[gate_core::Waiver]| {
+        let mut full = Report::new(vec![report.clone()]);
+        apply_waivers(&mut full, waivers, today);
+        full.gates[0]
+            .findings
+            .iter()
+            .filter(|f| f.waived_by.is_some())
+            .map(|f| f.target.clone().unwrap())
+            .collect::<BTreeSet<String>>()
+    };
+    let pysec_368 = BTreeSet::from(["PYSEC-2021-368".to_owned()]);
+    assert_eq!(waived(&[waive("CVE-2021-32807")]), pysec_368);
+    assert_eq!(waived(&[waive("CVE-2021-32811")]), pysec_368);
+    assert_eq!(waived(&[waive("GHSA-qcx9-j53g-ccgf")]), pysec_368);
+    let every: BTreeSet<String> = report
+        .findings
+        .iter()
+        .map(|f| f.target.clone().unwrap())
+        .collect();
+    assert!(every.len() >= 2, "{every:?}");
+    assert_eq!(waived(&[waive("zope")]), every);
+    assert_eq!(waived(&[waive("zope@5.1")]), every);
+    assert!(waived(&[waive("zope@5.2")]).is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------

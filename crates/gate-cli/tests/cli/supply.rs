@@ -164,6 +164,118 @@ fn a_directory_argument_audits_every_lockfile_in_it() {
     assert_eq!(report["gates"][0]["metrics"]["dependencies-audited"], 6);
 }
 
+/// `(rule, location path:line)` of every finding of the first gate.
+fn located(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["gates"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let location = &f["location"];
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                format!(
+                    "{}:{}",
+                    location["path"].as_str().unwrap(),
+                    location["line"]
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Requirements files by any name: `-r/--requirement FILE` (repeatable, as pip-audit), the
+/// `requirements` key, `requirements/*.txt` named from inside the folder, `dev-requirements.txt`,
+/// and the folder `.` named in "no lockfiles in".
+#[test]
+fn requirements_files_by_any_name() {
+    let workspace = Workspace::new();
+    workspace.write("req.txt", "insecure-lib==1.2.0\n");
+    workspace.write(
+        "constraints.txt",
+        "# pins\nsafe-lib==3.0.0\ninsecure-lib==1.0.0\n",
+    );
+    let output = workspace.audit(&[
+        "-r",
+        "req.txt",
+        "--requirement",
+        "constraints.txt",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let report = json(&output);
+    assert_eq!(
+        located(&report),
+        [
+            ("supply/vulnerability".to_owned(), "req.txt:1".to_owned()),
+            ("supply/vulnerability".to_owned(), "req.txt:1".to_owned()),
+            (
+                "supply/vulnerability".to_owned(),
+                "constraints.txt:3".to_owned()
+            ),
+            (
+                "supply/vulnerability".to_owned(),
+                "constraints.txt:3".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(report["gates"][0]["metrics"]["dependencies"], 3);
+    // Named as a lockfile, an unrecognised name says how to read it.
+    let output = workspace.audit(&["req.txt"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(both(&output).contains("-r FILE"), "{}", both(&output));
+
+    // The same from gate.toml.
+    workspace.write(
+        "gate.toml",
+        "[supply.advisories]\nrequirements = [\"req.txt\"]\ndb = [\"advisories\"]\n",
+    );
+    let output = workspace.run(&["check", "--format", "json"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(located(&json(&output))[0].1, "req.txt:1");
+
+    // `requirements/base.txt` named from inside `requirements/`, alone or as the folder `.`.
+    workspace.write("requirements/base.txt", "insecure-lib==1.2.0\n");
+    let inside = workspace.path().join("requirements");
+    for target in ["base.txt", "."] {
+        let output = gate_cached(
+            &inside,
+            workspace.cache.path(),
+            &[
+                "supply",
+                "audit",
+                target,
+                "--db",
+                "../advisories",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code(&output), 1, "{target}: {}", both(&output));
+        assert_eq!(located(&json(&output))[0].1, "base.txt:1", "{target}");
+    }
+    workspace.write("dev/dev-requirements.txt", "insecure-lib==1.2.0\n");
+    let output = workspace.audit(&["dev", "--format", "json"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(located(&json(&output))[0].1, "dev/dev-requirements.txt:1");
+
+    // A folder without lockfiles is named, `.` included.
+    let empty = workspace.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let output = gate_cached(
+        &empty,
+        workspace.cache.path(),
+        &["supply", "audit", ".", "--db", "../advisories"],
+    );
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        both(&output).contains("no lockfiles in .: "),
+        "{}",
+        both(&output)
+    );
+}
+
 #[test]
 fn severity_threshold_and_no_severity_turn_failures_into_warnings() {
     let workspace = Workspace::new();
@@ -464,6 +576,149 @@ fn gate_check_runs_the_supply_gate_with_waivers() {
     );
 }
 
+/// `[[waiver]]`s on `supply/vulnerability` name the advisory by any alias, or the package,
+/// optionally at a version; `gate init`'s starter waiver (`target = "urllib3"`) is one.
+#[test]
+fn gate_check_waivers_by_alias_and_by_package() {
+    let workspace = Workspace::new();
+    let waiver = |target: &str| {
+        format!(
+            "{CHECK}\n[[waiver]]\nrule = \"supply/vulnerability\"\ntarget = \"{target}\"\n\
+             reason = \"reviewed\"\nexpires = 2026-12-31\n"
+        )
+    };
+    // CVE-2099-0001 and GHSA-aaaa-bbbb-cccc are aliases of PYSEC-2099-1; PYSEC-2099-2 is the
+    // other advisory of insecure-lib, which the package waivers cover too.
+    for (target, waived) in [
+        ("CVE-2099-0001", vec!["PYSEC-2099-1"]),
+        ("GHSA-aaaa-*", vec!["PYSEC-2099-1"]),
+        ("insecure-lib", vec!["PYSEC-2099-1", "PYSEC-2099-2"]),
+        ("insecure-lib@1.2.0", vec!["PYSEC-2099-1", "PYSEC-2099-2"]),
+        ("insecure-lib@1.1.0", vec![]),
+    ] {
+        workspace.write("gate.toml", &waiver(target));
+        let output = workspace.run(&["check", "--today", "2026-11-28", "--format", "json"]);
+        let all = findings(&json(&output));
+        let got: Vec<&str> = all
+            .iter()
+            .filter(|f| f.0 == "supply/vulnerability" && f.3)
+            .map(|f| f.1.as_str())
+            .collect();
+        assert_eq!(got, waived, "{target}: {all:?}");
+        let unused = all.iter().any(|f| f.0 == "waiver/unused");
+        assert_eq!(unused, waived.is_empty(), "{target}: {all:?}");
+    }
+
+    // The starter's example waiver, uncommented, waives urllib3's advisory.
+    let output = workspace.run(&["init", "--path", "starter.toml"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let starter = workspace.read("starter.toml");
+    let example: String = starter
+        .lines()
+        .skip_while(|line| *line != "# [[waiver]]")
+        .filter_map(|line| line.strip_prefix("# "))
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    assert!(example.contains("target = \"urllib3\""), "{example}");
+    workspace.write(
+        "advisories/PYSEC-2099-9.json",
+        r#"{"id": "PYSEC-2099-9", "aliases": ["CVE-2099-0009"],
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "urllib3"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0.7"}]}]}]}"#,
+    );
+    workspace.write("web/requirements.txt", "urllib3==2.0.6\n");
+    workspace.write(
+        "gate.toml",
+        &format!(
+            "[supply.advisories]\nlockfiles = [\"web/requirements.txt\"]\n\
+             db = [\"advisories\"]\n\n{example}"
+        ),
+    );
+    let output = workspace.run(&["check", "--today", "2026-11-28", "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    assert_eq!(
+        findings(&json(&output)),
+        [(
+            "supply/vulnerability".to_owned(),
+            "PYSEC-2099-9".to_owned(),
+            "fail".to_owned(),
+            true
+        )]
+    );
+}
+
+/// A Cargo project whose only GPL crate ships behind the `extra` feature, with its Cargo.lock
+/// (both packages, as cargo locks every feature's dependencies).
+fn cargo_project_with_a_feature_only_crate(workspace: &Workspace) {
+    workspace.write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         license = \"MIT\"\n\n[features]\nextra = [\"dep:gpl-only\"]\n\n[dependencies]\n\
+         gpl-only = { path = \"gpl-only\", optional = true }\n",
+    );
+    workspace.write("app/src/lib.rs", "");
+    workspace.write(
+        "app/gpl-only/Cargo.toml",
+        "[package]\nname = \"gpl-only\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\
+         license = \"GPL-3.0-only\"\n",
+    );
+    workspace.write("app/gpl-only/src/lib.rs", "");
+    workspace.write(
+        "app/Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\
+         dependencies = [\n \"gpl-only\",\n]\n\n\
+         [[package]]\nname = \"gpl-only\"\nversion = \"1.0.0\"\n",
+    );
+}
+
+/// Rust license scope: every package in Cargo.lock by default, like the advisory audit, so a
+/// crate that ships only behind a feature is checked; `features = "default"` narrows it.
+#[test]
+fn the_license_check_reads_every_locked_crate_unless_told_default_features() {
+    let workspace = Workspace::new();
+    cargo_project_with_a_feature_only_crate(&workspace);
+    let licenses = |extra: &[&str]| {
+        let mut args = vec![
+            "supply", "licenses", "app", "--allow", "MIT", "--format", "json",
+        ];
+        args.extend_from_slice(extra);
+        workspace.run(&args)
+    };
+    let output = licenses(&[]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let all = findings(&json(&output));
+    assert!(
+        all.iter()
+            .any(|f| f.0 == "supply/license" && f.1 == "gpl-only" && f.2 == "fail"),
+        "{all:?}"
+    );
+    let output = licenses(&["--features", "all"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let output = licenses(&["--features", "default"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+
+    let config = |features: &str| {
+        format!("[supply.licenses]\npaths = [\"app\"]\nallow = [\"MIT\"]\n{features}")
+    };
+    for (features, expected) in [
+        ("", 1),
+        ("features = \"all\"\n", 1),
+        ("features = \"default\"\n", 0),
+    ] {
+        workspace.write("gate.toml", &config(features));
+        let output = workspace.run(&["check", "--color", "never"]);
+        assert_eq!(code(&output), expected, "{features}: {}", both(&output));
+    }
+    workspace.write("gate.toml", &config("features = \"some\"\n"));
+    let output = workspace.run(&["check"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("gate.toml:4:12: [supply.licenses]: `features` is `some`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn gate_check_errors_when_the_supply_gate_cannot_run() {
     let workspace = Workspace::new();
@@ -513,7 +768,7 @@ fn supply_config_errors_name_their_line() {
         ),
         (
             "[supply.advisories]\ndb = [\"x\"]\n",
-            "`lockfiles` is empty",
+            "`lockfiles` and `requirements` are empty",
         ),
         (
             "[supply.advisories]\nlockfiles = [\"a\"]\n\n[supply.licenses]\nallow = [\"MIT\"]\n",
@@ -1159,6 +1414,20 @@ fn sbom_lists_every_locked_package_with_purls() {
 
     let output = workspace.run(&["supply", "sbom", "missing.lock"]);
     assert_eq!(code(&output), 2);
+
+    // A requirements file of any name, with a direct reference parsed into name and version.
+    workspace.write(
+        "req.txt",
+        "jinja2 @ https://files.example.invalid/jinja2-3.1.2-py3-none-any.whl\n",
+    );
+    let output = workspace.run(&["supply", "sbom", "-r", "req.txt"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let bom: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let purl = bom["components"][0]["purl"].as_str().unwrap();
+    assert!(
+        purl.starts_with("pkg:pypi/jinja2@3.1.2?download_url=https%3A%2F%2F"),
+        "{purl}"
+    );
 }
 
 /// The Python advisory data in `../shared/advisory-db` (beside the checkout, in CI too).

@@ -11,19 +11,30 @@ use gate_supply::license::{
 
 use crate::io::ProjectIo;
 use crate::paths::display;
-use crate::settings::supply::Licenses;
+use crate::settings::supply::{CargoFeatures, Licenses};
 
 /// Runs the license check for `gate check`: anything that cannot be read makes the gate error.
 pub fn run(licenses: &Licenses, root: &Path, io: &dyn ProjectIo) -> GateReport {
-    match read_records(&licenses.paths, root, io) {
+    match read_records_of(&licenses.paths, licenses.cargo_features, root, io) {
         Ok(records) => check_licenses(&records, &licenses.policy),
         Err(error) => GateReport::errored(gate_supply::license::LICENSE.gate(), error),
     }
 }
 
-/// Reads the license metadata under each path, with paths shown relative to `root`.
+/// Reads the license metadata under each path, with paths shown relative to `root`; of a Cargo
+/// project, every package in its Cargo.lock ([`CargoFeatures::All`]).
 pub fn read_records(
     paths: &[std::path::PathBuf],
+    root: &Path,
+    io: &dyn ProjectIo,
+) -> Result<Vec<LicenseRecord>, GateError> {
+    read_records_of(paths, CargoFeatures::All, root, io)
+}
+
+/// [`read_records`], with the packages of Cargo projects chosen by `features`.
+pub fn read_records_of(
+    paths: &[std::path::PathBuf],
+    features: CargoFeatures,
     root: &Path,
     io: &dyn ProjectIo,
 ) -> Result<Vec<LicenseRecord>, GateError> {
@@ -45,7 +56,7 @@ pub fn read_records(
             .with_location(Location::file(display(path, root))));
         }
         for input in inputs {
-            records.extend(read_input(&input, &classifier, root, io)?);
+            records.extend(read_input(&input, &classifier, features, root, io)?);
         }
     }
     for record in &mut records {
@@ -57,6 +68,7 @@ pub fn read_records(
 fn read_input(
     input: &LicenseInput,
     classifier: &TextClassifier,
+    features: CargoFeatures,
     root: &Path,
     io: &dyn ProjectIo,
 ) -> Result<Vec<LicenseRecord>, GateError> {
@@ -69,7 +81,7 @@ fn read_input(
             read_node_modules(directory, Some(classifier)).map_err(|e| error(&e))
         }
         LicenseInput::CargoProject(directory) => {
-            let metadata = cargo_metadata(directory, root, io)?;
+            let metadata = cargo_metadata(directory, features, root, io)?;
             let manifest = directory.join("Cargo.toml");
             let mut records =
                 cargo_metadata_licenses(&metadata, &manifest).map_err(|e| error(&e))?;
@@ -83,17 +95,26 @@ fn read_input(
 }
 
 /// `cargo metadata` from the lockfile as it is, without the network: a license check must not
-/// resolve a different dependency tree than the one that ships.
-fn cargo_metadata(directory: &Path, root: &Path, io: &dyn ProjectIo) -> Result<String, GateError> {
+/// resolve a different dependency tree than the one that ships. With every feature on (the
+/// default), its packages are those of Cargo.lock, which is resolved with every feature too; with
+/// default features only, a crate that ships behind a feature would go unchecked.
+fn cargo_metadata(
+    directory: &Path,
+    features: CargoFeatures,
+    root: &Path,
+    io: &dyn ProjectIo,
+) -> Result<String, GateError> {
+    let mut args = vec!["metadata", "--format-version", "1", "--locked", "--offline"];
+    if features == CargoFeatures::All {
+        args.push("--all-features");
+    }
     let output = io
-        .cargo(
-            directory,
-            &["metadata", "--format-version", "1", "--locked", "--offline"],
-        )
+        .cargo(directory, &args)
         .map_err(|error| GateError::new(format!("cannot run cargo metadata: {error}")))?;
     if !output.success() {
         return Err(GateError::new(format!(
-            "`cargo metadata --locked --offline` failed in {}: {}",
+            "`cargo {}` failed in {}: {}",
+            args.join(" "),
             display(directory, root),
             String::from_utf8_lossy(&output.stderr).trim()
         )));

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use gate_core::{GateError, GateReport, Location, error_chain};
 use gate_supply::download_cache::open_advisory_data;
-use gate_supply::{DatabaseAge, Dependency, audit, find_lockfiles, read_lockfile};
+use gate_supply::{
+    DatabaseAge, Dependency, audit, find_lockfiles, read_lockfile, read_requirements,
+};
 
 use crate::Gate;
 use crate::io::ProjectIo;
@@ -38,7 +40,8 @@ pub fn audit_report(
     root: &Path,
     io: &dyn ProjectIo,
 ) -> Result<GateReport, GateError> {
-    let dependencies = read_dependencies(&advisories.lockfiles, root)?;
+    let mut dependencies = read_dependencies(&advisories.lockfiles, root)?;
+    dependencies.extend(read_requirements_files(&advisories.requirements, root)?);
     let database = open_advisory_data(&advisories.db, io.advisory_cache().as_deref())
         .map_err(|error| GateError::new(error_chain(&error)))?;
     let mut config = advisories.audit.clone();
@@ -61,13 +64,17 @@ pub fn read_dependencies(inputs: &[PathBuf], root: &Path) -> Result<Vec<Dependen
         let files = if input.is_dir() {
             let found = find_lockfiles(input).map_err(|error| read_error(&error, input, root))?;
             if found.is_empty() {
+                // `.` itself displays as nothing relative to the root; say `.`.
+                let shown = Some(display(input, root))
+                    .filter(|shown| !shown.is_empty())
+                    .unwrap_or_else(|| ".".to_owned());
                 return Err(GateError::new(format!(
-                    "no lockfiles in {}: name the files to audit (requirements*.txt, \
+                    "no lockfiles in {shown}: name the files to audit (requirements*.txt, \
                      Cargo.lock, uv.lock, poetry.lock, Pipfile.lock, pylock.toml, \
-                     package-lock.json, or a site-packages directory)",
-                    display(input, root)
+                     package-lock.json, or a site-packages directory); requirements files of \
+                     other names with -r FILE (`requirements` in [supply.advisories])"
                 ))
-                .with_location(Location::file(display(input, root))));
+                .with_location(Location::file(shown)));
             }
             found
         } else {
@@ -75,13 +82,35 @@ pub fn read_dependencies(inputs: &[PathBuf], root: &Path) -> Result<Vec<Dependen
         };
         for file in files {
             let read = read_lockfile(&file).map_err(|error| read_error(&error, &file, root))?;
-            dependencies.extend(read.into_iter().map(|mut dependency| {
-                dependency.source = PathBuf::from(display(&dependency.source, root));
-                dependency
-            }));
+            dependencies.extend(relative_sources(read, root));
         }
     }
     Ok(dependencies)
+}
+
+/// Every dependency of pip requirements files named as such, whatever their names (pip-audit's
+/// `-r`), following their `-r`/`-c` includes.
+pub fn read_requirements_files(
+    files: &[PathBuf],
+    root: &Path,
+) -> Result<Vec<Dependency>, GateError> {
+    let mut dependencies = Vec::new();
+    for file in files {
+        let read = read_requirements(file).map_err(|error| read_error(&error, file, root))?;
+        dependencies.extend(relative_sources(read, root));
+    }
+    Ok(dependencies)
+}
+
+/// Sources relative to `root`, so findings name repository paths.
+fn relative_sources(dependencies: Vec<Dependency>, root: &Path) -> Vec<Dependency> {
+    dependencies
+        .into_iter()
+        .map(|mut dependency| {
+            dependency.source = PathBuf::from(display(&dependency.source, root));
+            dependency
+        })
+        .collect()
 }
 
 fn read_error(error: &dyn std::error::Error, path: &Path, root: &Path) -> GateError {

@@ -36,6 +36,7 @@ struct RawLicenses {
     clarify: Vec<Spanned<RawClarification>>,
     #[serde(default)]
     exceptions: Vec<Spanned<RawException>>,
+    features: Option<Spanned<String>>,
 }
 
 /// A `clarify` entry: what a package's license really is when its metadata is wrong or vague.
@@ -77,6 +78,30 @@ pub struct Licenses {
     pub policy: gate_supply::license::LicensePolicy,
     /// Per-package exceptions, as waivers on `supply/license` (with their line in gate.toml).
     pub exceptions: Vec<gate_core::Waiver>,
+    /// Which packages of a Cargo project are checked (`features`).
+    pub cargo_features: CargoFeatures,
+}
+
+/// Which packages of a Cargo project the license check reads (`features` in `[supply.licenses]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CargoFeatures {
+    /// Every package in Cargo.lock, as the advisory audit reads it: `cargo metadata
+    /// --all-features`, so a crate that ships only behind a feature is checked too.
+    #[default]
+    All,
+    /// Only the packages the default features pull in (`cargo metadata` as it is).
+    Default,
+}
+
+impl CargoFeatures {
+    /// The value as gate.toml and `--features` spell it: `all` or `default`.
+    pub fn parse(text: &str) -> Option<CargoFeatures> {
+        match text {
+            "all" => Some(CargoFeatures::All),
+            "default" => Some(CargoFeatures::Default),
+            _ => None,
+        }
+    }
 }
 
 /// The keys of `[supply.advisories]`.
@@ -85,6 +110,8 @@ pub struct Licenses {
 struct RawAdvisories {
     #[serde(default)]
     lockfiles: Vec<String>,
+    #[serde(default)]
+    requirements: Vec<String>,
     #[serde(default)]
     db: Vec<String>,
     severity_threshold: Option<Spanned<String>>,
@@ -102,6 +129,9 @@ pub struct Advisories {
     /// Lockfiles, requirements files, site-packages directories, or directories holding
     /// lockfiles (resolved against the configuration's directory).
     pub lockfiles: Vec<PathBuf>,
+    /// pip requirements files read as such whatever their name (`constraints.txt`, `req.txt`),
+    /// as pip-audit's `-r` (resolved against the configuration's directory).
+    pub requirements: Vec<PathBuf>,
     /// Advisory data: directories or `.zip`s of OSV records, RustSec checkouts, or cache
     /// directories written by `gate supply db update`. Empty: the download cache.
     pub db: Vec<PathBuf>,
@@ -115,6 +145,7 @@ impl Default for Advisories {
     fn default() -> Advisories {
         Advisories {
             lockfiles: Vec::new(),
+            requirements: Vec::new(),
             db: Vec::new(),
             audit: AuditConfig::default(),
             max_db_age_days: DEFAULT_MAX_DB_AGE_DAYS,
@@ -246,10 +277,28 @@ fn licenses(
         waiver.owner = entry.owner;
         exceptions.push(waiver);
     }
+    let cargo_features = cargo_features(raw.features.as_ref())?;
     Ok(Licenses {
         paths: raw.paths.iter().map(|path| root.join(path)).collect(),
         policy,
         exceptions,
+        cargo_features,
+    })
+}
+
+/// `features = "all" | "default"` in `[supply.licenses]`.
+fn cargo_features(value: Option<&Spanned<String>>) -> Result<CargoFeatures, Problem> {
+    let Some(value) = value else {
+        return Ok(CargoFeatures::default());
+    };
+    CargoFeatures::parse(value.get_ref()).ok_or_else(|| {
+        (
+            Some(value.span()),
+            format!(
+                "[supply.licenses]: `features` is `{}`; expected all or default",
+                value.get_ref()
+            ),
+        )
     })
 }
 
@@ -257,10 +306,11 @@ fn licenses(
 fn advisories(advisories: Spanned<RawAdvisories>, root: &Path) -> Result<Advisories, Problem> {
     let span = advisories.span();
     let raw = advisories.into_inner();
-    if raw.lockfiles.is_empty() {
+    if raw.lockfiles.is_empty() && raw.requirements.is_empty() {
         return Err((
             Some(span),
-            "[supply.advisories]: `lockfiles` is empty: list the lockfiles or directories to audit"
+            "[supply.advisories]: `lockfiles` and `requirements` are empty: list the lockfiles or \
+             directories to audit (`requirements` takes pip requirements files of any name)"
                 .to_owned(),
         ));
     }
@@ -306,6 +356,11 @@ fn advisories(advisories: Spanned<RawAdvisories>, root: &Path) -> Result<Advisor
     }
     Ok(Advisories {
         lockfiles: raw.lockfiles.iter().map(|path| root.join(path)).collect(),
+        requirements: raw
+            .requirements
+            .iter()
+            .map(|path| root.join(path))
+            .collect(),
         db: raw.db.iter().map(|path| root.join(path)).collect(),
         audit,
         max_db_age_days,
