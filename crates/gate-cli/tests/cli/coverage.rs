@@ -411,7 +411,7 @@ fn a_path_map_onto_the_project_root_applies() {
                 "80",
             ];
             let output = gate(&directory, &args);
-            let text = stdout(&output);
+            let text = human_stdout(&output);
             assert_eq!(code(&output), 1, "{report} {map}: {text}");
             assert!(
                 text.contains("diff coverage 25% < 80% (25.00%: 1 of 4 measured added lines"),
@@ -471,7 +471,7 @@ fn absolute_names_from_another_machine_warn_until_mapped() {
         let report = format!("../artifacts-abs/coverage.{format}");
         // diff-cover measures nothing here and passes; gate passes too, but says why.
         let output = check_artifact(&report, &["--diff-fail-under", "80"]);
-        let text = stdout(&output);
+        let text = human_stdout(&output);
         assert_eq!(code(&output), 0, "{format}: {text}");
         assert!(text.contains("0 of 0 measured"), "{format}: {text}");
         assert!(
