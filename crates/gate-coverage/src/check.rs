@@ -125,6 +125,9 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     let total = config.mode(coverage.totals());
     report.set_metric("files", Metric::Count(coverage.len() as u64));
     record_totals(&mut report, "total", total, config.precision);
+    if let Some(finding) = lower_bound_finding(coverage, config) {
+        report.push(finding);
+    }
 
     if let Some(threshold) = &config.fail_under {
         report.push(total_finding(total.percent(), threshold, config.precision));
@@ -318,6 +321,37 @@ fn threshold_finding(
     .with_target(target)
     .with_detail("percent", figure)
     .with_detail("fail_under", threshold.as_str())
+}
+
+/// Branch totals merged from counts alone (Cobertura) where both runs took some branches of a
+/// line: the figure is a lower bound, and the user should know before trusting a failure.
+fn lower_bound_finding(coverage: &Coverage, config: &CheckConfig) -> Option<Finding> {
+    if config.line_only {
+        return None;
+    }
+    let files: Vec<(&str, u64)> = coverage
+        .files()
+        .map(|(path, file)| (path, file.lower_bound_branch_lines()))
+        .filter(|&(_, lines)| lines > 0)
+        .collect();
+    let lines: u64 = files.iter().map(|&(_, lines)| lines).sum();
+    let (first, _) = files.first()?;
+    let more = match files.len() {
+        1 => String::new(),
+        n => format!(" and {} more files", n - 1),
+    };
+    let noun = if lines == 1 { "line" } else { "lines" };
+    let message = format!(
+        "branch totals are a lower bound: on {lines} {noun} of {first}{more}, several merged \
+         reports each took some branches, and Cobertura's condition-coverage does not say which \
+         (merge coverage.py JSON or LCOV reports instead, or run `coverage combine` first)"
+    );
+    Some(
+        Finding::new(&rules::BRANCH_MERGE, Verdict::Warn, message)
+            .with_target("total")
+            .with_detail("files", files.len() as u64)
+            .with_detail("lines", lines),
+    )
 }
 
 fn check_diff(report: &mut GateReport, coverage: &Coverage, rule: &DiffRule) {

@@ -3,10 +3,9 @@
 //! Per-file `BRF`/`BRH` totals win over sums of `BRDA` records: coverage.py writes them from
 //! the same numbers its own report uses, and other producers drop `BRDA` lines they exclude.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 
-use crate::model::FileCoverage;
+use crate::model::{BranchScheme, FileCoverage};
 use crate::read::{Input, ReadOptions};
 use crate::xml::saturate;
 use crate::{Coverage, CoverageError};
@@ -14,7 +13,6 @@ use crate::{Coverage, CoverageError};
 struct Record {
     path: String,
     file: FileCoverage,
-    branches: BTreeMap<u32, (u64, u64)>,
     found: Option<u64>,
     hit: Option<u64>,
 }
@@ -86,7 +84,6 @@ pub(crate) fn read<R: Read>(
             record = Some(Record {
                 path: value.to_owned(),
                 file: FileCoverage::default(),
-                branches: BTreeMap::new(),
                 found: None,
                 hit: None,
             });
@@ -160,11 +157,15 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
         }
         "BRDA" => {
             let line = line_number(fields.next()?)?;
-            let taken = fields.nth(2)?.trim();
+            let block = fields.next()?;
+            let branch = fields.next()?;
+            let taken = fields.next()?.trim();
             let ran = taken != "-" && number(taken)? > 0;
-            let entry = current.branches.entry(line).or_insert((0, 0));
-            entry.0 += u64::from(ran);
-            entry.1 = entry.1.saturating_add(1);
+            // `lcov -a` merges runs by (line, block, branch): so does gate.
+            let id = branch_id(block.trim(), branch.trim());
+            current
+                .file
+                .push_named_branch(BranchScheme::LcovBlocks, line, id, ran);
         }
         "BRF" => current.found = Some(number(value)?),
         "BRH" => current.hit = Some(number(value)?),
@@ -173,17 +174,25 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
     Some(())
 }
 
+/// A branch's name within its line: FNV-1a (64-bit) of `block`, a separator and `branch`.
+/// coverage.py writes text (`jump to line 6`), gcc and llvm numbers; a hash keeps either in
+/// 8 bytes.
+fn branch_id(block: &str, branch: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let bytes = block.bytes().chain([0xff]).chain(branch.bytes());
+    bytes.fold(OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    })
+}
+
 fn finish(coverage: &mut Coverage, record: Record, options: &ReadOptions) {
     let Record {
         path,
         mut file,
-        branches,
         found,
         hit,
     } = record;
-    for (line, (covered, total)) in branches {
-        file.push_branch(line, covered, total);
-    }
     file.normalise();
     if let Some(found) = found {
         file.declare_branches(hit.unwrap_or(0), found);

@@ -75,6 +75,17 @@ pub static RATCHET: Rule = Rule {
            with `gate coverage baseline` in a reviewed change. Waive with target `total` or the glob.",
 };
 
+/// Branch totals merged from reports that count branches without naming them.
+pub static BRANCH_MERGE: Rule = Rule {
+    id: "coverage/branch-merge",
+    summary: "Merged branch totals are exact (warns when they are only a lower bound).",
+    help: "Cobertura's condition-coverage counts a line's branches without naming them, so when \
+           two merged runs each took some branches of a line, gate keeps the larger count: a \
+           lower bound of the union. Merge the runs before writing the report (`coverage \
+           combine`), or give coverage.py JSON or LCOV reports, whose branches gate merges by \
+           name. Waive with target `total`.",
+};
+
 /// Every rule of the coverage gate.
 pub static RULES: &[&Rule] = &[
     &TOTAL,
@@ -86,6 +97,7 @@ pub static RULES: &[&Rule] = &[
     &DIFF,
     &DIFF_UNCOVERED,
     &RATCHET,
+    &BRANCH_MERGE,
 ];
 
 #[cfg(test)]

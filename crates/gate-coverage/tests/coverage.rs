@@ -459,6 +459,102 @@ fn merged_reports_take_the_best_of_each_line() {
     assert_eq!(counts(all.totals()), counts(xml.totals()));
 }
 
+/// The reports `runN.EXT` of a merge fixture, merged as `gate coverage check` merges them.
+fn merged_runs(name: &str, runs: usize, extension: &str) -> Coverage {
+    let files: Vec<PathBuf> = (1..=runs)
+        .map(|n| fixture(&format!("{name}/run{n}.{extension}")))
+        .collect();
+    gate_coverage::load_reports(&files, &ReadOptions::default()).unwrap()
+}
+
+/// `coverage combine`'s report (`coverage-combine-report.txt`, printed at `precision`) against
+/// gate's table of the merged runs.
+fn assert_merge_matches_combine(name: &str, runs: usize, extension: &str, precision: usize) {
+    let merged = merged_runs(name, runs, extension);
+    let table = FileTable::new(&merged, false);
+    let mut rows = table.rows.clone();
+    rows.push(table.total.clone());
+    let got: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            vec![
+                row.name.clone(),
+                row.statements.to_string(),
+                row.missing.to_string(),
+                row.branches.to_string(),
+                row.partial_branches.to_string(),
+                format!("{}%", display_covered(row.percent, precision)),
+            ]
+        })
+        .collect();
+    let expected = report_rows(&read(&format!("{name}/coverage-combine-report.txt")));
+    assert_eq!(got, expected, "{name} {extension}");
+    let warned = check(&merged, &CheckConfig::default())
+        .findings
+        .iter()
+        .any(|f| f.rule.id == "coverage/branch-merge");
+    assert!(
+        !warned,
+        "{name} {extension}: an exact union needs no warning"
+    );
+}
+
+#[test]
+fn merged_runs_union_branches_by_name_as_coverage_combine_does() {
+    // Each run takes one side of one `if`: 87.5% alone, 100% together (issue 16, defect 4).
+    assert_merge_matches_combine("merge-branch-union", 2, "json", 0);
+    assert_merge_matches_combine("merge-branch-union", 2, "lcov", 0);
+    let combined = load_report(
+        &fixture("merge-branch-union/combined.json"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    for extension in ["json", "lcov"] {
+        let merged = merged_runs("merge-branch-union", 2, extension);
+        assert_eq!(counts(merged.totals()), counts(combined.totals()));
+        assert_eq!(counts(merged.totals()), (6, 6, 2, 2));
+    }
+    // Eight runs over loops, exits and exceptions: 96.4286%, 1 partial branch.
+    assert_merge_matches_combine("merge-runs", 8, "json", 4);
+    assert_merge_matches_combine("merge-runs", 8, "lcov", 4);
+}
+
+#[test]
+fn merged_cobertura_branches_are_a_lower_bound_with_a_warning() {
+    let merged = merged_runs("merge-branch-union", 2, "xml");
+    // condition-coverage="50% (1/2)" twice: which branch each run took is not in the report.
+    assert_eq!(counts(merged.totals()), (6, 6, 2, 1));
+    let report = check(&merged, &CheckConfig::default());
+    let warning = report
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "coverage/branch-merge")
+        .expect("a coverage/branch-merge warning");
+    assert_eq!(warning.verdict, Verdict::Warn);
+    assert!(
+        warning.message.contains("1 line of m.py"),
+        "{}",
+        warning.message
+    );
+
+    let merged = merged_runs("merge-runs", 8, "xml");
+    assert!(merged.totals().percent() < 96.4286);
+    assert!(
+        check(&merged, &CheckConfig::default())
+            .findings
+            .iter()
+            .any(|f| f.rule.id == "coverage/branch-merge")
+    );
+    // A single report, or a run merged with one that took none of the line's branches, is
+    // exact: no warning.
+    let single = load_report(
+        &fixture("merge-branch-union/run1.xml"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert!(check(&single, &CheckConfig::default()).findings.is_empty());
+}
+
 #[test]
 fn truncated_and_malformed_reports_are_errors_with_positions() {
     let text = read("coveragepy-shop/coverage.xml");

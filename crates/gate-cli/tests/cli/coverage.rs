@@ -389,3 +389,38 @@ fn an_absurd_precision_is_a_usage_error_not_a_panic() {
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     }
 }
+
+/// gate-coverage's fixture of two coverage.py runs taking opposite sides of one `if`.
+fn merge_branch_union() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../gate-coverage/tests/fixtures/merge-branch-union")
+}
+
+#[test]
+fn merged_runs_union_their_branches_as_coverage_combine_does() {
+    for [first, second] in [["run1.json", "run2.json"], ["run1.lcov", "run2.lcov"]] {
+        let args = ["coverage", "check", first, second, "--fail-under", "100"];
+        let output = gate(&merge_branch_union(), &args);
+        assert_eq!(code(&output), 0, "{first}: {}", stdout(&output));
+        assert!(
+            stdout(&output).contains("total of 100 meets fail-under=100"),
+            "{}",
+            stdout(&output)
+        );
+    }
+    // Cobertura counts branches without naming them: a lower bound, and a warning says so.
+    let args = [
+        "coverage",
+        "check",
+        "run1.xml",
+        "run2.xml",
+        "--fail-under",
+        "100",
+    ];
+    let output = gate(&merge_branch_union(), &args);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("warn   coverage/branch-merge"),
+        "{}",
+        stdout(&output)
+    );
+}
