@@ -159,7 +159,7 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     if let Some(threshold) = &config.file_fail_under {
         for (path, file) in coverage.files() {
             let figure = config.mode(file.totals()).percent();
-            if threshold.fails(figure, config.precision) {
+            if figure < threshold.value() {
                 let finding = threshold_finding(
                     &rules::FILE,
                     path,
@@ -297,7 +297,9 @@ fn total_finding(total: f64, threshold: &Threshold, precision: u32) -> Finding {
     .with_detail("precision", precision)
 }
 
-/// `api/** 83.41% < 85%`: figures shown with at least two decimals, never rounded to 100.
+/// `api/** 83.41% < 85%`: gate's own thresholds compare the exact figure (as gcovr, nyc and
+/// cargo-llvm-cov do; coverage.py's rounding belongs to its `fail_under` total alone), and the
+/// figure is shown with as many decimals as it takes for the comparison to read true.
 fn threshold_finding(
     rule: &'static gate_core::Rule,
     subject: &str,
@@ -306,8 +308,9 @@ fn threshold_finding(
     threshold: &Threshold,
     precision: u32,
 ) -> Finding {
-    let fails = threshold.fails(figure, precision);
-    let shown = display_covered(figure, threshold.effective_precision(precision).max(2));
+    let fails = figure < threshold.value();
+    let decimals = threshold.effective_precision(precision).max(2);
+    let shown = shown_truthfully(figure, threshold.value(), fails, decimals);
     let (verdict, relation) = if fails {
         (Verdict::Fail, "<")
     } else {
@@ -321,6 +324,22 @@ fn threshold_finding(
     .with_target(target)
     .with_detail("percent", figure)
     .with_detail("fail_under", threshold.as_str())
+}
+
+/// `figure` with at least `decimals` decimals, and more while the shown value would compare
+/// with `threshold` otherwise than the figure does (84.996 < 85 shows as `84.996`, not `85.00`).
+fn shown_truthfully(figure: f64, threshold: f64, below: bool, decimals: usize) -> String {
+    for decimals in decimals..=crate::MAX_PRECISION as usize {
+        let shown = display_covered(figure, decimals);
+        if shown
+            .parse::<f64>()
+            .is_ok_and(|value| (value < threshold) == below)
+        {
+            return shown;
+        }
+    }
+    // Rust prints the shortest text that reads back as the same f64: exact, so always true.
+    figure.to_string()
 }
 
 /// Branch totals merged from counts alone (Cobertura) where both runs took some branches of a
@@ -530,6 +549,78 @@ mod tests {
         );
         assert_eq!(report.findings[1].target.as_deref(), Some("worker/job.py"));
         assert_eq!(report.metrics["path.api/.statements"], Metric::Count(10));
+    }
+
+    /// One file, `src/a.py`, with `covered` of `total` lines run and, on line 1, `covered` of
+    /// `total` branches taken.
+    fn exactly(covered: u32, total: u32) -> Coverage {
+        let lines = (1..=total).map(|line| LineHits {
+            line,
+            hits: u32::from(line <= covered),
+        });
+        let branch = BranchCounts {
+            line: 1,
+            covered: u64::from(covered),
+            total: u64::from(total),
+        };
+        let mut coverage = Coverage::new();
+        coverage.insert("src/a.py", FileCoverage::new(lines.collect(), vec![branch]));
+        coverage
+    }
+
+    #[test]
+    fn own_thresholds_compare_the_exact_figure_and_print_a_true_comparison() {
+        // (covered, total, threshold, precision, verdict, figure as printed, relation)
+        let cases = [
+            // 83.93%: coverage.py's rounding to 0 decimals would call it 84, a pass.
+            (47, 56, "84", 0, Verdict::Fail, "83.93", "<"),
+            // 84.80% would round to 85: it is below 85, and says so.
+            (424, 500, "85", 0, Verdict::Fail, "84.80", "<"),
+            // 84.996% shows as 85.00 at two decimals: three are printed.
+            (21_249, 25_000, "85", 0, Verdict::Fail, "84.996", "<"),
+            (
+                84_949_999,
+                100_000_000,
+                "84.95",
+                2,
+                Verdict::Fail,
+                "84.949999",
+                "<",
+            ),
+            (17, 20, "85", 0, Verdict::Pass, "85.00", ">="),
+            (999_999, 1_000_000, "100", 0, Verdict::Fail, "99.99", "<"),
+            (1, 1, "100", 0, Verdict::Pass, "100.00", ">="),
+        ];
+        for (covered, total, bar, precision, verdict, shown, relation) in cases {
+            let config = CheckConfig {
+                precision,
+                line_fail_under: Some(threshold(bar)),
+                branch_fail_under: Some(threshold(bar)),
+                paths: vec![PathRule::new("src/**", threshold(bar)).unwrap()],
+                file_fail_under: Some(threshold(bar)),
+                ..CheckConfig::default()
+            };
+            let report = check(&exactly(covered, total), &config);
+            let subjects = ["line coverage", "branch coverage", "src/**", "src/a.py"];
+            let expected: Vec<String> = subjects
+                .iter()
+                .map(|subject| format!("{subject} {shown}% {relation} {bar}%"))
+                .collect();
+            let mut got: Vec<(Verdict, String)> = report
+                .findings
+                .iter()
+                .map(|f| (f.verdict, f.message.clone()))
+                .collect();
+            if verdict == Verdict::Pass {
+                // A file is only reported when it fails.
+                got.push((
+                    Verdict::Pass,
+                    format!("src/a.py {shown}% {relation} {bar}%"),
+                ));
+            }
+            let want: Vec<(Verdict, String)> = expected.into_iter().map(|m| (verdict, m)).collect();
+            assert_eq!(got, want, "{covered}/{total} against {bar}");
+        }
     }
 
     #[test]
