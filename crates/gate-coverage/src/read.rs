@@ -137,7 +137,17 @@ pub fn parse_report(
 
 /// Reads the report at `path` (the crate's only file access besides the other `load_*`).
 pub fn load_report(path: &Path, options: &ReadOptions) -> Result<Coverage, CoverageError> {
-    let name = path.display().to_string();
+    load_report_as(path, &path.display().to_string(), options)
+}
+
+/// Reads the report at `path`, naming it `name` in errors, notes and findings (a
+/// project-relative name for a path that was joined onto the project's directory).
+pub fn load_report_as(
+    path: &Path,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<Coverage, CoverageError> {
+    let name = name.to_owned();
     let io = |source| CoverageError::Io {
         file: name.clone(),
         source,

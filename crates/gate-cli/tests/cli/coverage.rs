@@ -424,3 +424,29 @@ fn merged_runs_union_their_branches_as_coverage_combine_does() {
         stdout(&output)
     );
 }
+
+#[test]
+fn report_errors_name_the_file_and_line_once() {
+    let directory = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(directory.path().join(name), text).unwrap();
+    write(
+        "x.xml",
+        "<coverage>\n<packages>\n<package><classes><class filename=\"a.py\"><lines>\n<line number=\"x\" hits=\"1\"/>",
+    );
+    let output = gate(directory.path(), &["coverage", "check", "x.xml"]);
+    assert_eq!(code(&output), 2);
+    let text = stdout(&output);
+    assert!(
+        text.contains("  error x.xml:4: `x` is not a valid line number\n"),
+        "{text}"
+    );
+    let output = gate(
+        directory.path(),
+        &["coverage", "check", "x.xml", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let error = &json["gates"][0]["errors"][0];
+    assert_eq!(error["message"], "`x` is not a valid line number");
+    assert_eq!(error["location"]["path"], "x.xml");
+    assert_eq!(error["location"]["line"], 4);
+}
