@@ -117,13 +117,13 @@ pub struct CheckConfig {
 /// 100% pass: it nearly always means a wrong path or an empty report.
 pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     let mut report = GateReport::new(GATE);
+    report.set_metric("files", Metric::Count(coverage.len() as u64));
     if coverage.is_empty() {
-        report.errors.push(GateError::new(
-            "No data to report: the coverage report(s) name no files",
-        ));
+        // No threshold is checked: a total of "100" over nothing would read as a pass.
+        report.errors.push(no_data_error(coverage.reports()));
+        return report;
     }
     let total = config.mode(coverage.totals());
-    report.set_metric("files", Metric::Count(coverage.len() as u64));
     record_totals(&mut report, "total", total, config.precision);
     if let Some(finding) = lower_bound_finding(coverage, config) {
         report.push(finding);
@@ -340,6 +340,20 @@ fn shown_truthfully(figure: f64, threshold: f64, below: bool, decimals: usize) -
     }
     // Rust prints the shortest text that reads back as the same f64: exact, so always true.
     figure.to_string()
+}
+
+/// "No data to report", naming the reports that held no file; located on the report when there
+/// is one.
+fn no_data_error(reports: &[String]) -> GateError {
+    match reports {
+        [] => GateError::new("No data to report: no coverage report was read"),
+        [one] => GateError::new("No data to report: the coverage report names no files")
+            .with_location(Location::file(one.as_str())),
+        many => GateError::new(format!(
+            "No data to report: the coverage reports {} name no files",
+            many.join(", ")
+        )),
+    }
 }
 
 /// Branch totals merged from counts alone (Cobertura) where both runs took some branches of a
@@ -627,6 +641,27 @@ mod tests {
     fn empty_models_and_unmatched_globs_never_pass() {
         let report = check(&Coverage::new(), &CheckConfig::default());
         assert_eq!(report.outcome(), gate_core::Outcome::Error);
+        // An empty report is an error on that report, and no threshold reads as met beside it.
+        let empty = crate::parse_report(
+            b"{\"files\": {}}",
+            "empty.json",
+            &crate::ReadOptions::default(),
+        );
+        let config = CheckConfig {
+            fail_under: Some(threshold("80")),
+            ..CheckConfig::default()
+        };
+        let report = check(&empty.unwrap(), &config);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(
+            report.errors[0].location,
+            Some(Location::file("empty.json"))
+        );
+        assert_eq!(
+            report.errors[0].message,
+            "No data to report: the coverage report names no files"
+        );
         let config = CheckConfig {
             paths: vec![PathRule::new("apj/**", threshold("50")).unwrap()],
             ..CheckConfig::default()

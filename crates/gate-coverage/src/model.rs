@@ -367,6 +367,8 @@ fn both_partial(mine: &[BranchCounts], theirs: &[BranchCounts]) -> u64 {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     files: BTreeMap<String, FileCoverage>,
+    /// The reports read into this model, by the names given to the readers.
+    reports: Vec<String>,
 }
 
 impl Coverage {
@@ -391,6 +393,16 @@ impl Coverage {
         for (path, file) in other.files {
             self.insert(path, file);
         }
+        self.reports.extend(other.reports);
+    }
+
+    /// The reports this model was read from, by the names given to the readers.
+    pub fn reports(&self) -> &[String] {
+        &self.reports
+    }
+
+    pub(crate) fn add_report(&mut self, name: &str) {
+        self.reports.push(name.to_owned());
     }
 
     /// Merges any number of reports.

@@ -118,12 +118,14 @@ pub fn read_report<R: Read>(
             file: name.to_owned(),
         })?
     };
-    match format {
+    let mut coverage = match format {
         Format::Cobertura => crate::cobertura::read(input, name, options),
         Format::Jacoco => crate::jacoco::read(input, name, options),
         Format::Lcov => crate::lcov::read(input, name, options),
         Format::CoveragePyJson => crate::coveragepy_json::read(input, name, options),
-    }
+    }?;
+    coverage.add_report(name);
+    Ok(coverage)
 }
 
 /// Reads a report held in memory.

@@ -449,4 +449,18 @@ fn report_errors_name_the_file_and_line_once() {
     assert_eq!(error["message"], "`x` is not a valid line number");
     assert_eq!(error["location"]["path"], "x.xml");
     assert_eq!(error["location"]["line"], 4);
+
+    // A report without files is an error on that report, with no "ok … total of 100" beside it.
+    write("empty.json", "{\"files\": {}}");
+    let output = gate(
+        directory.path(),
+        &["coverage", "check", "empty.json", "--fail-under", "80"],
+    );
+    assert_eq!(code(&output), 2);
+    let text = stdout(&output);
+    assert!(
+        text.contains("  error empty.json: No data to report: the coverage report names no files"),
+        "{text}"
+    );
+    assert!(!text.contains("ok "), "{text}");
 }
