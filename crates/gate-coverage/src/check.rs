@@ -168,7 +168,9 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
                     threshold,
                     config.precision,
                 );
-                report.push(finding.with_location(Location::file(path)));
+                // A line, so annotations show in the file: its first line no test ran.
+                let line = file.missing_lines().next().unwrap_or(1);
+                report.push(finding.with_location(Location::line(path, line)));
             }
         }
     }
@@ -562,6 +564,11 @@ mod tests {
             ["api/ 75.00% < 85%", "worker/job.py 25.00% < 50%"]
         );
         assert_eq!(report.findings[1].target.as_deref(), Some("worker/job.py"));
+        // On the file's first uncovered line, so a GitHub annotation has a `line=`.
+        assert_eq!(
+            report.findings[1].location,
+            Some(Location::line("worker/job.py", 3))
+        );
         assert_eq!(report.metrics["path.api/.statements"], Metric::Count(10));
     }
 

@@ -464,3 +464,14 @@ fn report_errors_name_the_file_and_line_once() {
     );
     assert!(!text.contains("ok "), "{text}");
 }
+
+#[test]
+fn a_file_below_its_minimum_is_annotated_on_its_first_uncovered_line() {
+    let output = check(&["--file-fail-under", "70", "--format", "github"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("::error file=shop/pay.py,line=3,title=coverage/file::"),
+        "{}",
+        stdout(&output)
+    );
+}
