@@ -66,6 +66,19 @@ pub enum CoverageError {
         /// The innermost element left open, or the expected root.
         element: String,
     },
+    /// An LCOV report ends inside a file's record.
+    #[error(
+        "{file}:{line}: the report ends inside the record of SF:{source_file}, which has no \
+         end_of_record line (truncated?)"
+    )]
+    MissingEndOfRecord {
+        /// The report.
+        file: String,
+        /// 1-based line of the end of input.
+        line: u64,
+        /// The source file the open record is about (truncated to 80 characters).
+        source_file: String,
+    },
     /// The root element is not the one the format requires.
     #[error("{file}:{line}: expected a <{expected}> root element, found <{found}>")]
     UnexpectedRoot {
@@ -176,6 +189,7 @@ impl CoverageError {
             | CoverageError::EventTooLarge { file, .. }
             | CoverageError::Xml { file, .. }
             | CoverageError::Truncated { file, .. }
+            | CoverageError::MissingEndOfRecord { file, .. }
             | CoverageError::UnexpectedRoot { file, .. }
             | CoverageError::MissingAttribute { file, .. }
             | CoverageError::InvalidValue { file, .. }
@@ -195,6 +209,7 @@ impl CoverageError {
             | CoverageError::EventTooLarge { line, .. }
             | CoverageError::Xml { line, .. }
             | CoverageError::Truncated { line, .. }
+            | CoverageError::MissingEndOfRecord { line, .. }
             | CoverageError::UnexpectedRoot { line, .. }
             | CoverageError::MissingAttribute { line, .. }
             | CoverageError::InvalidValue { line, .. } => Some(*line),

@@ -108,10 +108,10 @@ pub(crate) fn read<R: Read>(
         record_field(current, key, value).ok_or_else(|| invalid("LCOV record", text))?;
     }
     if let Some(open) = record {
-        return Err(CoverageError::Truncated {
+        return Err(CoverageError::MissingEndOfRecord {
             file: name.to_owned(),
             line: line_number,
-            element: format!("end_of_record of SF:{}", crate::error::excerpt(&open.path)),
+            source_file: crate::error::excerpt(&open.path),
         });
     }
     Ok(coverage)
@@ -277,7 +277,11 @@ mod tests {
         let error = parse("SF:a.c\nDA:1,1\nDA:x\n").unwrap_err().to_string();
         assert!(error.starts_with("lcov.info:3:"), "{error}");
         let truncated = parse("SF:a.c\nDA:1,1\n").unwrap_err().to_string();
-        assert!(truncated.contains("end_of_record"), "{truncated}");
+        assert_eq!(
+            truncated,
+            "lcov.info:3: the report ends inside the record of SF:a.c, which has no \
+             end_of_record line (truncated?)"
+        );
         assert!(parse("DA:1,1\n").is_err());
         assert!(parse("garbage\n").is_err());
     }

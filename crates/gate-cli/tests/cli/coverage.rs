@@ -463,6 +463,18 @@ fn report_errors_name_the_file_and_line_once() {
         "{text}"
     );
     assert!(!text.contains("ok "), "{text}");
+
+    // LCOV cut off inside a record says what is missing.
+    write("cut.lcov", "SF:a.c\nDA:1,1\n");
+    let output = gate(directory.path(), &["coverage", "check", "cut.lcov"]);
+    assert!(
+        stdout(&output).contains(
+            "error cut.lcov:3: the report ends inside the record of SF:a.c, which has no \
+             end_of_record line (truncated?)"
+        ),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
