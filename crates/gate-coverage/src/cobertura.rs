@@ -385,6 +385,39 @@ mod tests {
     }
 
     #[test]
+    fn entity_declarations_are_refused_by_name() {
+        use std::fmt::Write as _;
+        let small = "<?xml version=\"1.0\"?>\n<!DOCTYPE c [\n <!ENTITY a \"aaaa\">\n]>\n<coverage><sources><source>&a;</source></sources></coverage>";
+        let error = parse(small, PathMap::new()).unwrap_err();
+        assert!(
+            matches!(error, CoverageError::EntityDeclaration { .. }),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("coverage.xml:3: the XML declares entities"),
+            "{error}"
+        );
+        // Enough declarations to push <coverage> out of the format detection's window.
+        let mut bomb =
+            String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol0 \"lol\">\n");
+        for level in 1..10 {
+            let references = format!("&lol{};", level - 1).repeat(10);
+            writeln!(bomb, " <!ENTITY lol{level} \"{references}\">").unwrap();
+        }
+        bomb.push_str("]>\n<coverage><sources><source>&lol9;</source></sources></coverage>\n");
+        let detected = crate::parse_report(bomb.as_bytes(), "bomb.xml", &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            detected,
+            "bomb.xml:3: the XML declares entities (<!ENTITY …>): entity expansion refused (a \
+             coverage report needs none)"
+        );
+    }
+
+    #[test]
     fn depth_is_bounded() {
         let deep = "<coverage>".to_owned() + &"<a>".repeat(100);
         let error = parse(&deep, PathMap::new()).unwrap_err();

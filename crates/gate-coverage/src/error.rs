@@ -79,6 +79,17 @@ pub enum CoverageError {
         /// The source file the open record is about (truncated to 80 characters).
         source_file: String,
     },
+    /// An XML report declares entities: expanding them (a "billion laughs" bomb) is refused.
+    #[error(
+        "{file}:{line}: the XML declares entities (<!ENTITY …>): entity expansion refused (a \
+         coverage report needs none)"
+    )]
+    EntityDeclaration {
+        /// The file.
+        file: String,
+        /// 1-based line of the declaration.
+        line: u64,
+    },
     /// The root element is not the one the format requires.
     #[error("{file}:{line}: expected a <{expected}> root element, found <{found}>")]
     UnexpectedRoot {
@@ -190,6 +201,7 @@ impl CoverageError {
             | CoverageError::Xml { file, .. }
             | CoverageError::Truncated { file, .. }
             | CoverageError::MissingEndOfRecord { file, .. }
+            | CoverageError::EntityDeclaration { file, .. }
             | CoverageError::UnexpectedRoot { file, .. }
             | CoverageError::MissingAttribute { file, .. }
             | CoverageError::InvalidValue { file, .. }
@@ -210,6 +222,7 @@ impl CoverageError {
             | CoverageError::Xml { line, .. }
             | CoverageError::Truncated { line, .. }
             | CoverageError::MissingEndOfRecord { line, .. }
+            | CoverageError::EntityDeclaration { line, .. }
             | CoverageError::UnexpectedRoot { line, .. }
             | CoverageError::MissingAttribute { line, .. }
             | CoverageError::InvalidValue { line, .. } => Some(*line),
