@@ -125,6 +125,9 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     }
     let total = config.mode(coverage.totals());
     record_totals(&mut report, "total", total, config.precision);
+    for note in coverage.notes() {
+        report.push(note_finding(note));
+    }
     if let Some(finding) = lower_bound_finding(coverage, config) {
         report.push(finding);
     }
@@ -356,6 +359,21 @@ fn no_data_error(reports: &[String]) -> GateError {
             many.join(", ")
         )),
     }
+}
+
+/// A reader's note as a warning on the report (and line) it is about.
+fn note_finding(note: &crate::ReportNote) -> Finding {
+    let location = match note.line {
+        Some(line) => Location::line(note.report.as_str(), line),
+        None => Location::file(note.report.as_str()),
+    };
+    Finding::new(
+        &rules::REPORT_MISMATCH,
+        Verdict::Warn,
+        note.message.as_str(),
+    )
+    .with_target(note.report.as_str())
+    .with_location(location)
 }
 
 /// Branch totals merged from counts alone (Cobertura) where both runs took some branches of a

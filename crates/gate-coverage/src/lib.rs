@@ -48,7 +48,7 @@ mod xml;
 pub use check::{CheckConfig, DiffRule, GATE, PathRule, RatchetRule, check};
 pub use diff::{AddedLines, DiffCoverage};
 pub use error::CoverageError;
-pub use model::{BranchCounts, Coverage, FileCoverage, LineHits, Totals};
+pub use model::{BranchCounts, Coverage, FileCoverage, LineHits, ReportNote, Totals};
 pub use paths::PathMap;
 pub use pyconfig::{PythonSettings, load_python_settings};
 pub use ratchet::{BASELINE_VERSION, Baseline, load_baseline};

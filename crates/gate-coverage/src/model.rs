@@ -363,12 +363,25 @@ fn both_partial(mine: &[BranchCounts], theirs: &[BranchCounts]) -> u64 {
         .count() as u64
 }
 
+/// Something a reader noticed in a report that does not stop the check but can make gate's
+/// figures differ from the producer's own summary (a header that disagrees with the body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportNote {
+    /// The report, as named to the reader.
+    pub report: String,
+    /// 1-based line of the report the note is about, where known.
+    pub line: Option<u32>,
+    /// What was noticed, in plain words.
+    pub message: String,
+}
+
 /// A whole report (or several merged): files by repository-relative path with `/` separators.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     files: BTreeMap<String, FileCoverage>,
     /// The reports read into this model, by the names given to the readers.
     reports: Vec<String>,
+    notes: Vec<ReportNote>,
 }
 
 impl Coverage {
@@ -394,6 +407,7 @@ impl Coverage {
             self.insert(path, file);
         }
         self.reports.extend(other.reports);
+        self.notes.extend(other.notes);
     }
 
     /// The reports this model was read from, by the names given to the readers.
@@ -403,6 +417,15 @@ impl Coverage {
 
     pub(crate) fn add_report(&mut self, name: &str) {
         self.reports.push(name.to_owned());
+    }
+
+    /// What the readers noticed that may make figures differ from the producer's summary.
+    pub fn notes(&self) -> &[ReportNote] {
+        &self.notes
+    }
+
+    pub(crate) fn add_note(&mut self, note: ReportNote) {
+        self.notes.push(note);
     }
 
     /// Merges any number of reports.

@@ -86,6 +86,16 @@ pub static BRANCH_MERGE: Rule = Rule {
            name. Waive with target `total`.",
 };
 
+/// A report whose header disagrees with its body.
+pub static REPORT_MISMATCH: Rule = Rule {
+    id: "coverage/report-mismatch",
+    summary: "A report's header counts agree with its body (warns when they do not).",
+    help: "The producer wrote totals in the report's header that its per-line records do not \
+           add up to (nyc/istanbul's Cobertura leaves out branches that are not on a statement \
+           line). gate counts the per-line records; use the producer's LCOV or JSON output for \
+           figures that match its own summary. Waive with the report's path as target.",
+};
+
 /// Every rule of the coverage gate.
 pub static RULES: &[&Rule] = &[
     &TOTAL,
@@ -98,6 +108,7 @@ pub static RULES: &[&Rule] = &[
     &DIFF_UNCOVERED,
     &RATCHET,
     &BRANCH_MERGE,
+    &REPORT_MISMATCH,
 ];
 
 #[cfg(test)]

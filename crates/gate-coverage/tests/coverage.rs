@@ -68,6 +68,8 @@ fn formats_agree(name: &str) -> (Counts, Counts, Vec<String>) {
     let json = coveragepy(name, "coverage.json");
     let lcov = coveragepy(name, "coverage.lcov");
     assert_eq!(counts(json.totals()), counts(xml.totals()), "{name}");
+    // coverage.py's header agrees with its lines: nothing to note.
+    assert!(xml.notes().is_empty(), "{name}: {:?}", xml.notes());
     assert_eq!(counts(lcov.totals()), counts(xml.totals()), "{name}");
     for (path, file) in xml.files() {
         // coverage.py's LCOV skips files without statements.
@@ -407,6 +409,7 @@ fn gcovr_and_istanbul_methods_are_not_counted_twice() {
     );
     assert_eq!(counts(istanbul.totals()), (6, 5, 2, 1));
     assert!(istanbul.file("src/lib/a & b.ts").is_some());
+    assert!(gcovr.notes().is_empty() && istanbul.notes().is_empty());
 }
 
 #[test]
@@ -553,6 +556,39 @@ fn merged_cobertura_branches_are_a_lower_bound_with_a_warning() {
     )
     .unwrap();
     assert!(check(&single, &CheckConfig::default()).findings.is_empty());
+}
+
+#[test]
+fn a_cobertura_header_that_disagrees_with_its_lines_is_a_warning_on_the_report() {
+    // nyc's Cobertura: the header counts 3 branches, the lines hold the 2 of line 2.
+    let xml = r#"<?xml version="1.0" ?>
+<coverage lines-valid="2" lines-covered="2" branches-valid="3" branches-covered="2">
+<packages><package name="src"><classes><class name="a.js" filename="src/a.js"><lines>
+<line number="1" hits="1"/>
+<line number="2" hits="1" branch="true" condition-coverage="50% (1/2)"/>
+</lines></class></classes></package></packages></coverage>"#;
+    let coverage = parse_report(xml.as_bytes(), "coverage.xml", &ReadOptions::default()).unwrap();
+    let report = check(&coverage, &CheckConfig::default());
+    let [finding] = report.findings.as_slice() else {
+        panic!("one finding expected: {:?}", report.findings);
+    };
+    assert_eq!(finding.rule.id, "coverage/report-mismatch");
+    assert_eq!(finding.verdict, Verdict::Warn);
+    assert_eq!(
+        finding
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("coverage.xml:2")
+    );
+    assert!(
+        finding.message.starts_with(
+            "the header counts 3 branches (branches-valid) but its <line> elements hold 2"
+        ),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
