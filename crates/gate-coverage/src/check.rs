@@ -490,16 +490,15 @@ fn check_ratchet(
         // A drop of exactly the tolerance passes; the slack absorbs binary noise in the subtraction.
         let fails = was - is > rule.tolerance + 1e-9;
         let verdict = if fails { Verdict::Fail } else { Verdict::Pass };
+        let d = ratchet_decimals(was, is, rule.tolerance, fails);
+        let tolerance = rule.tolerance;
         let message = if fails {
             format!(
-                "{target} dropped from {was:.2}% to {is:.2}% (more than the {:.2} point tolerance)",
-                rule.tolerance
+                "{target} dropped from {was:.d$}% to {is:.d$}% (more than the {tolerance} point \
+                 tolerance)"
             )
         } else {
-            format!(
-                "{target} {is:.2}% (baseline {was:.2}%, tolerance {:.2})",
-                rule.tolerance
-            )
+            format!("{target} {is:.d$}% (baseline {was:.d$}%, tolerance {tolerance})")
         };
         report.push(
             Finding::new(&rules::RATCHET, verdict, message)
@@ -509,6 +508,19 @@ fn check_ratchet(
                 .with_detail("tolerance", rule.tolerance),
         );
     }
+}
+
+/// Decimals (at least two) at which the printed figures drop by more than `tolerance` exactly
+/// when the figures do: 80.004% to 79.5% with a 0.5 tolerance prints 80.004% and 79.500%, since
+/// 80.00% to 79.50% would read as a drop of exactly the tolerance.
+fn ratchet_decimals(was: f64, is: f64, tolerance: f64, fails: bool) -> usize {
+    let max = crate::MAX_PRECISION as usize;
+    (2..=max)
+        .find(|&d| {
+            let drop = crate::round_half_even(was, d) - crate::round_half_even(is, d);
+            (drop > tolerance + 1e-9) == fails
+        })
+        .unwrap_or(max)
 }
 
 #[cfg(test)]
@@ -737,6 +749,34 @@ mod tests {
             strict.findings[0].message
         );
         assert_eq!(check(&after, &config(10.0)).verdict(), Verdict::Pass);
+        // Printed figures never contradict the verdict: a drop of 0.504 beyond a 0.5 tolerance
+        // is not shown as 80.00% to 79.50%.
+        let mut baseline = baseline.clone();
+        baseline.total = Totals {
+            statements: 25_000,
+            covered_statements: 20_001,
+            ..Totals::default()
+        };
+        let lines = (1..=200).map(|line| LineHits {
+            line,
+            hits: u32::from(line <= 159),
+        });
+        let mut now = Coverage::new();
+        now.insert("a.py", FileCoverage::new(lines.collect(), vec![]));
+        let close_call = CheckConfig {
+            ratchet: Some(RatchetRule {
+                baseline,
+                tolerance: 0.5,
+            }),
+            ..CheckConfig::default()
+        };
+        assert_eq!(
+            check(&now, &close_call).findings[0].message,
+            "total dropped from 80.004% to 79.500% (more than the 0.5 point tolerance)"
+        );
+        assert_eq!(ratchet_decimals(80.004, 79.5, 0.5, true), 3);
+        assert_eq!(ratchet_decimals(80.0, 79.5, 0.5, false), 2);
+        assert_eq!(ratchet_decimals(80.004, 79.504, 0.5, false), 2);
         assert_eq!(check(&before, &config(0.0)).verdict(), Verdict::Pass);
     }
 
