@@ -245,7 +245,7 @@ fn report(args: &CoverageReportArgs, environment: &Environment) -> anyhow::Resul
     let project = input_project(&args.input)?;
     let here = Path::new(".");
     let coverage = read_reports(&project, here, &tracked_files(here, &environment.io()))
-        .map_err(|error| anyhow::anyhow!(error.message))?;
+        .map_err(read_error)?;
     let mut table = FileTable::new(&coverage, project.line_only);
     let (descending, column) = match args.sort.strip_prefix('-') {
         Some(column) => (true, column),
@@ -278,7 +278,7 @@ fn baseline(args: &CoverageBaselineArgs, environment: &Environment) -> anyhow::R
     let project = input_project(&args.input)?;
     let here = Path::new(".");
     let coverage = read_reports(&project, here, &tracked_files(here, &environment.io()))
-        .map_err(|error| anyhow::anyhow!(error.message))?;
+        .map_err(read_error)?;
     let globs: Vec<&str> = args.paths.iter().map(String::as_str).collect();
     let baseline = Baseline::from_coverage(&coverage, &globs)?;
     output::write_atomically(&args.output, baseline.to_json().as_bytes())
@@ -289,6 +289,14 @@ fn baseline(args: &CoverageBaselineArgs, environment: &Environment) -> anyhow::R
         display_covered(baseline.total.percent(), 2)
     ))?;
     Ok(EXIT_PASS)
+}
+
+/// A report that could not be read, naming its file (and line) once, as the gate's report does.
+fn read_error(error: gate_core::GateError) -> anyhow::Error {
+    match error.location {
+        Some(location) => anyhow::anyhow!("{location}: {}", error.message),
+        None => anyhow::anyhow!(error.message),
+    }
 }
 
 /// `--precision` up to [`gate_coverage::MAX_PRECISION`]: more decimals than an f64 holds is a

@@ -140,14 +140,20 @@ pub struct CheckConfig {
 /// 100% pass: it nearly always means a wrong path or an empty report.
 pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     let mut report = GateReport::new(GATE);
+    report.set_metric("files", Metric::Count(coverage.len() as u64));
     if coverage.is_empty() {
-        report.errors.push(GateError::new(
-            "No data to report: the coverage report(s) name no files",
-        ));
+        // No threshold is checked: a total of "100" over nothing would read as a pass.
+        report.errors.push(no_data_error(coverage.reports()));
+        return report;
     }
     let total = config.mode(coverage.totals());
-    report.set_metric("files", Metric::Count(coverage.len() as u64));
     record_totals(&mut report, "total", total, config.precision);
+    for note in coverage.notes() {
+        report.push(note_finding(note));
+    }
+    if let Some(finding) = lower_bound_finding(coverage, config) {
+        report.push(finding);
+    }
 
     if let Some(threshold) = &config.fail_under {
         report.push(total_finding(total.percent(), threshold, config.precision));
@@ -179,7 +185,7 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     if let Some(threshold) = &config.file_fail_under {
         for (path, file) in coverage.files() {
             let figure = config.mode(file.totals()).percent();
-            if threshold.fails(figure, config.precision) {
+            if figure < threshold.value() {
                 let finding = threshold_finding(
                     &rules::FILE,
                     path,
@@ -188,7 +194,9 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
                     threshold,
                     config.precision,
                 );
-                report.push(finding.with_location(Location::file(path)));
+                // A line, so annotations show in the file: its first line no test ran.
+                let line = file.missing_lines().next().unwrap_or(1);
+                report.push(finding.with_location(Location::line(path, line)));
             }
         }
     }
@@ -317,7 +325,9 @@ fn total_finding(total: f64, threshold: &Threshold, precision: u32) -> Finding {
     .with_detail("precision", precision)
 }
 
-/// `api/** 83.41% < 85%`: figures shown with at least two decimals, never rounded to 100.
+/// `api/** 83.41% < 85%`: gate's own thresholds compare the exact figure (as gcovr, nyc and
+/// cargo-llvm-cov do; coverage.py's rounding belongs to its `fail_under` total alone), and the
+/// figure is shown with as many decimals as it takes for the comparison to read true.
 fn threshold_finding(
     rule: &'static gate_core::Rule,
     subject: &str,
@@ -326,8 +336,9 @@ fn threshold_finding(
     threshold: &Threshold,
     precision: u32,
 ) -> Finding {
-    let fails = threshold.fails(figure, precision);
-    let shown = display_covered(figure, threshold.effective_precision(precision).max(2));
+    let fails = figure < threshold.value();
+    let decimals = threshold.effective_precision(precision).max(2);
+    let shown = shown_truthfully(figure, threshold.value(), fails, decimals);
     let (verdict, relation) = if fails {
         (Verdict::Fail, "<")
     } else {
@@ -341,6 +352,82 @@ fn threshold_finding(
     .with_target(target)
     .with_detail("percent", figure)
     .with_detail("fail_under", threshold.as_str())
+}
+
+/// `figure` with at least `decimals` decimals, and more while the shown value would compare
+/// with `threshold` otherwise than the figure does (84.996 < 85 shows as `84.996`, not `85.00`).
+fn shown_truthfully(figure: f64, threshold: f64, below: bool, decimals: usize) -> String {
+    for decimals in decimals..=crate::MAX_PRECISION as usize {
+        let shown = display_covered(figure, decimals);
+        if shown
+            .parse::<f64>()
+            .is_ok_and(|value| (value < threshold) == below)
+        {
+            return shown;
+        }
+    }
+    // Rust prints the shortest text that reads back as the same f64: exact, so always true.
+    figure.to_string()
+}
+
+/// "No data to report", naming the reports that held no file; located on the report when there
+/// is one.
+fn no_data_error(reports: &[String]) -> GateError {
+    match reports {
+        [] => GateError::new("No data to report: no coverage report was read"),
+        [one] => GateError::new("No data to report: the coverage report names no files")
+            .with_location(Location::file(one.as_str())),
+        many => GateError::new(format!(
+            "No data to report: the coverage reports {} name no files",
+            many.join(", ")
+        )),
+    }
+}
+
+/// A reader's note as a warning on the report (and line) it is about.
+fn note_finding(note: &crate::ReportNote) -> Finding {
+    let location = match note.line {
+        Some(line) => Location::line(note.report.as_str(), line),
+        None => Location::file(note.report.as_str()),
+    };
+    Finding::new(
+        &rules::REPORT_MISMATCH,
+        Verdict::Warn,
+        note.message.as_str(),
+    )
+    .with_target(note.report.as_str())
+    .with_location(location)
+}
+
+/// Branch totals merged from counts alone (Cobertura) where both runs took some branches of a
+/// line: the figure is a lower bound, and the user should know before trusting a failure.
+fn lower_bound_finding(coverage: &Coverage, config: &CheckConfig) -> Option<Finding> {
+    if config.line_only {
+        return None;
+    }
+    let files: Vec<(&str, u64)> = coverage
+        .files()
+        .map(|(path, file)| (path, file.lower_bound_branch_lines()))
+        .filter(|&(_, lines)| lines > 0)
+        .collect();
+    let lines: u64 = files.iter().map(|&(_, lines)| lines).sum();
+    let (first, _) = files.first()?;
+    let more = match files.len() {
+        1 => String::new(),
+        n => format!(" and {} more files", n - 1),
+    };
+    let noun = if lines == 1 { "line" } else { "lines" };
+    let message = format!(
+        "branch totals are a lower bound: on {lines} {noun} of {first}{more}, several merged \
+         reports each took some branches, and Cobertura's condition-coverage does not say which \
+         (merge coverage.py JSON or LCOV reports instead, or run `coverage combine` first)"
+    );
+    Some(
+        Finding::new(&rules::BRANCH_MERGE, Verdict::Warn, message)
+            .with_target("total")
+            .with_detail("files", files.len() as u64)
+            .with_detail("lines", lines),
+    )
 }
 
 fn check_diff(report: &mut GateReport, coverage: &Coverage, rule: &DiffRule) {
@@ -495,16 +582,15 @@ fn check_ratchet(
         // A drop of exactly the tolerance passes; the slack absorbs binary noise in the subtraction.
         let fails = was - is > rule.tolerance + 1e-9;
         let verdict = if fails { Verdict::Fail } else { Verdict::Pass };
+        let d = ratchet_decimals(was, is, rule.tolerance, fails);
+        let tolerance = rule.tolerance;
         let message = if fails {
             format!(
-                "{target} dropped from {was:.2}% to {is:.2}% (more than the {:.2} point tolerance)",
-                rule.tolerance
+                "{target} dropped from {was:.d$}% to {is:.d$}% (more than the {tolerance} point \
+                 tolerance)"
             )
         } else {
-            format!(
-                "{target} {is:.2}% (baseline {was:.2}%, tolerance {:.2})",
-                rule.tolerance
-            )
+            format!("{target} {is:.d$}% (baseline {was:.d$}%, tolerance {tolerance})")
         };
         report.push(
             Finding::new(&rules::RATCHET, verdict, message)
@@ -514,6 +600,19 @@ fn check_ratchet(
                 .with_detail("tolerance", rule.tolerance),
         );
     }
+}
+
+/// Decimals (at least two) at which the printed figures drop by more than `tolerance` exactly
+/// when the figures do: 80.004% to 79.5% with a 0.5 tolerance prints 80.004% and 79.500%, since
+/// 80.00% to 79.50% would read as a drop of exactly the tolerance.
+fn ratchet_decimals(was: f64, is: f64, tolerance: f64, fails: bool) -> usize {
+    let max = crate::MAX_PRECISION as usize;
+    (2..=max)
+        .find(|&d| {
+            let drop = crate::round_half_even(was, d) - crate::round_half_even(is, d);
+            (drop > tolerance + 1e-9) == fails
+        })
+        .unwrap_or(max)
 }
 
 #[cfg(test)]
@@ -587,13 +686,111 @@ mod tests {
             ["api/ 75.00% < 85%", "worker/job.py 25.00% < 50%"]
         );
         assert_eq!(report.findings[1].target.as_deref(), Some("worker/job.py"));
+        // On the file's first uncovered line, so a GitHub annotation has a `line=`.
+        assert_eq!(
+            report.findings[1].location,
+            Some(Location::line("worker/job.py", 3))
+        );
         assert_eq!(report.metrics["path.api/.statements"], Metric::Count(10));
+    }
+
+    /// One file, `src/a.py`, with `covered` of `total` lines run and, on line 1, `covered` of
+    /// `total` branches taken.
+    fn exactly(covered: u32, total: u32) -> Coverage {
+        let lines = (1..=total).map(|line| LineHits {
+            line,
+            hits: u32::from(line <= covered),
+        });
+        let branch = BranchCounts {
+            line: 1,
+            covered: u64::from(covered),
+            total: u64::from(total),
+        };
+        let mut coverage = Coverage::new();
+        coverage.insert("src/a.py", FileCoverage::new(lines.collect(), vec![branch]));
+        coverage
+    }
+
+    #[test]
+    fn own_thresholds_compare_the_exact_figure_and_print_a_true_comparison() {
+        // (covered, total, threshold, precision, verdict, figure as printed, relation)
+        let cases = [
+            // 83.93%: coverage.py's rounding to 0 decimals would call it 84, a pass.
+            (47, 56, "84", 0, Verdict::Fail, "83.93", "<"),
+            // 84.80% would round to 85: it is below 85, and says so.
+            (424, 500, "85", 0, Verdict::Fail, "84.80", "<"),
+            // 84.996% shows as 85.00 at two decimals: three are printed.
+            (21_249, 25_000, "85", 0, Verdict::Fail, "84.996", "<"),
+            (
+                84_949_999,
+                100_000_000,
+                "84.95",
+                2,
+                Verdict::Fail,
+                "84.949999",
+                "<",
+            ),
+            (17, 20, "85", 0, Verdict::Pass, "85.00", ">="),
+            (999_999, 1_000_000, "100", 0, Verdict::Fail, "99.99", "<"),
+            (1, 1, "100", 0, Verdict::Pass, "100.00", ">="),
+        ];
+        for (covered, total, bar, precision, verdict, shown, relation) in cases {
+            let config = CheckConfig {
+                precision,
+                line_fail_under: Some(threshold(bar)),
+                branch_fail_under: Some(threshold(bar)),
+                paths: vec![PathRule::new("src/**", threshold(bar)).unwrap()],
+                file_fail_under: Some(threshold(bar)),
+                ..CheckConfig::default()
+            };
+            let report = check(&exactly(covered, total), &config);
+            let subjects = ["line coverage", "branch coverage", "src/**", "src/a.py"];
+            let expected: Vec<String> = subjects
+                .iter()
+                .map(|subject| format!("{subject} {shown}% {relation} {bar}%"))
+                .collect();
+            let mut got: Vec<(Verdict, String)> = report
+                .findings
+                .iter()
+                .map(|f| (f.verdict, f.message.clone()))
+                .collect();
+            if verdict == Verdict::Pass {
+                // A file is only reported when it fails.
+                got.push((
+                    Verdict::Pass,
+                    format!("src/a.py {shown}% {relation} {bar}%"),
+                ));
+            }
+            let want: Vec<(Verdict, String)> = expected.into_iter().map(|m| (verdict, m)).collect();
+            assert_eq!(got, want, "{covered}/{total} against {bar}");
+        }
     }
 
     #[test]
     fn empty_models_and_unmatched_globs_never_pass() {
         let report = check(&Coverage::new(), &CheckConfig::default());
         assert_eq!(report.outcome(), gate_core::Outcome::Error);
+        // An empty report is an error on that report, and no threshold reads as met beside it.
+        let empty = crate::parse_report(
+            b"{\"files\": {}}",
+            "empty.json",
+            &crate::ReadOptions::default(),
+        );
+        let config = CheckConfig {
+            fail_under: Some(threshold("80")),
+            ..CheckConfig::default()
+        };
+        let report = check(&empty.unwrap(), &config);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(
+            report.errors[0].location,
+            Some(Location::file("empty.json"))
+        );
+        assert_eq!(
+            report.errors[0].message,
+            "No data to report: the coverage report names no files"
+        );
         let config = CheckConfig {
             paths: vec![PathRule::new("apj/**", threshold("50")).unwrap()],
             ..CheckConfig::default()
@@ -644,6 +841,34 @@ mod tests {
             strict.findings[0].message
         );
         assert_eq!(check(&after, &config(10.0)).verdict(), Verdict::Pass);
+        // Printed figures never contradict the verdict: a drop of 0.504 beyond a 0.5 tolerance
+        // is not shown as 80.00% to 79.50%.
+        let mut baseline = baseline.clone();
+        baseline.total = Totals {
+            statements: 25_000,
+            covered_statements: 20_001,
+            ..Totals::default()
+        };
+        let lines = (1..=200).map(|line| LineHits {
+            line,
+            hits: u32::from(line <= 159),
+        });
+        let mut now = Coverage::new();
+        now.insert("a.py", FileCoverage::new(lines.collect(), vec![]));
+        let close_call = CheckConfig {
+            ratchet: Some(RatchetRule {
+                baseline,
+                tolerance: 0.5,
+            }),
+            ..CheckConfig::default()
+        };
+        assert_eq!(
+            check(&now, &close_call).findings[0].message,
+            "total dropped from 80.004% to 79.500% (more than the 0.5 point tolerance)"
+        );
+        assert_eq!(ratchet_decimals(80.004, 79.5, 0.5, true), 3);
+        assert_eq!(ratchet_decimals(80.0, 79.5, 0.5, false), 2);
+        assert_eq!(ratchet_decimals(80.004, 79.504, 0.5, false), 2);
         assert_eq!(check(&before, &config(0.0)).verdict(), Verdict::Pass);
     }
 

@@ -13,7 +13,7 @@ use quick_xml::events::BytesStart;
 use crate::model::FileCoverage;
 use crate::read::{Input, ReadOptions};
 use crate::xml::{Node, Xml, saturate};
-use crate::{Coverage, CoverageError};
+use crate::{Coverage, CoverageError, ReportNote};
 
 /// Where the reader is inside the current `<class>`.
 struct Class {
@@ -35,7 +35,8 @@ pub(crate) fn read<R: Read>(
     let mut source_text: Option<(usize, String)> = None;
     let mut files: HashMap<String, FileCoverage> = HashMap::new();
     let mut class: Option<Class> = None;
-    let mut seen_root = false;
+    // Once the root is read: its `branches-valid`, and its line.
+    let mut root: Option<(Option<u64>, u64)> = None;
     let mut buffer = Vec::with_capacity(1024);
 
     loop {
@@ -56,7 +57,7 @@ pub(crate) fn read<R: Read>(
                             found: element.name().as_ref().to_owned(),
                         });
                     }
-                    seen_root = true;
+                    root = Some((declared_branches(&element), xml.line()));
                     continue;
                 }
                 match (local, &mut class) {
@@ -118,19 +119,61 @@ pub(crate) fn read<R: Read>(
             Node::End => break,
         }
     }
-    if !seen_root {
+    let Some(root) = root else {
         return Err(CoverageError::Truncated {
             file: name.to_owned(),
             line: xml.line(),
             element: "coverage".to_owned(),
         });
-    }
+    };
+    Ok(into_model(files, &sources, root, name, options))
+}
 
+/// The files with their paths resolved, and a note when the root's `branches-valid` (read at
+/// `root.1`, a line) differs from the branches of the lines.
+fn into_model(
+    files: HashMap<String, FileCoverage>,
+    sources: &[String],
+    root: (Option<u64>, u64),
+    name: &str,
+    options: &ReadOptions,
+) -> Coverage {
     let mut coverage = Coverage::new();
+    let mut body_branches: u64 = 0;
     for (filename, file) in files {
-        coverage.insert(options.paths.resolve(&filename, &sources), file);
+        body_branches = body_branches.saturating_add(file.totals().branches);
+        coverage.insert(options.paths.resolve(&filename, sources), file);
     }
-    Ok(coverage)
+    if let (Some(header), line) = root
+        && header != body_branches
+    {
+        coverage.add_note(header_mismatch(name, line, header, body_branches));
+    }
+    coverage
+}
+
+/// The root's `branches-valid`, when it is a plain count (it is informational: a value gate
+/// cannot read is left alone, never an error).
+fn declared_branches(root: &BytesStart<'_>) -> Option<u64> {
+    root.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|attribute| attribute.key.as_ref() == "branches-valid")
+        .and_then(|attribute| attribute.value.trim().parse().ok())
+}
+
+/// nyc/istanbul count every branch in the header but write only those on a statement line into
+/// the `<line>` elements, so a check of the lines misses branches the tool's summary has.
+fn header_mismatch(name: &str, line: u64, header: u64, body: u64) -> ReportNote {
+    ReportNote {
+        report: name.to_owned(),
+        line: u32::try_from(line).ok(),
+        message: format!(
+            "the header counts {header} branches (branches-valid) but its <line> elements hold \
+             {body}; gate counts the {body} of the lines, so its branch figures differ from the \
+             producer's summary (nyc/istanbul leave out branches not on a statement line)"
+        ),
+    }
 }
 
 fn filename<R: Read>(xml: &Xml<'_, R>, element: &BytesStart<'_>) -> Result<String, CoverageError> {
@@ -382,6 +425,66 @@ mod tests {
         assert!(parse("", PathMap::new()).is_err());
         let missing = parse("<coverage><class/></coverage>", PathMap::new()).unwrap_err();
         assert!(missing.to_string().contains("`filename`"), "{missing}");
+    }
+
+    #[test]
+    fn entity_declarations_are_refused_by_name() {
+        use std::fmt::Write as _;
+        let small = "<?xml version=\"1.0\"?>\n<!DOCTYPE c [\n <!ENTITY a \"aaaa\">\n]>\n<coverage><sources><source>&a;</source></sources></coverage>";
+        let error = parse(small, PathMap::new()).unwrap_err();
+        assert!(
+            matches!(error, CoverageError::EntityDeclaration { .. }),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("coverage.xml:3: the XML declares entities"),
+            "{error}"
+        );
+        // Enough declarations to push <coverage> out of the format detection's window.
+        let mut bomb =
+            String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol0 \"lol\">\n");
+        for level in 1..10 {
+            let references = format!("&lol{};", level - 1).repeat(10);
+            writeln!(bomb, " <!ENTITY lol{level} \"{references}\">").unwrap();
+        }
+        bomb.push_str("]>\n<coverage><sources><source>&lol9;</source></sources></coverage>\n");
+        let detected = crate::parse_report(bomb.as_bytes(), "bomb.xml", &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            detected,
+            "bomb.xml:3: the XML declares entities (<!ENTITY …>): entity expansion refused (a \
+             coverage report needs none)"
+        );
+    }
+
+    #[test]
+    fn a_header_that_counts_branches_the_lines_lack_is_noted() {
+        // nyc: branches-valid counts a branch that is on no statement line.
+        let xml = r#"<coverage lines-valid="2" branches-valid="4" branches-covered="2">
+<packages><package><classes><class filename="a.js"><lines>
+  <line number="1" hits="1" branch="true" condition-coverage="50% (1/2)"/>
+  <line number="2" hits="1"/>
+</lines></class></classes></package></packages></coverage>"#;
+        let coverage = parse(xml, PathMap::new()).unwrap();
+        let [note] = coverage.notes() else {
+            panic!("one note expected: {:?}", coverage.notes());
+        };
+        assert_eq!((note.report.as_str(), note.line), ("coverage.xml", Some(1)));
+        assert!(
+            note.message.starts_with(
+                "the header counts 4 branches (branches-valid) but its <line> elements hold 2"
+            ),
+            "{}",
+            note.message
+        );
+        // Header and lines agreeing, or no header count at all, is not worth a note.
+        let agreeing = xml.replace("branches-valid=\"4\"", "branches-valid=\"2\"");
+        assert!(parse(&agreeing, PathMap::new()).unwrap().notes().is_empty());
+        let silent = xml.replace("branches-valid=\"4\"", "");
+        assert!(parse(&silent, PathMap::new()).unwrap().notes().is_empty());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::io::Read;
 
 use serde::Deserialize;
 
-use crate::model::FileCoverage;
+use crate::model::{BranchScheme, FileCoverage};
 use crate::read::{Input, ReadOptions};
 use crate::{Coverage, CoverageError};
 
@@ -66,20 +66,20 @@ pub(crate) fn read<R: Read>(
             file.push_line(line, 0);
         }
         // Arcs start at a line; a negative or zero start is an entry arc, not a branch line.
-        let mut per_line: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
-        for (arcs, ran) in [(&json.executed_branches, 1), (&json.missing_branches, 0)] {
-            for &(from, _) in arcs {
+        // Each arc is named by its destination, so two runs merge arc by arc, as
+        // `coverage combine` does.
+        for (arcs, taken) in [
+            (&json.executed_branches, true),
+            (&json.missing_branches, false),
+        ] {
+            for &(from, to) in arcs {
                 if let Ok(from) = u32::try_from(from)
                     && from > 0
                 {
-                    let entry = per_line.entry(from).or_insert((0, 0));
-                    entry.0 += ran;
-                    entry.1 += 1;
+                    #[allow(clippy::cast_sign_loss)] // a name only: exits (negative) stay distinct
+                    file.push_named_branch(BranchScheme::CoveragePyArcs, from, to as u64, taken);
                 }
             }
-        }
-        for (line, (covered, total)) in per_line {
-            file.push_branch(line, covered, total);
         }
         file.normalise();
         if let Some(Summary {

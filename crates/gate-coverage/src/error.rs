@@ -66,6 +66,30 @@ pub enum CoverageError {
         /// The innermost element left open, or the expected root.
         element: String,
     },
+    /// An LCOV report ends inside a file's record.
+    #[error(
+        "{file}:{line}: the report ends inside the record of SF:{source_file}, which has no \
+         end_of_record line (truncated?)"
+    )]
+    MissingEndOfRecord {
+        /// The report.
+        file: String,
+        /// 1-based line of the end of input.
+        line: u64,
+        /// The source file the open record is about (truncated to 80 characters).
+        source_file: String,
+    },
+    /// An XML report declares entities: expanding them (a "billion laughs" bomb) is refused.
+    #[error(
+        "{file}:{line}: the XML declares entities (<!ENTITY …>): entity expansion refused (a \
+         coverage report needs none)"
+    )]
+    EntityDeclaration {
+        /// The file.
+        file: String,
+        /// 1-based line of the declaration.
+        line: u64,
+    },
     /// The root element is not the one the format requires.
     #[error("{file}:{line}: expected a <{expected}> root element, found <{found}>")]
     UnexpectedRoot {
@@ -166,6 +190,74 @@ pub enum CoverageError {
     },
 }
 
+impl CoverageError {
+    /// The file the error is about, where there is one (a threshold or glob has none).
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            CoverageError::Io { file, .. }
+            | CoverageError::TooLarge { file, .. }
+            | CoverageError::TooDeep { file, .. }
+            | CoverageError::EventTooLarge { file, .. }
+            | CoverageError::Xml { file, .. }
+            | CoverageError::Truncated { file, .. }
+            | CoverageError::MissingEndOfRecord { file, .. }
+            | CoverageError::EntityDeclaration { file, .. }
+            | CoverageError::UnexpectedRoot { file, .. }
+            | CoverageError::MissingAttribute { file, .. }
+            | CoverageError::InvalidValue { file, .. }
+            | CoverageError::UnknownFormat { file }
+            | CoverageError::Json { file, .. }
+            | CoverageError::Toml { file, .. }
+            | CoverageError::Baseline { file, .. }
+            | CoverageError::BaselineVersion { file, .. } => Some(file),
+            CoverageError::InvalidThreshold { .. } | CoverageError::Glob { .. } => None,
+        }
+    }
+
+    /// The 1-based line of [`CoverageError::file`] the error is on, where known.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            CoverageError::TooDeep { line, .. }
+            | CoverageError::EventTooLarge { line, .. }
+            | CoverageError::Xml { line, .. }
+            | CoverageError::Truncated { line, .. }
+            | CoverageError::MissingEndOfRecord { line, .. }
+            | CoverageError::EntityDeclaration { line, .. }
+            | CoverageError::UnexpectedRoot { line, .. }
+            | CoverageError::MissingAttribute { line, .. }
+            | CoverageError::InvalidValue { line, .. } => Some(*line),
+            CoverageError::Json { source, .. } | CoverageError::Baseline { source, .. } => {
+                u64::try_from(source.line()).ok().filter(|&line| line > 0)
+            }
+            _ => None,
+        }
+    }
+
+    /// The message without the leading `file:line: `, for a caller that shows the file and
+    /// line as a location of its own (so the file is not named twice).
+    pub fn detail(&self) -> String {
+        let message = self.to_string();
+        let Some(file) = self.file() else {
+            return message;
+        };
+        let prefix = match self.line() {
+            // JSON errors carry the line in serde's text, not in the prefix.
+            Some(line)
+                if !matches!(
+                    self,
+                    CoverageError::Json { .. } | CoverageError::Baseline { .. }
+                ) =>
+            {
+                format!("{file}:{line}: ")
+            }
+            _ => format!("{file}: "),
+        };
+        message
+            .strip_prefix(&prefix)
+            .map_or(message.clone(), str::to_owned)
+    }
+}
+
 /// Keeps error messages one readable line even when the offending text is huge.
 pub(crate) fn excerpt(text: &str) -> String {
     const MAX: usize = 80;
@@ -186,6 +278,42 @@ mod tests {
         let cut = excerpt(&long);
         assert_eq!(cut.chars().count(), 81);
         assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn detail_drops_the_file_and_line_that_a_location_shows() {
+        let error = CoverageError::InvalidValue {
+            file: "x.xml".into(),
+            line: 4,
+            what: "line number",
+            value: "x".into(),
+        };
+        assert_eq!((error.file(), error.line()), (Some("x.xml"), Some(4)));
+        assert_eq!(error.detail(), "`x` is not a valid line number");
+        let io = CoverageError::Io {
+            file: "a.lcov".into(),
+            source: std::io::Error::other("gone"),
+        };
+        assert_eq!(
+            (io.line(), io.detail().as_str()),
+            (None, "cannot read: gone")
+        );
+        let json = serde_json::from_str::<u8>("\n\n x").unwrap_err();
+        let json = CoverageError::Json {
+            file: "c.json".into(),
+            source: json,
+        };
+        assert_eq!(json.line(), Some(3));
+        assert!(
+            json.detail().starts_with("invalid coverage.py JSON: "),
+            "{}",
+            json.detail()
+        );
+        let glob = CoverageError::InvalidThreshold {
+            setting: "--path".into(),
+            value: "x".into(),
+        };
+        assert_eq!((glob.file(), glob.detail()), (None, glob.to_string()));
     }
 
     #[test]

@@ -3,10 +3,9 @@
 //! Per-file `BRF`/`BRH` totals win over sums of `BRDA` records: coverage.py writes them from
 //! the same numbers its own report uses, and other producers drop `BRDA` lines they exclude.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 
-use crate::model::FileCoverage;
+use crate::model::{BranchScheme, FileCoverage};
 use crate::read::{Input, ReadOptions};
 use crate::xml::saturate;
 use crate::{Coverage, CoverageError};
@@ -14,7 +13,6 @@ use crate::{Coverage, CoverageError};
 struct Record {
     path: String,
     file: FileCoverage,
-    branches: BTreeMap<u32, (u64, u64)>,
     found: Option<u64>,
     hit: Option<u64>,
 }
@@ -86,7 +84,6 @@ pub(crate) fn read<R: Read>(
             record = Some(Record {
                 path: value.to_owned(),
                 file: FileCoverage::default(),
-                branches: BTreeMap::new(),
                 found: None,
                 hit: None,
             });
@@ -111,10 +108,10 @@ pub(crate) fn read<R: Read>(
         record_field(current, key, value).ok_or_else(|| invalid("LCOV record", text))?;
     }
     if let Some(open) = record {
-        return Err(CoverageError::Truncated {
+        return Err(CoverageError::MissingEndOfRecord {
             file: name.to_owned(),
             line: line_number,
-            element: format!("end_of_record of SF:{}", crate::error::excerpt(&open.path)),
+            source_file: crate::error::excerpt(&open.path),
         });
     }
     Ok(coverage)
@@ -160,11 +157,15 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
         }
         "BRDA" => {
             let line = line_number(fields.next()?)?;
-            let taken = fields.nth(2)?.trim();
+            let block = fields.next()?;
+            let branch = fields.next()?;
+            let taken = fields.next()?.trim();
             let ran = taken != "-" && number(taken)? > 0;
-            let entry = current.branches.entry(line).or_insert((0, 0));
-            entry.0 += u64::from(ran);
-            entry.1 = entry.1.saturating_add(1);
+            // `lcov -a` merges runs by (line, block, branch): so does gate.
+            let id = branch_id(block.trim(), branch.trim());
+            current
+                .file
+                .push_named_branch(BranchScheme::LcovBlocks, line, id, ran);
         }
         "BRF" => current.found = Some(number(value)?),
         "BRH" => current.hit = Some(number(value)?),
@@ -173,17 +174,25 @@ fn record_field(current: &mut Record, key: &str, value: &str) -> Option<()> {
     Some(())
 }
 
+/// A branch's name within its line: FNV-1a (64-bit) of `block`, a separator and `branch`.
+/// coverage.py writes text (`jump to line 6`), gcc and llvm numbers; a hash keeps either in
+/// 8 bytes.
+fn branch_id(block: &str, branch: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let bytes = block.bytes().chain([0xff]).chain(branch.bytes());
+    bytes.fold(OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    })
+}
+
 fn finish(coverage: &mut Coverage, record: Record, options: &ReadOptions) {
     let Record {
         path,
         mut file,
-        branches,
         found,
         hit,
     } = record;
-    for (line, (covered, total)) in branches {
-        file.push_branch(line, covered, total);
-    }
     file.normalise();
     if let Some(found) = found {
         file.declare_branches(hit.unwrap_or(0), found);
@@ -268,7 +277,11 @@ mod tests {
         let error = parse("SF:a.c\nDA:1,1\nDA:x\n").unwrap_err().to_string();
         assert!(error.starts_with("lcov.info:3:"), "{error}");
         let truncated = parse("SF:a.c\nDA:1,1\n").unwrap_err().to_string();
-        assert!(truncated.contains("end_of_record"), "{truncated}");
+        assert_eq!(
+            truncated,
+            "lcov.info:3: the report ends inside the record of SF:a.c, which has no \
+             end_of_record line (truncated?)"
+        );
         assert!(parse("DA:1,1\n").is_err());
         assert!(parse("garbage\n").is_err());
     }

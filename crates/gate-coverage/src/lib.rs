@@ -48,11 +48,14 @@ mod xml;
 pub use check::{CheckConfig, DiffRule, DiffUnmatched, GATE, PathRule, RatchetRule, check};
 pub use diff::{AddedLines, DiffCoverage};
 pub use error::CoverageError;
-pub use model::{BranchCounts, Coverage, FileCoverage, LineHits, Totals};
+pub use model::{BranchCounts, Coverage, FileCoverage, LineHits, ReportNote, Totals};
 pub use paths::PathMap;
 pub use pyconfig::{PythonSettings, load_python_settings};
 pub use ratchet::{BASELINE_VERSION, Baseline, load_baseline};
-pub use read::{Format, Limits, ReadOptions, load_report, load_reports, parse_report, read_report};
+pub use read::{
+    Format, Limits, ReadOptions, load_report, load_report_as, load_reports, parse_report,
+    read_report,
+};
 pub use rules::RULES;
 pub use table::{FileRow, FileTable, SortKey, format_lines};
 pub use threshold::{MAX_PRECISION, Threshold, display_covered, round_half_even};

@@ -103,6 +103,35 @@ pub(crate) fn ratio(numerator: u64, denominator: u64) -> f64 {
     }
 }
 
+/// How a format names the branches of a line, so that two runs can be merged branch by branch
+/// (`coverage combine`, `lcov -a`) instead of line by line. Names of different schemes never
+/// match: a coverage.py arc and an LCOV block/branch pair for the same `if` look nothing alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BranchScheme {
+    /// coverage.py JSON arcs: the id is the destination line (negative for an exit).
+    CoveragePyArcs,
+    /// LCOV `BRDA:line,block,branch,taken`: the id is a hash of `block` and `branch`.
+    LcovBlocks,
+}
+
+/// One named branch: where it starts, its name within the line, and whether it was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct NamedBranch {
+    line: u32,
+    id: u64,
+    taken: bool,
+}
+
+/// Every branch of a file with its name. A name is 8 bytes (a destination line, or a hash of
+/// LCOV's block and branch text) rather than the text: LCOV files with millions of `BRDA`
+/// records must stay within the memory budget, and two names of one line never collide in
+/// practice at 64 bits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NamedBranches {
+    scheme: BranchScheme,
+    branches: Vec<NamedBranch>,
+}
+
 /// Coverage of one file: lines sorted by number, each at most once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileCoverage {
@@ -111,6 +140,13 @@ pub struct FileCoverage {
     /// Branch totals the report states for the whole file (LCOV `BRF`/`BRH`, coverage.py JSON
     /// `summary`). coverage.py's own figures come from these, so they win over per-line sums.
     declared_branches: Option<(u64, u64)>,
+    /// The branches by name, when the format names them (coverage.py JSON, LCOV); the per-line
+    /// counts in `branches` are derived from them.
+    named: Option<NamedBranches>,
+    /// Lines whose branches were merged from counts alone while each report had taken some but
+    /// not all of them: which ones each run took is unknown, so the merged count (the larger
+    /// of the two) is a lower bound.
+    lower_bound_lines: u64,
 }
 
 impl FileCoverage {
@@ -120,7 +156,7 @@ impl FileCoverage {
         let mut file = FileCoverage {
             lines,
             branches,
-            declared_branches: None,
+            ..FileCoverage::default()
         };
         file.normalise();
         file
@@ -200,12 +236,60 @@ impl FileCoverage {
         });
     }
 
+    /// A branch a format names (`scheme` must be the same for every branch of the file): the
+    /// per-line counts are derived from these names in [`FileCoverage::normalise`].
+    pub(crate) fn push_named_branch(
+        &mut self,
+        scheme: BranchScheme,
+        line: u32,
+        id: u64,
+        taken: bool,
+    ) {
+        let named = self.named.get_or_insert_with(|| NamedBranches {
+            scheme,
+            branches: Vec::new(),
+        });
+        named.branches.push(NamedBranch { line, id, taken });
+    }
+
+    /// Lines whose merged branch counts are a lower bound (see [`FileCoverage::merge`]).
+    pub fn lower_bound_branch_lines(&self) -> u64 {
+        self.lower_bound_lines
+    }
+
     pub(crate) fn declare_branches(&mut self, covered: u64, total: u64) {
         self.declared_branches = Some((covered.min(total), total));
     }
 
     /// Sorts and merges repeated lines; parsers push in report order and call this once per file.
     pub(crate) fn normalise(&mut self) {
+        if let Some(named) = &mut self.named {
+            // A branch named twice (two runs, or a tool repeating a record) ran if either did.
+            named.branches.sort_unstable();
+            named.branches.dedup_by(|later, earlier| {
+                if (later.line, later.id) == (earlier.line, earlier.id) {
+                    earlier.taken |= later.taken;
+                    true
+                } else {
+                    false
+                }
+            });
+            named.branches.shrink_to_fit();
+            self.branches.clear();
+            for branch in &named.branches {
+                match self.branches.last_mut() {
+                    Some(last) if last.line == branch.line => {
+                        last.total += 1;
+                        last.covered += u64::from(branch.taken);
+                    }
+                    _ => self.branches.push(BranchCounts {
+                        line: branch.line,
+                        covered: u64::from(branch.taken),
+                        total: 1,
+                    }),
+                }
+            }
+        }
         self.lines.sort_unstable();
         self.lines.dedup_by(|later, earlier| {
             if later.line == earlier.line {
@@ -229,7 +313,14 @@ impl FileCoverage {
         self.branches.shrink_to_fit();
     }
 
-    /// Merges another report's view of the same file: max hits per line, max covered branches.
+    /// Merges another report's view of the same file (another run of the tests): max hits per
+    /// line, and the union of the branches taken.
+    ///
+    /// Where both reports name their branches the same way (coverage.py JSON arcs, LCOV
+    /// block/branch ids), the union is exact, as `coverage combine` and `lcov -a` compute it.
+    /// Otherwise (Cobertura's `condition-coverage` counts) a line keeps the larger count, which
+    /// is exact when either run took all or none of its branches and a lower bound when both
+    /// took some: those lines are counted in [`FileCoverage::lower_bound_branch_lines`].
     pub fn merge(&mut self, other: FileCoverage) {
         let declared = match (self.declared_branches, other.declared_branches) {
             // One side without any branch data: its declared totals remain the truth.
@@ -237,17 +328,60 @@ impl FileCoverage {
             (None, Some(theirs)) if self.branches.is_empty() => Some(theirs),
             _ => None,
         };
+        let named = match (self.named.take(), other.named) {
+            (Some(mut mine), Some(theirs)) if mine.scheme == theirs.scheme => {
+                mine.branches.extend(theirs.branches);
+                Some(mine)
+            }
+            (Some(mine), None) if other.branches.is_empty() => Some(mine),
+            (None, Some(theirs)) if self.branches.is_empty() => Some(theirs),
+            _ => None,
+        };
+        if named.is_none() {
+            self.lower_bound_lines += both_partial(&self.branches, &other.branches);
+        }
+        self.lower_bound_lines += other.lower_bound_lines;
         self.lines.extend(other.lines);
         self.branches.extend(other.branches);
         self.declared_branches = declared;
+        self.named = named;
         self.normalise();
     }
+}
+
+/// Lines that both sorted lists have partly covered: merging their counts cannot tell whether
+/// the two runs took the same branches or different ones.
+fn both_partial(mine: &[BranchCounts], theirs: &[BranchCounts]) -> u64 {
+    let partly = |b: &BranchCounts| b.covered > 0 && b.is_partial();
+    let theirs_partly: Vec<u32> = theirs
+        .iter()
+        .filter(|b| partly(b))
+        .map(|b| b.line)
+        .collect();
+    mine.iter()
+        .filter(|b| partly(b) && theirs_partly.binary_search(&b.line).is_ok())
+        .count() as u64
+}
+
+/// Something a reader noticed in a report that does not stop the check but can make gate's
+/// figures differ from the producer's own summary (a header that disagrees with the body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportNote {
+    /// The report, as named to the reader.
+    pub report: String,
+    /// 1-based line of the report the note is about, where known.
+    pub line: Option<u32>,
+    /// What was noticed, in plain words.
+    pub message: String,
 }
 
 /// A whole report (or several merged): files by repository-relative path with `/` separators.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     files: BTreeMap<String, FileCoverage>,
+    /// The reports read into this model, by the names given to the readers.
+    reports: Vec<String>,
+    notes: Vec<ReportNote>,
 }
 
 impl Coverage {
@@ -266,11 +400,32 @@ impl Coverage {
         }
     }
 
-    /// The union of two reports; a file in both keeps the most hits per line.
+    /// The union of two reports (two test runs): a file in both keeps the most hits per line
+    /// and the union of the branches taken (see [`FileCoverage::merge`]).
     pub fn merge(&mut self, other: Coverage) {
         for (path, file) in other.files {
             self.insert(path, file);
         }
+        self.reports.extend(other.reports);
+        self.notes.extend(other.notes);
+    }
+
+    /// The reports this model was read from, by the names given to the readers.
+    pub fn reports(&self) -> &[String] {
+        &self.reports
+    }
+
+    pub(crate) fn add_report(&mut self, name: &str) {
+        self.reports.push(name.to_owned());
+    }
+
+    /// What the readers noticed that may make figures differ from the producer's summary.
+    pub fn notes(&self) -> &[ReportNote] {
+        &self.notes
+    }
+
+    pub(crate) fn add_note(&mut self, note: ReportNote) {
+        self.notes.push(note);
     }
 
     /// Merges any number of reports.
@@ -391,6 +546,50 @@ mod tests {
         assert_eq!(all.len(), 1);
         let t = all.file("a.py").unwrap().totals();
         assert_eq!((t.statements, t.covered_statements), (3, 2));
+    }
+
+    fn named(scheme: BranchScheme, branches: &[(u32, u64, bool)]) -> FileCoverage {
+        let mut file = file(&[(5, 1)], &[]);
+        for &(line, id, taken) in branches {
+            file.push_named_branch(scheme, line, id, taken);
+        }
+        file.normalise();
+        file
+    }
+
+    #[test]
+    fn named_branches_merge_as_a_union() {
+        let arcs = BranchScheme::CoveragePyArcs;
+        let mut f = named(arcs, &[(5, 6, true), (5, 7, false)]);
+        f.merge(named(arcs, &[(5, 6, false), (5, 7, true)]));
+        assert_eq!(f.branch(5).map(|b| (b.covered, b.total)), Some((2, 2)));
+        assert_eq!(f.lower_bound_branch_lines(), 0);
+        // A third run with a branch the others never saw adds it.
+        f.merge(named(arcs, &[(5, u64::MAX, false)]));
+        assert_eq!(f.branch(5).map(|b| (b.covered, b.total)), Some((2, 3)));
+        // A side without branch data keeps the names.
+        f.merge(file(&[(9, 1)], &[]));
+        f.merge(named(arcs, &[(5, u64::MAX, true)]));
+        assert_eq!(f.totals().covered_branches, 3);
+    }
+
+    #[test]
+    fn counts_or_other_schemes_merge_to_a_lower_bound_only_when_unknown() {
+        let lcov = BranchScheme::LcovBlocks;
+        let mut f = named(lcov, &[(5, 1, true), (5, 2, false)]);
+        f.merge(named(
+            BranchScheme::CoveragePyArcs,
+            &[(5, 6, false), (5, 7, true)],
+        ));
+        assert_eq!(f.branch(5).map(|b| (b.covered, b.total)), Some((1, 2)));
+        assert_eq!(f.lower_bound_branch_lines(), 1);
+        // Counts where one run took all or none of a line's branches merge exactly.
+        let mut g = file(&[(1, 1), (2, 1)], &[(1, 1, 2), (2, 0, 2)]);
+        g.merge(file(&[(1, 1), (2, 1)], &[(1, 2, 2), (2, 1, 2)]));
+        assert_eq!(g.lower_bound_branch_lines(), 0);
+        assert_eq!(g.totals().covered_branches, 3);
+        g.merge(file(&[(1, 1), (2, 1)], &[(2, 1, 2)]));
+        assert_eq!(g.lower_bound_branch_lines(), 1);
     }
 
     #[test]

@@ -107,23 +107,47 @@ pub fn read_report<R: Read>(
     options: &ReadOptions,
 ) -> Result<Coverage, CoverageError> {
     let mut input = Input::new(reader, options.limits.max_bytes);
+    let head = match input.peek(BUFFER) {
+        Ok(head) => head,
+        Err(source) => return Err(input.io_error(name, source)),
+    };
     let format = if let Some(format) = options.format {
         format
-    } else {
-        let detected = match input.peek(512) {
-            Ok(head) => Format::detect(name, head),
-            Err(source) => return Err(input.io_error(name, source)),
-        };
-        detected.ok_or_else(|| CoverageError::UnknownFormat {
+    } else if let Some(format) = Format::detect(name, &head[..head.len().min(512)]) {
+        format
+    } else if let Some(line) = entity_declaration(head) {
+        // A DOCTYPE full of entities pushes the root element out of the detection window:
+        // say what it is rather than "not a coverage report".
+        return Err(CoverageError::EntityDeclaration {
             file: name.to_owned(),
-        })?
+            line,
+        });
+    } else {
+        return Err(CoverageError::UnknownFormat {
+            file: name.to_owned(),
+        });
     };
-    match format {
+    let mut coverage = match format {
         Format::Cobertura => crate::cobertura::read(input, name, options),
         Format::Jacoco => crate::jacoco::read(input, name, options),
         Format::Lcov => crate::lcov::read(input, name, options),
         Format::CoveragePyJson => crate::coveragepy_json::read(input, name, options),
+    }?;
+    coverage.add_report(name);
+    Ok(coverage)
+}
+
+/// The 1-based line of the first `<!ENTITY` of an XML document's head, if it declares one.
+fn entity_declaration(head: &[u8]) -> Option<u64> {
+    let xml = head
+        .trim_ascii_start()
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(head);
+    if !xml.trim_ascii_start().starts_with(b"<") {
+        return None;
     }
+    let at = head.windows(8).position(|window| window == b"<!ENTITY")?;
+    Some(count_newlines(&head[..at]) + 1)
 }
 
 /// Reads a report held in memory.
@@ -138,7 +162,17 @@ pub fn parse_report(
 /// Reads the report at `path` (the crate's only file access besides the other `load_*` and
 /// [`PathMap::with_checkout`]'s existence checks).
 pub fn load_report(path: &Path, options: &ReadOptions) -> Result<Coverage, CoverageError> {
-    let name = path.display().to_string();
+    load_report_as(path, &path.display().to_string(), options)
+}
+
+/// Reads the report at `path`, naming it `name` in errors, notes and findings (a
+/// project-relative name for a path that was joined onto the project's directory).
+pub fn load_report_as(
+    path: &Path,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<Coverage, CoverageError> {
+    let name = name.to_owned();
     let io = |source| CoverageError::Io {
         file: name.clone(),
         source,

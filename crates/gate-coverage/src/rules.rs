@@ -87,6 +87,27 @@ pub static RATCHET: Rule = Rule {
            with `gate coverage baseline` in a reviewed change. Waive with target `total` or the glob.",
 };
 
+/// Branch totals merged from reports that count branches without naming them.
+pub static BRANCH_MERGE: Rule = Rule {
+    id: "coverage/branch-merge",
+    summary: "Merged branch totals are exact (warns when they are only a lower bound).",
+    help: "Cobertura's condition-coverage counts a line's branches without naming them, so when \
+           two merged runs each took some branches of a line, gate keeps the larger count: a \
+           lower bound of the union. Merge the runs before writing the report (`coverage \
+           combine`), or give coverage.py JSON or LCOV reports, whose branches gate merges by \
+           name. Waive with target `total`.",
+};
+
+/// A report whose header disagrees with its body.
+pub static REPORT_MISMATCH: Rule = Rule {
+    id: "coverage/report-mismatch",
+    summary: "A report's header counts agree with its body (warns when they do not).",
+    help: "The producer wrote totals in the report's header that its per-line records do not \
+           add up to (nyc/istanbul's Cobertura leaves out branches that are not on a statement \
+           line). gate counts the per-line records; use the producer's LCOV or JSON output for \
+           figures that match its own summary. Waive with the report's path as target.",
+};
+
 /// Every rule of the coverage gate.
 pub static RULES: &[&Rule] = &[
     &TOTAL,
@@ -99,6 +120,8 @@ pub static RULES: &[&Rule] = &[
     &DIFF_UNCOVERED,
     &DIFF_UNMATCHED,
     &RATCHET,
+    &BRANCH_MERGE,
+    &REPORT_MISMATCH,
 ];
 
 #[cfg(test)]

@@ -120,7 +120,20 @@ impl<'n, R: Read> Xml<'n, R> {
                 }),
                 None => Ok(Node::End),
             },
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => Ok(Node::Skip),
+            // quick-xml never expands a declared entity (an unknown `&name;` is an error below),
+            // but a document that declares any is hostile or broken: say so by name.
+            Event::DocType(doctype) => match doctype.find("<!ENTITY") {
+                Some(at) => {
+                    // The reader stands after the DOCTYPE: count back to the declaration's line.
+                    let after = doctype[at..].bytes().filter(|&b| b == b'\n').count() as u64;
+                    Err(CoverageError::EntityDeclaration {
+                        file: self.file.to_owned(),
+                        line: self.line().saturating_sub(after).max(1),
+                    })
+                }
+                None => Ok(Node::Skip),
+            },
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => Ok(Node::Skip),
         }
     }
 

@@ -68,6 +68,8 @@ fn formats_agree(name: &str) -> (Counts, Counts, Vec<String>) {
     let json = coveragepy(name, "coverage.json");
     let lcov = coveragepy(name, "coverage.lcov");
     assert_eq!(counts(json.totals()), counts(xml.totals()), "{name}");
+    // coverage.py's header agrees with its lines: nothing to note.
+    assert!(xml.notes().is_empty(), "{name}: {:?}", xml.notes());
     assert_eq!(counts(lcov.totals()), counts(xml.totals()), "{name}");
     for (path, file) in xml.files() {
         // coverage.py's LCOV skips files without statements.
@@ -408,6 +410,7 @@ fn gcovr_and_istanbul_methods_are_not_counted_twice() {
     );
     assert_eq!(counts(istanbul.totals()), (6, 5, 2, 1));
     assert!(istanbul.file("src/lib/a & b.ts").is_some());
+    assert!(gcovr.notes().is_empty() && istanbul.notes().is_empty());
 }
 
 #[test]
@@ -458,6 +461,135 @@ fn merged_reports_take_the_best_of_each_line() {
         .map(|name| fixture(&format!("coveragepy-shop/{name}")));
     let all = gate_coverage::load_reports(&files, &options).unwrap();
     assert_eq!(counts(all.totals()), counts(xml.totals()));
+}
+
+/// The reports `runN.EXT` of a merge fixture, merged as `gate coverage check` merges them.
+fn merged_runs(name: &str, runs: usize, extension: &str) -> Coverage {
+    let files: Vec<PathBuf> = (1..=runs)
+        .map(|n| fixture(&format!("{name}/run{n}.{extension}")))
+        .collect();
+    gate_coverage::load_reports(&files, &ReadOptions::default()).unwrap()
+}
+
+/// `coverage combine`'s report (`coverage-combine-report.txt`, printed at `precision`) against
+/// gate's table of the merged runs.
+fn assert_merge_matches_combine(name: &str, runs: usize, extension: &str, precision: usize) {
+    let merged = merged_runs(name, runs, extension);
+    let table = FileTable::new(&merged, false);
+    let mut rows = table.rows.clone();
+    rows.push(table.total.clone());
+    let got: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            vec![
+                row.name.clone(),
+                row.statements.to_string(),
+                row.missing.to_string(),
+                row.branches.to_string(),
+                row.partial_branches.to_string(),
+                format!("{}%", display_covered(row.percent, precision)),
+            ]
+        })
+        .collect();
+    let expected = report_rows(&read(&format!("{name}/coverage-combine-report.txt")));
+    assert_eq!(got, expected, "{name} {extension}");
+    let warned = check(&merged, &CheckConfig::default())
+        .findings
+        .iter()
+        .any(|f| f.rule.id == "coverage/branch-merge");
+    assert!(
+        !warned,
+        "{name} {extension}: an exact union needs no warning"
+    );
+}
+
+#[test]
+fn merged_runs_union_branches_by_name_as_coverage_combine_does() {
+    // Each run takes one side of one `if`: 87.5% alone, 100% together (issue 16, defect 4).
+    assert_merge_matches_combine("merge-branch-union", 2, "json", 0);
+    assert_merge_matches_combine("merge-branch-union", 2, "lcov", 0);
+    let combined = load_report(
+        &fixture("merge-branch-union/combined.json"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    for extension in ["json", "lcov"] {
+        let merged = merged_runs("merge-branch-union", 2, extension);
+        assert_eq!(counts(merged.totals()), counts(combined.totals()));
+        assert_eq!(counts(merged.totals()), (6, 6, 2, 2));
+    }
+    // Eight runs over loops, exits and exceptions: 96.4286%, 1 partial branch.
+    assert_merge_matches_combine("merge-runs", 8, "json", 4);
+    assert_merge_matches_combine("merge-runs", 8, "lcov", 4);
+}
+
+#[test]
+fn merged_cobertura_branches_are_a_lower_bound_with_a_warning() {
+    let merged = merged_runs("merge-branch-union", 2, "xml");
+    // condition-coverage="50% (1/2)" twice: which branch each run took is not in the report.
+    assert_eq!(counts(merged.totals()), (6, 6, 2, 1));
+    let report = check(&merged, &CheckConfig::default());
+    let warning = report
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "coverage/branch-merge")
+        .expect("a coverage/branch-merge warning");
+    assert_eq!(warning.verdict, Verdict::Warn);
+    assert!(
+        warning.message.contains("1 line of m.py"),
+        "{}",
+        warning.message
+    );
+
+    let merged = merged_runs("merge-runs", 8, "xml");
+    assert!(merged.totals().percent() < 96.4286);
+    assert!(
+        check(&merged, &CheckConfig::default())
+            .findings
+            .iter()
+            .any(|f| f.rule.id == "coverage/branch-merge")
+    );
+    // A single report, or a run merged with one that took none of the line's branches, is
+    // exact: no warning.
+    let single = load_report(
+        &fixture("merge-branch-union/run1.xml"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert!(check(&single, &CheckConfig::default()).findings.is_empty());
+}
+
+#[test]
+fn a_cobertura_header_that_disagrees_with_its_lines_is_a_warning_on_the_report() {
+    // nyc's Cobertura: the header counts 3 branches, the lines hold the 2 of line 2.
+    let xml = r#"<?xml version="1.0" ?>
+<coverage lines-valid="2" lines-covered="2" branches-valid="3" branches-covered="2">
+<packages><package name="src"><classes><class name="a.js" filename="src/a.js"><lines>
+<line number="1" hits="1"/>
+<line number="2" hits="1" branch="true" condition-coverage="50% (1/2)"/>
+</lines></class></classes></package></packages></coverage>"#;
+    let coverage = parse_report(xml.as_bytes(), "coverage.xml", &ReadOptions::default()).unwrap();
+    let report = check(&coverage, &CheckConfig::default());
+    let [finding] = report.findings.as_slice() else {
+        panic!("one finding expected: {:?}", report.findings);
+    };
+    assert_eq!(finding.rule.id, "coverage/report-mismatch");
+    assert_eq!(finding.verdict, Verdict::Warn);
+    assert_eq!(
+        finding
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("coverage.xml:2")
+    );
+    assert!(
+        finding.message.starts_with(
+            "the header counts 3 branches (branches-valid) but its <line> elements hold 2"
+        ),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]

@@ -573,3 +573,101 @@ fn gate_toml_maps_paths_onto_its_own_directory() {
         stderr(&output)
     );
 }
+
+/// gate-coverage's fixture of two coverage.py runs taking opposite sides of one `if`.
+fn merge_branch_union() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../gate-coverage/tests/fixtures/merge-branch-union")
+}
+
+#[test]
+fn merged_runs_union_their_branches_as_coverage_combine_does() {
+    for [first, second] in [["run1.json", "run2.json"], ["run1.lcov", "run2.lcov"]] {
+        let args = ["coverage", "check", first, second, "--fail-under", "100"];
+        let output = gate(&merge_branch_union(), &args);
+        assert_eq!(code(&output), 0, "{first}: {}", stdout(&output));
+        assert!(
+            stdout(&output).contains("total of 100 meets fail-under=100"),
+            "{}",
+            stdout(&output)
+        );
+    }
+    // Cobertura counts branches without naming them: a lower bound, and a warning says so.
+    let args = [
+        "coverage",
+        "check",
+        "run1.xml",
+        "run2.xml",
+        "--fail-under",
+        "100",
+    ];
+    let output = gate(&merge_branch_union(), &args);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("warn   coverage/branch-merge"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn report_errors_name_the_file_and_line_once() {
+    let directory = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(directory.path().join(name), text).unwrap();
+    write(
+        "x.xml",
+        "<coverage>\n<packages>\n<package><classes><class filename=\"a.py\"><lines>\n<line number=\"x\" hits=\"1\"/>",
+    );
+    let output = gate(directory.path(), &["coverage", "check", "x.xml"]);
+    assert_eq!(code(&output), 2);
+    let text = stdout(&output);
+    assert!(
+        text.contains("  error x.xml:4: `x` is not a valid line number\n"),
+        "{text}"
+    );
+    let output = gate(
+        directory.path(),
+        &["coverage", "check", "x.xml", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let error = &json["gates"][0]["errors"][0];
+    assert_eq!(error["message"], "`x` is not a valid line number");
+    assert_eq!(error["location"]["path"], "x.xml");
+    assert_eq!(error["location"]["line"], 4);
+
+    // A report without files is an error on that report, with no "ok … total of 100" beside it.
+    write("empty.json", "{\"files\": {}}");
+    let output = gate(
+        directory.path(),
+        &["coverage", "check", "empty.json", "--fail-under", "80"],
+    );
+    assert_eq!(code(&output), 2);
+    let text = stdout(&output);
+    assert!(
+        text.contains("  error empty.json: No data to report: the coverage report names no files"),
+        "{text}"
+    );
+    assert!(!text.contains("ok "), "{text}");
+
+    // LCOV cut off inside a record says what is missing.
+    write("cut.lcov", "SF:a.c\nDA:1,1\n");
+    let output = gate(directory.path(), &["coverage", "check", "cut.lcov"]);
+    assert!(
+        human_stdout(&output).contains(
+            "error cut.lcov:3: the report ends inside the record of SF:a.c, which has no \
+             end_of_record line (truncated?)"
+        ),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_file_below_its_minimum_is_annotated_on_its_first_uncovered_line() {
+    let output = check(&["--file-fail-under", "70", "--format", "github"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("::error file=shop/pay.py,line=3,title=coverage/file::"),
+        "{}",
+        stdout(&output)
+    );
+}

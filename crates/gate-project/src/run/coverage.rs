@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use gate_core::{GateError, GateReport, Location, Metric};
 use gate_coverage::{
     AddedLines, CheckConfig, Coverage, DiffRule, PathMap, PathRule, RatchetRule, ReadOptions,
-    load_baseline, load_python_settings, load_report,
+    load_baseline, load_python_settings, load_report_as,
 };
 
 use crate::git::Git;
@@ -83,9 +83,8 @@ pub fn read_reports(
             paths,
             ..ReadOptions::default()
         };
-        let coverage = load_report(report, &options).map_err(|error| {
-            GateError::new(error.to_string()).with_location(file_location(report, root))
-        })?;
+        let coverage = load_report_as(report, &relative_name(report, root), &options)
+            .map_err(|error| gate_error(&error, root))?;
         reports.push(coverage);
     }
     Ok(Coverage::merged(reports))
@@ -97,9 +96,7 @@ fn check_config(
     io: &dyn ProjectIo,
 ) -> Result<CheckConfig, GateError> {
     let python = match &project.pyproject {
-        Some(path) => load_python_settings(path).map_err(|error| {
-            GateError::new(error.to_string()).with_location(file_location(path, root))
-        })?,
+        Some(path) => load_python_settings(path).map_err(|error| gate_error(&error, root))?,
         None => gate_coverage::PythonSettings::default(),
     };
     let mut paths = Vec::new();
@@ -121,9 +118,7 @@ fn check_config(
     let ratchet = match &project.baseline {
         None => None,
         Some(path) => Some(RatchetRule {
-            baseline: load_baseline(path).map_err(|error| {
-                GateError::new(error.to_string()).with_location(file_location(path, root))
-            })?,
+            baseline: load_baseline(path).map_err(|error| gate_error(&error, root))?,
             tolerance: project.tolerance,
         }),
     };
@@ -149,11 +144,11 @@ fn added_lines(
     match source {
         DiffSource::File(path) => {
             let text = crate::io::read_text(path).map_err(|error| {
-                GateError::new(format!("cannot read the diff {}: {error}", path.display()))
+                GateError::new(format!("cannot read the diff: {error}"))
                     .with_location(file_location(path, root))
             })?;
-            AddedLines::parse(&text, &path.display().to_string())
-                .map_err(|error| GateError::new(error.to_string()))
+            AddedLines::parse(&text, &relative_name(path, root))
+                .map_err(|error| gate_error(&error, root))
         }
         DiffSource::GitBase(base) => {
             let text = Git::new(io, root)
@@ -179,8 +174,28 @@ fn relative_directory(report: &Path, absolute_root: &Path) -> Option<String> {
 }
 
 fn file_location(path: &Path, root: &Path) -> Location {
+    Location::file(relative_name(path, root))
+}
+
+/// A file's name relative to `root` when it lies below it (it was joined onto `root`).
+fn relative_name(path: &Path, root: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
-    Location::file(relative.to_string_lossy())
+    relative.to_string_lossy().into_owned()
+}
+
+/// A library error as a gate error: the file and line become its location, the message keeps
+/// only what went wrong, so the file is named once.
+fn gate_error(error: &gate_coverage::CoverageError, root: &Path) -> GateError {
+    let Some(file) = error.file() else {
+        return GateError::new(error.to_string());
+    };
+    let path = relative_name(Path::new(file), root);
+    let line = error.line().and_then(|line| u32::try_from(line).ok());
+    let location = match line {
+        Some(line) => Location::line(path, line),
+        None => Location::file(path),
+    };
+    GateError::new(error.detail()).with_location(location)
 }
 
 fn absolute(path: &Path) -> PathBuf {
