@@ -219,3 +219,61 @@ fn license_config_errors_name_their_line() {
         stderr(&output)
     );
 }
+
+/// Real dist-info folders (gate-supply's fixture, described in its README): itsdangerous ships
+/// an undeclared `LICENSE.txt`, `prompt_toolkit` lists `AUTHORS.rst` as a license file.
+fn real_dist_infos() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../gate-supply/tests/fixtures/licenses-files")
+}
+
+#[test]
+fn messages_and_fingerprints_are_identical_run_to_run() {
+    // A license file holding prompt_toolkit's list of authors: a text no license is close to,
+    // where the closest license used to change on every run.
+    let directory = copy_of("licenses");
+    let info = directory
+        .path()
+        .join("site-packages/prompt_toolkit-3.0.53.dist-info");
+    std::fs::create_dir_all(info.join("licenses")).unwrap();
+    std::fs::copy(
+        real_dist_infos()
+            .join("site-packages/prompt_toolkit-3.0.53.dist-info/licenses/AUTHORS.rst"),
+        info.join("licenses/LICENSE.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        info.join("METADATA"),
+        "Metadata-Version: 2.4\nName: prompt_toolkit\nVersion: 3.0.53\nLicense-File: LICENSE.txt\n\n",
+    )
+    .unwrap();
+    let args = [
+        "supply",
+        "licenses",
+        "site-packages",
+        "--allow",
+        "MIT",
+        "--format",
+        "sarif",
+        "--format",
+        "gitlab=gl.json",
+        "--format",
+        "human=human.txt",
+    ];
+    let run = || {
+        let output = gate(directory.path(), &args);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let read = |name: &str| std::fs::read(directory.path().join(name)).unwrap();
+        (output.stdout, read("gl.json"), read("human.txt"))
+    };
+    let first = run();
+    let human = String::from_utf8_lossy(&first.2).into_owned();
+    assert!(
+        human.contains("a license text not recognised (no known license is close)"),
+        "{human}"
+    );
+    assert!(!human.contains("closest"), "{human}");
+    for _ in 0..4 {
+        assert!(run() == first, "the output changed between runs");
+    }
+}

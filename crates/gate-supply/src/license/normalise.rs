@@ -86,6 +86,11 @@ impl fmt::Display for Unresolved {
             Unresolved::TextNotRecognised { best, .. } if best.is_empty() => {
                 f.write_str("a license text not recognised (empty or too long)")
             }
+            Unresolved::TextNotRecognised { confidence, .. }
+                if *confidence < super::text::HINT_THRESHOLD =>
+            {
+                f.write_str("a license text not recognised (no known license is close)")
+            }
             Unresolved::TextNotRecognised { best, confidence } => write!(
                 f,
                 "a license text not recognised (closest: {best} at {:.0}%)",

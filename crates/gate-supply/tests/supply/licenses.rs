@@ -229,6 +229,50 @@ fn a_license_text_in_the_license_field_is_classified() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// License files as pip-licenses finds them, and one package never sinks the run.
+
+#[test]
+fn closest_license_hints_are_the_same_on_every_load() {
+    // Each load builds a new hash map, so an order-dependent choice among equal scores shows.
+    let authors = std::fs::read_to_string(fixture(
+        "licenses-files/site-packages/prompt_toolkit-3.0.53.dist-info/licenses/AUTHORS.rst",
+    ))
+    .unwrap();
+    let gpl = std::fs::read_to_string(fixture(
+        "licenses-files/site-packages/docutils-0.23.1.dist-info/licenses/licenses/gpl-3-0.txt",
+    ))
+    .unwrap();
+    let classify = |text: &str| {
+        let classifier = TextClassifier::load().unwrap();
+        let detected = classifier.classify(text);
+        let mut declared = Declared::value(
+            LicenseSource::LicenseFile("AUTHORS.rst".into()),
+            "AUTHORS.rst",
+            None,
+        );
+        declared.detected = Some(detected.clone());
+        (
+            detected.best,
+            detected.license,
+            interpret(&declared).map(|n| n.to_string()),
+        )
+    };
+    let first = (classify(&authors), classify(&gpl));
+    for _ in 0..3 {
+        assert_eq!((classify(&authors), classify(&gpl)), first);
+    }
+    // No license is close to a list of authors: the message names none.
+    let Err(why) = &first.0.2 else {
+        panic!("{first:?}")
+    };
+    assert_eq!(
+        why.to_string(),
+        "a license text not recognised (no known license is close)"
+    );
+    assert_eq!(first.1.1.as_deref(), Some("GPL-3.0-or-later"));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Classifiers and lax names.
 
 #[test]
