@@ -11,6 +11,7 @@
 mod cargo;
 mod check;
 mod exception;
+mod files;
 mod input;
 mod inventory;
 mod names;

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::files::{is_other_file_name, shipped_license_files};
 use super::record::{Declared, LicenseRecord, LicenseSource};
 use super::resolve::interpret;
 use super::text::{TextClassifier, first_line, is_license_text};
@@ -13,7 +14,8 @@ use crate::{Ecosystem, parse_metadata};
 /// `License-Expression`, `License` (a name; or a whole license text, classified when a
 /// classifier is given), `Classifier: License :: …` (the last segments, sorted and joined with
 /// `; ` as pip-licenses prints them; `OSI Approved` alone is a category and skipped), then each
-/// `License-File` (recorded unclassified: [`classify_license_files`] reads them).
+/// `License-File` (recorded unclassified: [`classify_license_files`] reads them; an entry whose
+/// name says it is no license, such as `AUTHORS.rst` or `NOTICE`, is left out).
 ///
 /// `path` is the `METADATA` file: records and findings point at it, and `License-File` paths
 /// are resolved next to it.
@@ -80,6 +82,10 @@ pub fn python_license(
     }
     let dist_info = path.parent().unwrap_or(Path::new(""));
     for (index, file) in metadata.all("License-File").enumerate() {
+        let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        if is_other_file_name(name) {
+            continue;
+        }
         let line = metadata
             .headers
             .iter()
@@ -112,6 +118,10 @@ fn license_file_path(dist_info: &Path, file: &str) -> PathBuf {
 /// Reads every `*.dist-info/METADATA` directly inside a site-packages directory (sorted by
 /// path) and, with a classifier, classifies the license texts of packages whose metadata
 /// names no license otherwise.
+///
+/// When `METADATA` declares no license file, the files the distribution ships are used, as
+/// pip-licenses finds them: `LICENSE*`, `LICENCE*`, `COPYING*` beside `METADATA` and under
+/// `licenses/`.
 pub fn read_site_packages_licenses(
     dir: &Path,
     classifier: Option<&TextClassifier>,
@@ -120,13 +130,37 @@ pub fn read_site_packages_licenses(
         .into_iter()
         .map(|info| {
             let metadata = info.join("METADATA");
-            python_license(&read_text(&metadata)?, &metadata, classifier)
+            let mut record = python_license(&read_text(&metadata)?, &metadata, classifier)?;
+            add_shipped_license_files(&mut record, &info);
+            Ok(record)
         })
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(classifier) = classifier {
         classify_license_files(&mut records, classifier)?;
     }
     Ok(records)
+}
+
+/// Adds the license files a distribution ships when its metadata declares none (older wheel
+/// builders did not write `License-File`; itsdangerous 2.2 ships an undeclared `LICENSE.txt`).
+fn add_shipped_license_files(record: &mut LicenseRecord, dist_info: &Path) {
+    let declares_files = record
+        .declared
+        .iter()
+        .any(|d| matches!(d.source, LicenseSource::LicenseFile(_)));
+    if declares_files {
+        return;
+    }
+    for file in shipped_license_files(dist_info) {
+        let relative = file.strip_prefix(dist_info).unwrap_or(&file);
+        let value = relative.to_string_lossy().replace('\\', "/");
+        record.declared.push(Declared {
+            source: LicenseSource::LicenseFile(file),
+            value,
+            line: None,
+            detected: None,
+        });
+    }
 }
 
 /// Reads and classifies the license files of records that no earlier statement resolves
