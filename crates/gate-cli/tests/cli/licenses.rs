@@ -221,10 +221,49 @@ fn license_config_errors_name_their_line() {
 }
 
 /// Real dist-info folders (gate-supply's fixture, described in its README): itsdangerous ships
-/// an undeclared `LICENSE.txt`, `prompt_toolkit` lists `AUTHORS.rst` as a license file.
+/// an undeclared `LICENSE.txt`, `prompt_toolkit` lists `AUTHORS.rst` as a license file, and
+/// docutils' declared `licenses/COPYING.rst` was removed.
 fn real_dist_infos() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../gate-supply/tests/fixtures/licenses-files")
+}
+
+#[test]
+fn a_missing_license_file_fails_its_package_and_every_other_is_still_judged() {
+    let args = [
+        "supply",
+        "licenses",
+        "site-packages",
+        "--allow",
+        "MIT",
+        "--allow",
+        "BSD-3-Clause",
+        "--allow",
+        "Apache-2.0",
+        "--color",
+        "never",
+    ];
+    let output = gate(&real_dist_infos(), &args);
+    let text = stdout(&output);
+    assert_eq!(code(&output), 1, "{text}{}", stderr(&output));
+    assert!(
+        text.contains("docutils 0.23.1: license unknown:")
+            && text.contains(
+                "license file site-packages/docutils-0.23.1.dist-info/licenses/COPYING.rst: \
+                 cannot read site-packages/docutils-0.23.1.dist-info/licenses/COPYING.rst"
+            ),
+        "{text}"
+    );
+    assert!(
+        text.contains("certifi 2026.10.19.post1: license MPL-2.0"),
+        "{text}"
+    );
+    // itsdangerous (undeclared LICENSE.txt) and prompt_toolkit (AUTHORS.rst left out) pass.
+    assert!(
+        !text.contains("itsdangerous") && !text.contains("prompt_toolkit"),
+        "{text}"
+    );
+    assert!(text.contains("2 failures"), "{text}");
 }
 
 #[test]

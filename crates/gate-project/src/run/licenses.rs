@@ -73,7 +73,7 @@ fn read_input(
             let manifest = directory.join("Cargo.toml");
             let mut records =
                 cargo_metadata_licenses(&metadata, &manifest).map_err(|e| error(&e))?;
-            classify_license_files(&mut records, classifier).map_err(|e| error(&e))?;
+            classify_license_files(&mut records, classifier);
             Ok(records)
         }
         other => Err(GateError::new(format!(

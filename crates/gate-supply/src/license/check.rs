@@ -59,9 +59,8 @@ pub fn check_licenses(records: &[LicenseRecord], policy: &LicensePolicy) -> Gate
                     record,
                     policy.unknown,
                     format!(
-                        "{} {}: license unknown: {} (declared {})",
-                        record.package,
-                        record.version,
+                        "{}: license unknown: {} (declared {})",
+                        package_and_version(record),
                         resolution.explain(),
                         record.declared_summary()
                     ),
@@ -116,9 +115,8 @@ fn rejection(
         record,
         Verdict::Fail,
         format!(
-            "{} {}: license {expression} ({declared}) is not acceptable ({})",
-            record.package,
-            record.version,
+            "{}: license {expression} ({declared}) is not acceptable ({})",
+            package_and_version(record),
             parts.join("; ")
         ),
     )
@@ -131,6 +129,15 @@ fn rejection(
         finding = finding.with_detail("clarification", why);
     }
     finding
+}
+
+/// `name version`, or the name alone when the version is unknown.
+fn package_and_version(record: &LicenseRecord) -> String {
+    if record.version.is_empty() {
+        record.package.clone()
+    } else {
+        format!("{} {}", record.package, record.version)
+    }
 }
 
 fn base(record: &LicenseRecord, verdict: Verdict, message: String) -> Finding {

@@ -1,7 +1,9 @@
-//! License files on disk: which files a Python distribution ships as licenses, and which
-//! declared files are no licenses.
+//! License files on disk: which files a Python distribution ships as licenses, which declared
+//! files are no licenses, and reading a license text.
 
 use std::path::{Path, PathBuf};
+
+use crate::read_error::{MAX_FILE_BYTES, ReadError};
 
 /// Whether a file name is a license file's, as pip-licenses picks them: `LICENSE*`,
 /// `LICENCE*`, `COPYING*`, in any case (`LICENSE.txt`, `licence`, `COPYING.rst`).
@@ -86,6 +88,25 @@ fn file_name(path: &Path) -> Option<&str> {
     path.file_name().and_then(|n| n.to_str())
 }
 
+/// Reads a license text. Bytes that are not UTF-8 become U+FFFD (a Latin-1 `©` must not make
+/// the text unreadable: pip-licenses reads with replacement too); the size is bounded.
+pub(crate) fn read_license_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = gate_core::read_capped(path, MAX_FILE_BYTES).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::FileTooLarge {
+            ReadError::TooLarge {
+                path: path.to_owned(),
+                limit: MAX_FILE_BYTES,
+            }
+        } else {
+            ReadError::Io {
+                path: path.to_owned(),
+                source,
+            }
+        }
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +168,18 @@ mod tests {
             ]
         );
         assert!(shipped_license_files(&dir.path().join("missing")).is_empty());
+    }
+
+    #[test]
+    fn license_texts_that_are_not_utf8_are_read_with_replacements() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("LICENSE");
+        std::fs::write(&path, b"Copyright \xa9 2020\n").unwrap();
+        assert_eq!(
+            read_license_text(&path).unwrap(),
+            "Copyright \u{fffd} 2020\n"
+        );
+        let missing = read_license_text(&dir.path().join("nope")).unwrap_err();
+        assert!(missing.to_string().starts_with("cannot read "), "{missing}");
     }
 }

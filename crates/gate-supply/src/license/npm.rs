@@ -77,6 +77,10 @@ pub fn package_json_license(text: &str, path: &Path) -> Result<LicenseRecord, Re
 /// `@scope/name/package.json`, and nested `node_modules` below them, sorted by path.
 /// Symbolic links (workspace links) are not followed: they point at local code. With a
 /// classifier, `SEE LICENSE IN` files are classified.
+///
+/// Only the tree must be readable: a `package.json` that cannot be read or parsed gets a
+/// record named after its directory with a [`LicenseSource::Unreadable`] statement, so that
+/// package is `unknown` and every other package is still judged.
 pub fn read_node_modules(
     dir: &Path,
     classifier: Option<&TextClassifier>,
@@ -84,14 +88,44 @@ pub fn read_node_modules(
     let mut manifests = Vec::new();
     walk(dir, 0, &mut manifests)?;
     manifests.sort();
-    let mut records = manifests
+    let mut records: Vec<LicenseRecord> = manifests
         .iter()
-        .map(|manifest| package_json_license(&read_text(manifest)?, manifest))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|manifest| {
+            read_text(manifest)
+                .and_then(|text| package_json_license(&text, manifest))
+                .unwrap_or_else(|error| unreadable_manifest(manifest, &error))
+        })
+        .collect();
     if let Some(classifier) = classifier {
-        super::classify_license_files(&mut records, classifier)?;
+        super::classify_license_files(&mut records, classifier);
     }
     Ok(records)
+}
+
+/// The record of a package whose `package.json` could not be read: named after its directory
+/// (`@scope/name` for a scoped one), with why.
+fn unreadable_manifest(manifest: &Path, error: &ReadError) -> LicenseRecord {
+    let package = manifest.parent().unwrap_or(Path::new(""));
+    let name = package
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let scope = package
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|scope| scope.starts_with('@'));
+    let name = match scope {
+        Some(scope) => format!("{scope}/{name}"),
+        None => name,
+    };
+    let mut record = LicenseRecord::new(name, "", Ecosystem::Npm, manifest);
+    record.declared.push(Declared::value(
+        LicenseSource::Unreadable(manifest.to_owned()),
+        gate_core::error_chain(error),
+        None,
+    ));
+    record
 }
 
 fn walk(node_modules: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {

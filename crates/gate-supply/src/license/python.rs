@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::files::{is_other_file_name, shipped_license_files};
-use super::record::{Declared, LicenseRecord, LicenseSource};
+use super::files::{is_other_file_name, read_license_text, shipped_license_files};
+use super::record::{Declared, Detected, LicenseRecord, LicenseSource};
 use super::resolve::interpret;
 use super::text::{TextClassifier, first_line, is_license_text};
 use crate::dist_info::name_and_version;
@@ -121,22 +121,31 @@ fn license_file_path(dist_info: &Path, file: &str) -> PathBuf {
 ///
 /// When `METADATA` declares no license file, the files the distribution ships are used, as
 /// pip-licenses finds them: `LICENSE*`, `LICENCE*`, `COPYING*` beside `METADATA` and under
-/// `licenses/`.
+/// `licenses/`. Only the directory itself must be readable: a package whose `METADATA` cannot
+/// be read (or names no package) gets a record named after its directory with a
+/// [`LicenseSource::Unreadable`] statement, so it is `unknown` and every other package is
+/// still judged.
 pub fn read_site_packages_licenses(
     dir: &Path,
     classifier: Option<&TextClassifier>,
 ) -> Result<Vec<LicenseRecord>, ReadError> {
-    let mut records = crate::dist_info::dist_info_dirs(dir)?
+    let mut records: Vec<LicenseRecord> = crate::dist_info::dist_info_dirs(dir)?
         .into_iter()
         .map(|info| {
             let metadata = info.join("METADATA");
-            let mut record = python_license(&read_text(&metadata)?, &metadata, classifier)?;
-            add_shipped_license_files(&mut record, &info);
-            Ok(record)
+            let read =
+                read_text(&metadata).and_then(|text| python_license(&text, &metadata, classifier));
+            match read {
+                Ok(mut record) => {
+                    add_shipped_license_files(&mut record, &info);
+                    record
+                }
+                Err(error) => unreadable_dist_info(&info, &metadata, &error),
+            }
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
     if let Some(classifier) = classifier {
-        classify_license_files(&mut records, classifier)?;
+        classify_license_files(&mut records, classifier);
     }
     Ok(records)
 }
@@ -163,13 +172,28 @@ fn add_shipped_license_files(record: &mut LicenseRecord, dist_info: &Path) {
     }
 }
 
+/// The record of a distribution whose `METADATA` could not be read: named and versioned after
+/// its directory (`name-version.dist-info`, as installers write it), with why.
+fn unreadable_dist_info(dist_info: &Path, metadata: &Path, error: &ReadError) -> LicenseRecord {
+    let stem = dist_info
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (name, version) = stem.split_once('-').unwrap_or((stem.as_str(), ""));
+    let mut record = LicenseRecord::new(name, version, Ecosystem::PyPI, metadata);
+    record.declared.push(Declared::value(
+        LicenseSource::Unreadable(metadata.to_owned()),
+        gate_core::error_chain(error),
+        None,
+    ));
+    record
+}
+
 /// Reads and classifies the license files of records that no earlier statement resolves
-/// (license files are the last resort, as they are for cargo-deny). A license file that does
-/// not exist is an error naming it.
-pub fn classify_license_files(
-    records: &mut [LicenseRecord],
-    classifier: &TextClassifier,
-) -> Result<(), ReadError> {
+/// (license files are the last resort, as they are for cargo-deny). A license file that cannot
+/// be read (declared but missing on disk) is recorded as such on its record: that package's
+/// license comes from its other statements or is `unknown`, and the others are unaffected.
+pub fn classify_license_files(records: &mut [LicenseRecord], classifier: &TextClassifier) {
     for record in records {
         let resolved = record
             .declared
@@ -182,9 +206,11 @@ pub fn classify_license_files(
         for declared in &mut record.declared {
             if let (LicenseSource::LicenseFile(file), None) = (&declared.source, &declared.detected)
             {
-                declared.detected = Some(classifier.classify(&read_text(file)?));
+                declared.detected = Some(match read_license_text(file) {
+                    Ok(text) => classifier.classify(&text),
+                    Err(error) => Detected::unreadable(gate_core::error_chain(&error)),
+                });
             }
         }
     }
-    Ok(())
 }

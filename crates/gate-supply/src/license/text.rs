@@ -68,6 +68,7 @@ impl TextClassifier {
                 license: None,
                 best: String::new(),
                 confidence: 0.0,
+                error: None,
             };
         }
         let data = TextData::new(text);
@@ -76,6 +77,7 @@ impl TextClassifier {
                 license: None,
                 best: String::new(),
                 confidence: 0.0,
+                error: None,
             };
         };
         let mut confidence = found.score;
@@ -99,6 +101,7 @@ impl TextClassifier {
             license: recognised.then(|| found.name.to_owned()),
             best: found.name.to_owned(),
             confidence,
+            error: None,
         }
     }
 }

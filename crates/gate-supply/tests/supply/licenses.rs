@@ -301,6 +301,111 @@ fn license_files_are_found_as_pip_licenses_finds_them() {
 }
 
 #[test]
+fn a_declared_license_file_missing_on_disk_makes_only_its_package_unknown() {
+    let records = licenses_files();
+    let docutils = records.iter().find(|r| r.package == "docutils").unwrap();
+    let explained = resolve(docutils, &[]).explain();
+    assert!(
+        explained.contains("licenses/COPYING.rst: cannot read ")
+            && explained.contains("COPYING.rst: "),
+        "{explained}"
+    );
+    let policy = allow(&["MIT", "BSD-3-Clause", "Apache-2.0"]);
+    let report = check_licenses(&records, &policy);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.verdict(), Verdict::Fail);
+    let failed: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.target.as_deref().unwrap(),
+                f.details["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Every other package is judged: certifi's MPL-2.0 is not allowed, the rest pass.
+    assert_eq!(
+        failed,
+        [("certifi", "not-allowed"), ("docutils", "unknown")]
+    );
+    // A clarification settles it like any unknown license.
+    let clarified = allow(&["MIT", "BSD-3-Clause", "Apache-2.0", "0BSD", "BSD-2-Clause"])
+        .with_clarifications(vec![
+            Clarification::new("docutils", "0BSD AND BSD-2-Clause", "COPYING.rst").unwrap(),
+        ]);
+    let report = check_licenses(&records, &clarified);
+    let failed: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| f.target.as_deref())
+        .collect();
+    assert_eq!(failed, [Some("certifi")]);
+}
+
+#[test]
+fn an_unreadable_metadata_file_makes_only_its_package_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    let write = |rel: &str, bytes: &[u8]| {
+        let path = site.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    write(
+        "six-1.17.0.dist-info/METADATA",
+        b"Metadata-Version: 2.1\nName: six\nVersion: 1.17.0\nLicense: MIT\n\n",
+    );
+    write(
+        "latin-1.0.dist-info/METADATA",
+        b"Name: latin\nAuthor: Jos\xe9\n\n",
+    );
+    write(
+        "nameless-2.0.dist-info/METADATA",
+        b"Version: 2.0\nLicense: MIT\n\n",
+    );
+    std::fs::create_dir_all(site.join("empty-3.0.dist-info")).unwrap();
+    let records = read_site_packages_licenses(site, Some(classifier())).unwrap();
+    let names: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.package.as_str(), r.version.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("empty", "3.0"),
+            ("latin", "1.0"),
+            ("nameless", "2.0"),
+            ("six", "1.17.0")
+        ]
+    );
+    let report = check_licenses(&records, &allow(&["MIT"]));
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages[0].starts_with("empty 3.0: license unknown: "),
+        "{messages:?}"
+    );
+    assert!(
+        messages[0].contains("METADATA: cannot read "),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("METADATA: not UTF-8 text"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].contains("missing `Name` header"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        report.findings[2].location.as_ref().unwrap().path,
+        site.join("nameless-2.0.dist-info/METADATA")
+            .to_string_lossy()
+    );
+}
+
+#[test]
 fn closest_license_hints_are_the_same_on_every_load() {
     // Each load builds a new hash map, so an order-dependent choice among equal scores shows.
     let authors = std::fs::read_to_string(fixture(
