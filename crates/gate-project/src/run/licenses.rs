@@ -50,6 +50,9 @@ pub fn read_records(
     }
     for record in &mut records {
         record.path = display(&record.path, root).into();
+        if let Some((lockfile, _)) = &mut record.locked_at {
+            *lockfile = display(lockfile, root).into();
+        }
     }
     Ok(records)
 }

@@ -128,6 +128,10 @@ pub struct LicenseRecord {
     pub declared: Vec<Declared>,
     /// The metadata file (`METADATA`, `Cargo.toml`, `package.json`), as the caller named it.
     pub path: PathBuf,
+    /// Where the package is locked, when a lockfile lists it: the file and the 1-based line of
+    /// the package's entry (npm: its `node_modules/…` key in `package-lock.json`). Findings
+    /// point there, the line a reviewer changes, rather than at installed metadata.
+    pub locked_at: Option<(PathBuf, u32)>,
 }
 
 impl LicenseRecord {
@@ -144,6 +148,7 @@ impl LicenseRecord {
             ecosystem,
             declared: Vec::new(),
             path: path.into(),
+            locked_at: None,
         }
     }
 

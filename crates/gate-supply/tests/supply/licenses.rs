@@ -1008,6 +1008,91 @@ fn node_modules_trees_are_walked_with_scopes_and_nesting() {
     assert_eq!(err.to_string(), "p/package.json: missing `name` header");
 }
 
+#[test]
+fn npm_findings_point_at_the_package_lock_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = project.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "node_modules/gpl-thing/package.json",
+        "{\n  \"name\": \"gpl-thing\",\n  \"version\": \"1.0.0\",\n  \"license\": \"GPL-3.0-only\"\n}\n",
+    );
+    write(
+        "node_modules/ok/node_modules/@s/inner/package.json",
+        r#"{"name":"@s/inner","version":"2.0.0","license":"AGPL-3.0-only"}"#,
+    );
+    write(
+        "node_modules/ok/package.json",
+        r#"{"name":"ok","version":"1.0.0","license":"MIT"}"#,
+    );
+    write("node_modules/broken/package.json", "{\"name\": ");
+    let records = read_node_modules(&project.join("node_modules"), None).unwrap();
+    let policy = allow(&["MIT"]);
+    // Without a lockfile: the `license` line of package.json (the unreadable one has none).
+    let report = check_licenses(&records, &policy);
+    let locations: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().unwrap().to_string())
+        .collect();
+    let nm = project.join("node_modules");
+    assert_eq!(
+        locations,
+        [
+            nm.join("broken/package.json").display().to_string(),
+            format!("{}:4", nm.join("gpl-thing/package.json").display()),
+            format!(
+                "{}:1",
+                nm.join("ok/node_modules/@s/inner/package.json").display()
+            ),
+        ]
+    );
+    assert!(
+        report.findings[0]
+            .message
+            .starts_with("broken: license unknown: ")
+            && report.findings[0].message.contains("invalid package.json"),
+        "{}",
+        report.findings[0].message
+    );
+    // With package-lock.json beside node_modules: each package's entry there.
+    write(
+        "package-lock.json",
+        r#"{
+  "name": "app",
+  "lockfileVersion": 3,
+  "packages": {
+    "": {"name": "app", "license": "MIT"},
+    "node_modules/broken": {"version": "0.1.0"},
+    "node_modules/gpl-thing": {"version": "1.0.0", "license": "GPL-3.0-only"},
+    "node_modules/ok": {"version": "1.0.0"},
+    "node_modules/ok/node_modules/@s/inner": {"version": "2.0.0"}
+  }
+}
+"#,
+    );
+    let records = read_node_modules(&project.join("node_modules"), None).unwrap();
+    let report = check_licenses(&records, &policy);
+    let lock = project.join("package-lock.json").display().to_string();
+    let locations: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            format!("{lock}:6"),
+            format!("{lock}:7"),
+            format!("{lock}:9")
+        ]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Arbitrary bytes: an error or a value, never a panic.
 
