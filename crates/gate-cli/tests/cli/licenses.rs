@@ -316,3 +316,28 @@ fn messages_and_fingerprints_are_identical_run_to_run() {
         assert!(run() == first, "the output changed between runs");
     }
 }
+
+#[test]
+fn license_file_paths_in_messages_are_relative_to_the_project() {
+    // Run from a subdirectory: gate.toml's paths are then resolved to absolute ones, and the
+    // checkout's location must not leak into messages (nor into their fingerprints).
+    let directory = copy_of("licenses");
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        "[supply.licenses]\npaths = [\"site-packages\"]\nallow = [\"MIT\"]\n",
+    )
+    .unwrap();
+    let sub = directory.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let output = gate(&sub, &["check", "--color", "never"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "license file site-packages/mutagen-1.47.0.dist-info/licenses/COPYING: COPYING"
+        ),
+        "{text}"
+    );
+    let root = directory.path().to_string_lossy().into_owned();
+    assert!(!text.contains(&root), "{text}");
+}
