@@ -25,7 +25,7 @@ pub fn gitlab(report: &Report, config_path: &str) -> String {
             let description = format!("{}: gate could not run: {}", gate.gate, error.message);
             issues.push(issue(
                 &gate.gate,
-                "gate/error",
+                crate::rules::GATE_ERROR.id,
                 &description,
                 "blocker",
                 path,
