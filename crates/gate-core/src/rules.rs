@@ -19,15 +19,25 @@ pub static WAIVER_UNUSED: Rule = Rule {
            Delete the [[waiver]] entry, or correct its `gate`, `rule` and `target` so it matches.",
 };
 
+/// A gate that could not run (unreadable input, invalid setting): the id the GitLab and JUnit
+/// renderers give its error, so `gate explain` can tell what it means.
+pub static GATE_ERROR: Rule = Rule {
+    id: "gate/error",
+    summary: "Every gate could run: its inputs could be read and its settings are valid.",
+    help: "The message names the file (and line) that could not be read or the setting that is \
+           invalid. A gate that could not run never passes: fix the input or the configuration \
+           and run again. It cannot be waived, since there is no finding to waive.",
+};
+
 /// Every rule gate-core declares (re-exported as `gate_core::RULES`, the name every gate crate
 /// gives its list).
-pub static RULES: &[&Rule] = &[&WAIVER_EXPIRED, &WAIVER_UNUSED];
+pub static RULES: &[&Rule] = &[&GATE_ERROR, &WAIVER_EXPIRED, &WAIVER_UNUSED];
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_crate_root_lists_the_waiver_rules() {
         let ids: Vec<&str> = crate::RULES.iter().map(|rule| rule.id).collect();
-        assert_eq!(ids, ["waiver/expired", "waiver/unused"]);
+        assert_eq!(ids, ["gate/error", "waiver/expired", "waiver/unused"]);
     }
 }

@@ -219,3 +219,125 @@ fn license_config_errors_name_their_line() {
         stderr(&output)
     );
 }
+
+/// Real dist-info folders (gate-supply's fixture, described in its README): itsdangerous ships
+/// an undeclared `LICENSE.txt`, `prompt_toolkit` lists `AUTHORS.rst` as a license file, and
+/// docutils' declared `licenses/COPYING.rst` was removed.
+fn real_dist_infos() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../gate-supply/tests/fixtures/licenses-files")
+}
+
+#[test]
+fn a_missing_license_file_fails_its_package_and_every_other_is_still_judged() {
+    let args = [
+        "supply",
+        "licenses",
+        "site-packages",
+        "--allow",
+        "MIT",
+        "--allow",
+        "BSD-3-Clause",
+        "--allow",
+        "Apache-2.0",
+        "--color",
+        "never",
+    ];
+    let output = gate(&real_dist_infos(), &args);
+    let text = stdout(&output);
+    assert_eq!(code(&output), 1, "{text}{}", stderr(&output));
+    assert!(
+        text.contains("docutils 0.23.1: license unknown:")
+            && text.contains(
+                "license file site-packages/docutils-0.23.1.dist-info/licenses/COPYING.rst: \
+                 cannot read site-packages/docutils-0.23.1.dist-info/licenses/COPYING.rst"
+            ),
+        "{text}"
+    );
+    assert!(
+        text.contains("certifi 2026.10.19.post1: license MPL-2.0"),
+        "{text}"
+    );
+    // itsdangerous (undeclared LICENSE.txt) and prompt_toolkit (AUTHORS.rst left out) pass.
+    assert!(
+        !text.contains("itsdangerous") && !text.contains("prompt_toolkit"),
+        "{text}"
+    );
+    assert!(text.contains("2 failures"), "{text}");
+}
+
+#[test]
+fn messages_and_fingerprints_are_identical_run_to_run() {
+    // A license file holding prompt_toolkit's list of authors: a text no license is close to,
+    // where the closest license used to change on every run.
+    let directory = copy_of("licenses");
+    let info = directory
+        .path()
+        .join("site-packages/prompt_toolkit-3.0.53.dist-info");
+    std::fs::create_dir_all(info.join("licenses")).unwrap();
+    std::fs::copy(
+        real_dist_infos()
+            .join("site-packages/prompt_toolkit-3.0.53.dist-info/licenses/AUTHORS.rst"),
+        info.join("licenses/LICENSE.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        info.join("METADATA"),
+        "Metadata-Version: 2.4\nName: prompt_toolkit\nVersion: 3.0.53\nLicense-File: LICENSE.txt\n\n",
+    )
+    .unwrap();
+    let args = [
+        "supply",
+        "licenses",
+        "site-packages",
+        "--allow",
+        "MIT",
+        "--format",
+        "sarif",
+        "--format",
+        "gitlab=gl.json",
+        "--format",
+        "human=human.txt",
+    ];
+    let run = || {
+        let output = gate(directory.path(), &args);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let read = |name: &str| std::fs::read(directory.path().join(name)).unwrap();
+        (output.stdout, read("gl.json"), read("human.txt"))
+    };
+    let first = run();
+    let human = String::from_utf8_lossy(&first.2).into_owned();
+    assert!(
+        human.contains("a license text not recognised (no known license is close)"),
+        "{human}"
+    );
+    assert!(!human.contains("closest"), "{human}");
+    for _ in 0..4 {
+        assert!(run() == first, "the output changed between runs");
+    }
+}
+
+#[test]
+fn license_file_paths_in_messages_are_relative_to_the_project() {
+    // Run from a subdirectory: gate.toml's paths are then resolved to absolute ones, and the
+    // checkout's location must not leak into messages (nor into their fingerprints).
+    let directory = copy_of("licenses");
+    std::fs::write(
+        directory.path().join("gate.toml"),
+        "[supply.licenses]\npaths = [\"site-packages\"]\nallow = [\"MIT\"]\n",
+    )
+    .unwrap();
+    let sub = directory.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let output = gate(&sub, &["check", "--color", "never"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "license file site-packages/mutagen-1.47.0.dist-info/licenses/COPYING: COPYING"
+        ),
+        "{text}"
+    );
+    let root = directory.path().to_string_lossy().into_owned();
+    assert!(!text.contains(&root), "{text}");
+}

@@ -5,6 +5,7 @@ mod check;
 mod ci;
 mod closed_stdout;
 mod coverage;
+mod explain;
 mod licenses;
 mod policy;
 mod protect;

@@ -21,7 +21,7 @@ pub fn gitlab(report: &Report, config_path: &str) -> String {
             ));
             issues.push(issue(
                 &gate.gate,
-                "gate/error",
+                crate::rules::GATE_ERROR.id,
                 &description,
                 "blocker",
                 place.path,

@@ -63,7 +63,8 @@ impl Suite {
                 .map(|location| format!(" file=\"{}\"", xml(&location.path)))
                 .unwrap_or_default();
             suite.cases.push(format!(
-                "    <testcase classname=\"{gate}\" name=\"{gate} could not run\"{place}>\n      <error message=\"{message}\" type=\"gate/error\">{message}</error>\n    </testcase>\n",
+                "    <testcase classname=\"{gate}\" name=\"{gate} could not run\"{place}>\n      <error message=\"{message}\" type=\"{rule}\">{message}</error>\n    </testcase>\n",
+                rule = crate::rules::GATE_ERROR.id,
                 gate = xml(&gate.gate),
                 message = xml(&error.message),
             ));

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use gate_core::{GateError, GateReport, Location, error_chain};
 use gate_supply::license::{
-    LicenseInput, LicenseRecord, TextClassifier, cargo_metadata_licenses, check_licenses,
-    classify_license_files, find_license_inputs, read_node_modules, read_site_packages_licenses,
+    LicenseInput, LicenseRecord, LicenseSource, TextClassifier, cargo_metadata_licenses,
+    check_licenses, classify_license_files, find_license_inputs, read_node_modules,
+    read_site_packages_licenses,
 };
 
 use crate::io::ProjectIo;
@@ -59,8 +60,20 @@ pub fn read_records_of(
             records.extend(read_input(&input, &classifier, features, root, io)?);
         }
     }
+    // Paths in messages relative to the project, as every other finding's, so messages and
+    // fingerprints do not depend on where the checkout lives.
     for record in &mut records {
         record.path = display(&record.path, root).into();
+        if let Some((lockfile, _)) = &mut record.locked_at {
+            *lockfile = display(lockfile, root).into();
+        }
+        for declared in &mut record.declared {
+            if let LicenseSource::LicenseFile(file) | LicenseSource::Unreadable(file) =
+                &mut declared.source
+            {
+                *file = display(file, root).into();
+            }
+        }
     }
     Ok(records)
 }
@@ -85,7 +98,7 @@ fn read_input(
             let manifest = directory.join("Cargo.toml");
             let mut records =
                 cargo_metadata_licenses(&metadata, &manifest).map_err(|e| error(&e))?;
-            classify_license_files(&mut records, classifier).map_err(|e| error(&e))?;
+            classify_license_files(&mut records, classifier);
             Ok(records)
         }
         other => Err(GateError::new(format!(

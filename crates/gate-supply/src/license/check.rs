@@ -19,7 +19,8 @@ pub static LICENSE: Rule = Rule {
 
 /// Checks each record's license against the policy: one `supply/license` finding per package
 /// that fails (target = the package name in its ecosystem's normal form, as the audit names
-/// packages: `PyYAML` → `pyyaml`; location = its metadata file), none for those that pass. The gate is named `supply`, like the audit's, so a run can merge both.
+/// packages: `PyYAML` → `pyyaml`; location = its entry in the lockfile when known, else its
+/// metadata file), none for those that pass. The gate is named `supply`, like the audit's, so a run can merge both.
 ///
 /// An expression passes when `spdx` evaluation with "allowed and not denied" per term is true:
 /// `Apache-2.0 OR BSD-3-Clause` passes with only Apache-2.0 allowed, `MPL-2.0 AND MIT` does
@@ -59,9 +60,8 @@ pub fn check_licenses(records: &[LicenseRecord], policy: &LicensePolicy) -> Gate
                     record,
                     policy.unknown,
                     format!(
-                        "{} {}: license unknown: {} (declared {})",
-                        record.package,
-                        record.version,
+                        "{}: license unknown: {} (declared {})",
+                        package_and_version(record),
                         resolution.explain(),
                         record.declared_summary()
                     ),
@@ -116,9 +116,8 @@ fn rejection(
         record,
         Verdict::Fail,
         format!(
-            "{} {}: license {expression} ({declared}) is not acceptable ({})",
-            record.package,
-            record.version,
+            "{}: license {expression} ({declared}) is not acceptable ({})",
+            package_and_version(record),
             parts.join("; ")
         ),
     )
@@ -133,12 +132,22 @@ fn rejection(
     finding
 }
 
+/// `name version`, or the name alone when the version is unknown.
+fn package_and_version(record: &LicenseRecord) -> String {
+    if record.version.is_empty() {
+        record.package.clone()
+    } else {
+        format!("{} {}", record.package, record.version)
+    }
+}
+
 fn base(record: &LicenseRecord, verdict: Verdict, message: String) -> Finding {
     let path = record.path.to_string_lossy().into_owned();
     let line = record.declared.iter().find_map(|d| d.line);
-    let location = match line {
-        Some(line) => Location::line(path, line),
-        None => Location::file(path),
+    let location = match (&record.locked_at, line) {
+        (Some((lockfile, line)), _) => Location::line(lockfile.to_string_lossy(), *line),
+        (None, Some(line)) => Location::line(path, line),
+        (None, None) => Location::file(path),
     };
     let declared: Vec<serde_json::Value> = record
         .declared

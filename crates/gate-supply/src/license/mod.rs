@@ -11,6 +11,7 @@
 mod cargo;
 mod check;
 mod exception;
+mod files;
 mod input;
 mod inventory;
 mod names;
@@ -33,4 +34,4 @@ pub use policy::{Clarification, LicensePolicy, PolicyError, parse_allowlist};
 pub use python::{classify_license_files, python_license, read_site_packages_licenses};
 pub use record::{Declared, Detected, LicenseRecord, LicenseSource};
 pub use resolve::{Resolution, classifier_license, interpret, resolve};
-pub use text::{ClassifierError, DEFAULT_THRESHOLD, TextClassifier};
+pub use text::{ClassifierError, DEFAULT_THRESHOLD, HINT_THRESHOLD, TextClassifier};

@@ -62,6 +62,11 @@ pub enum Unresolved {
     },
     /// A license text that was not classified (no classifier was given).
     TextNotClassified,
+    /// A license file or metadata file that could not be read.
+    Unreadable {
+        /// Why, naming the file.
+        reason: String,
+    },
     /// A license text the classifier did not recognise with enough confidence.
     TextNotRecognised {
         /// The closest license.
@@ -83,8 +88,14 @@ impl fmt::Display for Unresolved {
                 write!(f, "`{value}` is not an SPDX expression: {reason}")
             }
             Unresolved::TextNotClassified => f.write_str("a license text, not classified"),
+            Unresolved::Unreadable { reason } => f.write_str(reason),
             Unresolved::TextNotRecognised { best, .. } if best.is_empty() => {
                 f.write_str("a license text not recognised (empty or too long)")
+            }
+            Unresolved::TextNotRecognised { confidence, .. }
+                if *confidence < super::text::HINT_THRESHOLD =>
+            {
+                f.write_str("a license text not recognised (no known license is close)")
             }
             Unresolved::TextNotRecognised { best, confidence } => write!(
                 f,

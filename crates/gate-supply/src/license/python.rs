@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::record::{Declared, LicenseRecord, LicenseSource};
+use super::files::{is_other_file_name, read_license_text, shipped_license_files};
+use super::record::{Declared, Detected, LicenseRecord, LicenseSource};
 use super::resolve::interpret;
 use super::text::{TextClassifier, first_line, is_license_text};
 use crate::dist_info::name_and_version;
@@ -13,7 +14,8 @@ use crate::{Ecosystem, parse_metadata};
 /// `License-Expression`, `License` (a name; or a whole license text, classified when a
 /// classifier is given), `Classifier: License :: …` (the last segments, sorted and joined with
 /// `; ` as pip-licenses prints them; `OSI Approved` alone is a category and skipped), then each
-/// `License-File` (recorded unclassified: [`classify_license_files`] reads them).
+/// `License-File` (recorded unclassified: [`classify_license_files`] reads them; an entry whose
+/// name says it is no license, such as `AUTHORS.rst` or `NOTICE`, is left out).
 ///
 /// `path` is the `METADATA` file: records and findings point at it, and `License-File` paths
 /// are resolved next to it.
@@ -80,6 +82,10 @@ pub fn python_license(
     }
     let dist_info = path.parent().unwrap_or(Path::new(""));
     for (index, file) in metadata.all("License-File").enumerate() {
+        let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        if is_other_file_name(name) {
+            continue;
+        }
         let line = metadata
             .headers
             .iter()
@@ -112,30 +118,82 @@ fn license_file_path(dist_info: &Path, file: &str) -> PathBuf {
 /// Reads every `*.dist-info/METADATA` directly inside a site-packages directory (sorted by
 /// path) and, with a classifier, classifies the license texts of packages whose metadata
 /// names no license otherwise.
+///
+/// When `METADATA` declares no license file, the files the distribution ships are used, as
+/// pip-licenses finds them: `LICENSE*`, `LICENCE*`, `COPYING*` beside `METADATA` and under
+/// `licenses/`. Only the directory itself must be readable: a package whose `METADATA` cannot
+/// be read (or names no package) gets a record named after its directory with a
+/// [`LicenseSource::Unreadable`] statement, so it is `unknown` and every other package is
+/// still judged.
 pub fn read_site_packages_licenses(
     dir: &Path,
     classifier: Option<&TextClassifier>,
 ) -> Result<Vec<LicenseRecord>, ReadError> {
-    let mut records = crate::dist_info::dist_info_dirs(dir)?
+    let mut records: Vec<LicenseRecord> = crate::dist_info::dist_info_dirs(dir)?
         .into_iter()
         .map(|info| {
             let metadata = info.join("METADATA");
-            python_license(&read_text(&metadata)?, &metadata, classifier)
+            let read =
+                read_text(&metadata).and_then(|text| python_license(&text, &metadata, classifier));
+            match read {
+                Ok(mut record) => {
+                    add_shipped_license_files(&mut record, &info);
+                    record
+                }
+                Err(error) => unreadable_dist_info(&info, &metadata, &error),
+            }
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
     if let Some(classifier) = classifier {
-        classify_license_files(&mut records, classifier)?;
+        classify_license_files(&mut records, classifier);
     }
     Ok(records)
 }
 
+/// Adds the license files a distribution ships when its metadata declares none (older wheel
+/// builders did not write `License-File`; itsdangerous 2.2 ships an undeclared `LICENSE.txt`).
+fn add_shipped_license_files(record: &mut LicenseRecord, dist_info: &Path) {
+    let declares_files = record
+        .declared
+        .iter()
+        .any(|d| matches!(d.source, LicenseSource::LicenseFile(_)));
+    if declares_files {
+        return;
+    }
+    for file in shipped_license_files(dist_info) {
+        let relative = file.strip_prefix(dist_info).unwrap_or(&file);
+        let value = relative.to_string_lossy().replace('\\', "/");
+        record.declared.push(Declared {
+            source: LicenseSource::LicenseFile(file),
+            value,
+            line: None,
+            detected: None,
+        });
+    }
+}
+
+/// The record of a distribution whose `METADATA` could not be read: named and versioned after
+/// its directory (`name-version.dist-info`, as installers write it), with why.
+fn unreadable_dist_info(dist_info: &Path, metadata: &Path, error: &ReadError) -> LicenseRecord {
+    let stem = dist_info
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (name, version) = stem.split_once('-').unwrap_or((stem.as_str(), ""));
+    let mut record = LicenseRecord::new(name, version, Ecosystem::PyPI, metadata);
+    record.declared.push(Declared::value(
+        LicenseSource::Unreadable(metadata.to_owned()),
+        gate_core::error_chain(error),
+        None,
+    ));
+    record
+}
+
 /// Reads and classifies the license files of records that no earlier statement resolves
-/// (license files are the last resort, as they are for cargo-deny). A license file that does
-/// not exist is an error naming it.
-pub fn classify_license_files(
-    records: &mut [LicenseRecord],
-    classifier: &TextClassifier,
-) -> Result<(), ReadError> {
+/// (license files are the last resort, as they are for cargo-deny). A license file that cannot
+/// be read (declared but missing on disk) is recorded as such on its record: that package's
+/// license comes from its other statements or is `unknown`, and the others are unaffected.
+pub fn classify_license_files(records: &mut [LicenseRecord], classifier: &TextClassifier) {
     for record in records {
         let resolved = record
             .declared
@@ -148,9 +206,11 @@ pub fn classify_license_files(
         for declared in &mut record.declared {
             if let (LicenseSource::LicenseFile(file), None) = (&declared.source, &declared.detected)
             {
-                declared.detected = Some(classifier.classify(&read_text(file)?));
+                declared.detected = Some(match read_license_text(file) {
+                    Ok(text) => classifier.classify(&text),
+                    Err(error) => Detected::unreadable(gate_core::error_chain(&error)),
+                });
             }
         }
     }
-    Ok(())
 }

@@ -30,6 +30,10 @@ pub enum LicenseSource {
     LicenseFile(PathBuf),
     /// The policy's clarify table, which wins over metadata.
     Clarified,
+    /// A metadata file that could not be read or lacks the package's name (the path): the
+    /// statement's value says why. It never resolves, so the package is `unknown` unless
+    /// clarified, while every other package is still judged.
+    Unreadable(PathBuf),
 }
 
 impl fmt::Display for LicenseSource {
@@ -43,6 +47,7 @@ impl fmt::Display for LicenseSource {
             LicenseSource::NpmLicenses => f.write_str("licenses"),
             LicenseSource::LicenseFile(path) => write!(f, "license file {}", path.display()),
             LicenseSource::Clarified => f.write_str("clarify"),
+            LicenseSource::Unreadable(path) => write!(f, "{}", path.display()),
         }
     }
 }
@@ -58,6 +63,21 @@ pub struct Detected {
     pub best: String,
     /// The best match's confidence, `0.0..=1.0` (capped by the share of the text it spans).
     pub confidence: f32,
+    /// Why the text could not be read (a declared license file missing on disk), when it
+    /// could not; then nothing was classified.
+    pub error: Option<String>,
+}
+
+impl Detected {
+    /// A text that could not be read, and why.
+    pub fn unreadable(error: impl Into<String>) -> Detected {
+        Detected {
+            license: None,
+            best: String::new(),
+            confidence: 0.0,
+            error: Some(error.into()),
+        }
+    }
 }
 
 /// One license statement as the metadata makes it.
@@ -108,6 +128,10 @@ pub struct LicenseRecord {
     pub declared: Vec<Declared>,
     /// The metadata file (`METADATA`, `Cargo.toml`, `package.json`), as the caller named it.
     pub path: PathBuf,
+    /// Where the package is locked, when a lockfile lists it: the file and the 1-based line of
+    /// the package's entry (npm: its `node_modules/…` key in `package-lock.json`). Findings
+    /// point there, the line a reviewer changes, rather than at installed metadata.
+    pub locked_at: Option<(PathBuf, u32)>,
 }
 
 impl LicenseRecord {
@@ -124,6 +148,7 @@ impl LicenseRecord {
             ecosystem,
             declared: Vec::new(),
             path: path.into(),
+            locked_at: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use super::names::{self, Meaning};
 use super::normalise::{Normalised, Unresolved, combine, normalise};
 use super::policy::Clarification;
-use super::record::{Declared, LicenseRecord, LicenseSource};
+use super::record::{Declared, Detected, LicenseRecord, LicenseSource};
 
 /// The license a package is taken to have.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,9 +120,19 @@ pub fn resolve(record: &LicenseRecord, clarify: &[Clarification]) -> Resolution 
 
 /// One statement as an SPDX expression.
 pub fn interpret(declared: &Declared) -> Result<Normalised, Unresolved> {
+    if let LicenseSource::Unreadable(_) = declared.source {
+        return Err(Unresolved::Unreadable {
+            reason: declared.value.clone(),
+        });
+    }
     if declared.is_text() {
         return match &declared.detected {
             None => Err(Unresolved::TextNotClassified),
+            Some(Detected {
+                error: Some(error), ..
+            }) => Err(Unresolved::Unreadable {
+                reason: error.clone(),
+            }),
             Some(detected) => match &detected.license {
                 Some(id) => normalise(id),
                 None => Err(Unresolved::TextNotRecognised {

@@ -1,10 +1,16 @@
 //! License texts → SPDX ids, with the `spdx` crate's text detection (askalono's algorithm and
 //! its bundled SPDX license corpus) and a confidence threshold.
 
+use spdx::detection::TextData;
+
 use super::record::Detected;
 
 /// Below this confidence a match is not trusted (cargo-deny's default threshold).
 pub const DEFAULT_THRESHOLD: f32 = 0.8;
+
+/// Below this confidence the closest license says nothing about a text (a list of authors
+/// scores 0% against every license, a changelog a few percent), so messages do not name it.
+pub const HINT_THRESHOLD: f32 = 0.5;
 
 /// Classifies license texts. Loading decompresses the bundled license corpus (a few hundred
 /// milliseconds), so build one and share it.
@@ -62,10 +68,18 @@ impl TextClassifier {
                 license: None,
                 best: String::new(),
                 confidence: 0.0,
+                error: None,
             };
         }
-        let data = spdx::detection::TextData::new(text);
-        let found = self.store.analyze(&data);
+        let data = TextData::new(text);
+        let Some(found) = best_match(&self.store, &data) else {
+            return Detected {
+                license: None,
+                best: String::new(),
+                confidence: 0.0,
+                error: None,
+            };
+        };
         let mut confidence = found.score;
         let mut recognised = found.score >= self.threshold;
         if recognised {
@@ -87,7 +101,56 @@ impl TextClassifier {
             license: recognised.then(|| found.name.to_owned()),
             best: found.name.to_owned(),
             confidence,
+            error: None,
         }
+    }
+}
+
+/// The best match of a text in the store, the same on every run.
+///
+/// `Store::analyze` walks a `HashMap` (its order changes from process to process) and sorts
+/// by score alone, so among equal scores the winner is random: for a text that is no license
+/// at all every license scores 0%, and the "closest" one changed on every run. Messages and
+/// fingerprints must not change between runs, so ties go to the name that sorts first, and
+/// to a license's original text before its variants.
+fn best_match<'s>(store: &'s spdx::detection::Store, data: &TextData) -> Option<Match<'s>> {
+    let mut best: Option<Match<'s>> = None;
+    for (name, entry) in store.iter() {
+        let candidates = std::iter::once(&entry.original)
+            .chain(&entry.alternates)
+            .chain(&entry.headers);
+        for (rank, candidate) in candidates.enumerate() {
+            let found = Match {
+                name,
+                rank,
+                score: candidate.match_score(data),
+                data: candidate,
+            };
+            if best.as_ref().is_none_or(|b| found.beats(b)) {
+                best = Some(found);
+            }
+        }
+    }
+    best
+}
+
+/// One candidate text of the store and its score against the text classified.
+struct Match<'s> {
+    name: &'s str,
+    /// 0 for the license's original text, then its alternates and headers in store order.
+    rank: usize,
+    score: f32,
+    data: &'s TextData,
+}
+
+impl Match<'_> {
+    /// A higher score wins; on a tie, the smaller name, then the smaller rank.
+    fn beats(&self, other: &Match<'_>) -> bool {
+        self.score
+            .total_cmp(&other.score)
+            .then_with(|| other.name.cmp(self.name))
+            .then_with(|| other.rank.cmp(&self.rank))
+            .is_gt()
     }
 }
 

@@ -229,6 +229,224 @@ fn a_license_text_in_the_license_field_is_classified() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// License files as pip-licenses finds them, and one package never sinks the run.
+
+fn licenses_files() -> Vec<LicenseRecord> {
+    read_site_packages_licenses(&fixture("licenses-files/site-packages"), Some(classifier()))
+        .unwrap()
+}
+
+fn license_files_of(record: &LicenseRecord) -> Vec<String> {
+    record
+        .declared
+        .iter()
+        .filter_map(|d| match &d.source {
+            LicenseSource::LicenseFile(path) => Some(path.to_string_lossy().replace('\\', "/")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn license_files_are_found_as_pip_licenses_finds_them() {
+    let records = licenses_files();
+    let rows = inventory(&records, &[]);
+    let row = |name: &str| rows.iter().find(|r| r.package == name).unwrap();
+    let record = |name: &str| records.iter().find(|r| r.package == name).unwrap();
+    // itsdangerous declares no `License-File`; its `LICENSE.txt` beside METADATA decides.
+    assert_eq!(row("itsdangerous").license.as_deref(), Some("BSD-3-Clause"));
+    assert!(
+        license_files_of(record("itsdangerous"))[0]
+            .ends_with("itsdangerous-2.2.0.dist-info/LICENSE.txt"),
+        "{:?}",
+        record("itsdangerous").declared
+    );
+    // prompt_toolkit lists AUTHORS.rst as a license file: left out, its LICENSE decides.
+    assert_eq!(
+        row("prompt_toolkit").license.as_deref(),
+        Some("BSD-3-Clause")
+    );
+    let files = license_files_of(record("prompt_toolkit"));
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("prompt_toolkit-3.0.53.dist-info/licenses/LICENSE"));
+
+    // Against pip-licenses 5.5.5: the license agrees wherever pip-licenses names one license;
+    // where it prints the `BSD License` family, gate reads the very file pip-licenses picked.
+    let expected: Vec<BTreeMap<String, String>> = serde_json::from_str(
+        &std::fs::read_to_string(fixture("licenses-files/expected-pip-licenses.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(records.len(), expected.len());
+    for entry in &expected {
+        let (name, answer) = (&entry["Name"], &entry["License"]);
+        let ours = row(name);
+        assert_eq!(&ours.version, &entry["Version"], "{name}");
+        if name == "docutils" {
+            continue; // its COPYING.rst was removed from the fixture: see the next test
+        }
+        match pip_licenses_reading(answer) {
+            Ok(theirs) => assert_eq!(ours.license.as_deref(), Some(theirs.as_str()), "{name}"),
+            Err(Unresolved::Ambiguous { .. }) => {
+                assert_eq!(ours.license.as_deref(), Some("BSD-3-Clause"), "{name}");
+                let files = license_files_of(record(name));
+                assert!(
+                    files.iter().any(|f| f.ends_with(&entry["LicenseFile"])),
+                    "{name}: pip-licenses read {}, gate {files:?}",
+                    entry["LicenseFile"]
+                );
+            }
+            Err(other) => panic!("{name}: pip-licenses {answer:?} = {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_declared_license_file_missing_on_disk_makes_only_its_package_unknown() {
+    let records = licenses_files();
+    let docutils = records.iter().find(|r| r.package == "docutils").unwrap();
+    let explained = resolve(docutils, &[]).explain();
+    assert!(
+        explained.contains("licenses/COPYING.rst: cannot read ")
+            && explained.contains("COPYING.rst: "),
+        "{explained}"
+    );
+    let policy = allow(&["MIT", "BSD-3-Clause", "Apache-2.0"]);
+    let report = check_licenses(&records, &policy);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.verdict(), Verdict::Fail);
+    let failed: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.target.as_deref().unwrap(),
+                f.details["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Every other package is judged: certifi's MPL-2.0 is not allowed, the rest pass.
+    assert_eq!(
+        failed,
+        [("certifi", "not-allowed"), ("docutils", "unknown")]
+    );
+    // A clarification settles it like any unknown license.
+    let clarified = allow(&["MIT", "BSD-3-Clause", "Apache-2.0", "0BSD", "BSD-2-Clause"])
+        .with_clarifications(vec![
+            Clarification::new("docutils", "0BSD AND BSD-2-Clause", "COPYING.rst").unwrap(),
+        ]);
+    let report = check_licenses(&records, &clarified);
+    let failed: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| f.target.as_deref())
+        .collect();
+    assert_eq!(failed, [Some("certifi")]);
+}
+
+#[test]
+fn an_unreadable_metadata_file_makes_only_its_package_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    let write = |rel: &str, bytes: &[u8]| {
+        let path = site.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    write(
+        "six-1.17.0.dist-info/METADATA",
+        b"Metadata-Version: 2.1\nName: six\nVersion: 1.17.0\nLicense: MIT\n\n",
+    );
+    write(
+        "latin-1.0.dist-info/METADATA",
+        b"Name: latin\nAuthor: Jos\xe9\n\n",
+    );
+    write(
+        "nameless-2.0.dist-info/METADATA",
+        b"Version: 2.0\nLicense: MIT\n\n",
+    );
+    std::fs::create_dir_all(site.join("empty-3.0.dist-info")).unwrap();
+    let records = read_site_packages_licenses(site, Some(classifier())).unwrap();
+    let names: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.package.as_str(), r.version.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("empty", "3.0"),
+            ("latin", "1.0"),
+            ("nameless", "2.0"),
+            ("six", "1.17.0")
+        ]
+    );
+    let report = check_licenses(&records, &allow(&["MIT"]));
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages[0].starts_with("empty 3.0: license unknown: "),
+        "{messages:?}"
+    );
+    assert!(
+        messages[0].contains("METADATA: cannot read "),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("METADATA: not UTF-8 text"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].contains("missing `Name` header"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        report.findings[2].location.as_ref().unwrap().path,
+        site.join("nameless-2.0.dist-info/METADATA")
+            .to_string_lossy()
+    );
+}
+
+#[test]
+fn closest_license_hints_are_the_same_on_every_load() {
+    // Each load builds a new hash map, so an order-dependent choice among equal scores shows.
+    let authors = std::fs::read_to_string(fixture(
+        "licenses-files/site-packages/prompt_toolkit-3.0.53.dist-info/licenses/AUTHORS.rst",
+    ))
+    .unwrap();
+    let gpl = std::fs::read_to_string(fixture(
+        "licenses-files/site-packages/docutils-0.23.1.dist-info/licenses/licenses/gpl-3-0.txt",
+    ))
+    .unwrap();
+    let classify = |text: &str| {
+        let classifier = TextClassifier::load().unwrap();
+        let detected = classifier.classify(text);
+        let mut declared = Declared::value(
+            LicenseSource::LicenseFile("AUTHORS.rst".into()),
+            "AUTHORS.rst",
+            None,
+        );
+        declared.detected = Some(detected.clone());
+        (
+            detected.best,
+            detected.license,
+            interpret(&declared).map(|n| n.to_string()),
+        )
+    };
+    let first = (classify(&authors), classify(&gpl));
+    for _ in 0..3 {
+        assert_eq!((classify(&authors), classify(&gpl)), first);
+    }
+    // No license is close to a list of authors: the message names none.
+    let Err(why) = &first.0.2 else {
+        panic!("{first:?}")
+    };
+    assert_eq!(
+        why.to_string(),
+        "a license text not recognised (no known license is close)"
+    );
+    assert_eq!(first.1.1.as_deref(), Some("GPL-3.0-or-later"));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Classifiers and lax names.
 
 #[test]
@@ -788,6 +1006,91 @@ fn node_modules_trees_are_walked_with_scopes_and_nesting() {
     let err =
         package_json_license("{\"version\": \"1\"}", Path::new("p/package.json")).unwrap_err();
     assert_eq!(err.to_string(), "p/package.json: missing `name` header");
+}
+
+#[test]
+fn npm_findings_point_at_the_package_lock_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = project.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "node_modules/gpl-thing/package.json",
+        "{\n  \"name\": \"gpl-thing\",\n  \"version\": \"1.0.0\",\n  \"license\": \"GPL-3.0-only\"\n}\n",
+    );
+    write(
+        "node_modules/ok/node_modules/@s/inner/package.json",
+        r#"{"name":"@s/inner","version":"2.0.0","license":"AGPL-3.0-only"}"#,
+    );
+    write(
+        "node_modules/ok/package.json",
+        r#"{"name":"ok","version":"1.0.0","license":"MIT"}"#,
+    );
+    write("node_modules/broken/package.json", "{\"name\": ");
+    let records = read_node_modules(&project.join("node_modules"), None).unwrap();
+    let policy = allow(&["MIT"]);
+    // Without a lockfile: the `license` line of package.json (the unreadable one has none).
+    let report = check_licenses(&records, &policy);
+    let locations: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().unwrap().to_string())
+        .collect();
+    let nm = project.join("node_modules");
+    assert_eq!(
+        locations,
+        [
+            nm.join("broken/package.json").display().to_string(),
+            format!("{}:4", nm.join("gpl-thing/package.json").display()),
+            format!(
+                "{}:1",
+                nm.join("ok/node_modules/@s/inner/package.json").display()
+            ),
+        ]
+    );
+    assert!(
+        report.findings[0]
+            .message
+            .starts_with("broken: license unknown: ")
+            && report.findings[0].message.contains("invalid package.json"),
+        "{}",
+        report.findings[0].message
+    );
+    // With package-lock.json beside node_modules: each package's entry there.
+    write(
+        "package-lock.json",
+        r#"{
+  "name": "app",
+  "lockfileVersion": 3,
+  "packages": {
+    "": {"name": "app", "license": "MIT"},
+    "node_modules/broken": {"version": "0.1.0"},
+    "node_modules/gpl-thing": {"version": "1.0.0", "license": "GPL-3.0-only"},
+    "node_modules/ok": {"version": "1.0.0"},
+    "node_modules/ok/node_modules/@s/inner": {"version": "2.0.0"}
+  }
+}
+"#,
+    );
+    let records = read_node_modules(&project.join("node_modules"), None).unwrap();
+    let report = check_licenses(&records, &policy);
+    let lock = project.join("package-lock.json").display().to_string();
+    let locations: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| f.location.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            format!("{lock}:6"),
+            format!("{lock}:7"),
+            format!("{lock}:9")
+        ]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
