@@ -1,7 +1,7 @@
 //! `gate supply licenses` and `[supply.licenses]`: the allowlist, clarifications, exceptions,
 //! the inventory.
 
-use crate::{code, copy_of, fixture, gate, human_stdout, stderr, stdout};
+use crate::{code, copy_of, fixture, gate, human_stdout, stderr, stdout, unwrapped};
 
 const ALLOW: [&str; 10] = [
     "--allow",
@@ -244,7 +244,7 @@ fn a_missing_license_file_fails_its_package_and_every_other_is_still_judged() {
         "never",
     ];
     let output = gate(&real_dist_infos(), &args);
-    let text = stdout(&output);
+    let text = human_stdout(&output);
     assert_eq!(code(&output), 1, "{text}{}", stderr(&output));
     assert!(
         text.contains("docutils 0.23.1: license unknown:")
@@ -306,7 +306,7 @@ fn messages_and_fingerprints_are_identical_run_to_run() {
         (output.stdout, read("gl.json"), read("human.txt"))
     };
     let first = run();
-    let human = String::from_utf8_lossy(&first.2).into_owned();
+    let human = unwrapped(&String::from_utf8_lossy(&first.2));
     assert!(
         human.contains("a license text not recognised (no known license is close)"),
         "{human}"
@@ -331,7 +331,7 @@ fn license_file_paths_in_messages_are_relative_to_the_project() {
     std::fs::create_dir(&sub).unwrap();
     let output = gate(&sub, &["check", "--color", "never"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
-    let text = stdout(&output);
+    let text = human_stdout(&output);
     assert!(
         text.contains(
             "license file site-packages/mutagen-1.47.0.dist-info/licenses/COPYING: COPYING"

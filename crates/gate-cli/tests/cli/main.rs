@@ -45,7 +45,11 @@ fn stdout(output: &Output) -> String {
 /// The human report with each wrapped message joined back onto one line, so tests can look for
 /// a whole sentence whatever the width it was wrapped at.
 fn human_stdout(output: &Output) -> String {
-    let text = stdout(output);
+    unwrapped(&stdout(output))
+}
+
+/// [`human_stdout`] for a human report read from a file.
+fn unwrapped(text: &str) -> String {
     let mut joined = String::with_capacity(text.len());
     for line in text.lines() {
         let continuation = line.starts_with("        ") && !joined.is_empty();
