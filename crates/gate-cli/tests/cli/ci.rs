@@ -308,7 +308,26 @@ fn the_pre_commit_hooks_run_real_gate_commands() {
         .iter()
         .map(|hook| hook["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["gate-commit-msg", "gate-policy", "gate-check"]);
+    assert_eq!(
+        ids,
+        [
+            "gate-commit-msg",
+            "gate-policy",
+            "gate-check",
+            "gate-commit-msg-system",
+            "gate-policy-system",
+            "gate-check-system",
+        ]
+    );
+    // The hooks install gate from its wheel (the root pyproject.toml); each `-system` twin runs
+    // the gate on PATH and is otherwise the same hook.
+    for (hook, system) in hooks[..3].iter().zip(&hooks[3..]) {
+        assert_eq!(hook["language"].as_str(), Some("python"));
+        assert_eq!(system["language"].as_str(), Some("system"));
+        for key in ["entry", "stages", "files", "pass_filenames", "always_run"] {
+            assert_eq!(hook[key], system[key], "{key} of {:?}", hook["id"]);
+        }
+    }
     let directory = tempfile::tempdir().unwrap();
     for hook in hooks {
         let entry = hook["entry"].as_str().unwrap();
@@ -324,11 +343,12 @@ fn the_pre_commit_hooks_run_real_gate_commands() {
             assert!(stdout(&output).contains(flag), "{entry}: no {flag}");
         }
     }
-    let commit_msg = &hooks[0];
-    assert_eq!(
-        serde_yaml::to_string(&commit_msg["stages"]).unwrap(),
-        "- commit-msg\n"
-    );
+    // Each hook runs at one stage: the message at commit-msg, the others at pre-commit only
+    // (without `stages` they would run again for the message).
+    let stages = |index: usize| serde_yaml::to_string(&hooks[index]["stages"]).unwrap();
+    assert_eq!(stages(0), "- commit-msg\n");
+    assert_eq!(stages(1), "- pre-commit\n");
+    assert_eq!(stages(2), "- pre-commit\n");
 }
 
 #[test]
