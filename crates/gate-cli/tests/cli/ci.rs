@@ -222,22 +222,32 @@ fn a_config_elsewhere_is_passed_to_every_job() {
     assert!(publish.contains("gate release next --config services/shop/gate.toml"));
 }
 
+/// The GitHub owner of the repository this build of gate comes from.
+fn owner() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY")
+        .strip_prefix("https://github.com/")
+        .and_then(|path| path.split('/').next())
+        .expect("the workspace's repository is on GitHub")
+}
+
 #[test]
-fn without_an_action_or_install_command_it_says_what_to_set() {
+fn without_an_action_or_install_command_the_files_use_this_release() {
+    // This build knows its GitHub repository: the workflow uses its action at this version's
+    // tag (which downloads the release binary) and the pipeline installs that tag.
     let directory = project("[policy]\ninputs = [\"deploy\"]\n");
     let output = gate(directory.path(), &["ci", "github"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("set `action"),
-        "{}",
-        stderr(&output)
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    assert_eq!(
+        workflow["jobs"]["policy"]["steps"][1]["uses"].as_str(),
+        Some(format!("{}/gate@v{}", owner(), env!("CARGO_PKG_VERSION")).as_str())
     );
     let output = gate(directory.path(), &["ci", "gitlab"]);
-    assert_eq!(code(&output), 2);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("set `install`"),
+        stdout(&output).contains(&format!("--tag v{} gate-cli", env!("CARGO_PKG_VERSION"))),
         "{}",
-        stderr(&output)
+        stdout(&output)
     );
 }
 
