@@ -143,6 +143,85 @@ fn the_gitlab_pipeline_reports_code_quality_and_junit_per_gate() {
     assert!(supply.contains("gate supply db update"), "{supply}");
 }
 
+/// The GitHub owner of the repository this build of gate comes from.
+fn owner() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY")
+        .strip_prefix("https://github.com/")
+        .and_then(|path| path.split('/').next())
+        .expect("the workspace's repository is on GitHub")
+}
+
+/// The `ci` fixture with its gate.toml changed by `edit`.
+fn ci_fixture_with(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let directory = copy_of("ci");
+    let path = directory.path().join("gate.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+    directory
+}
+
+#[test]
+fn the_gitlab_jobs_run_in_gates_image_at_this_version() {
+    let directory = copy_of("ci");
+    let text = stdout(&gate(directory.path(), &["ci", "gitlab"]));
+    let pipeline = yaml(&text);
+    let image = &pipeline[".gate"]["image"];
+    assert_eq!(
+        image["name"].as_str(),
+        Some(
+            format!(
+                "ghcr.io/{}/gate:{}",
+                owner().to_ascii_lowercase(),
+                env!("CARGO_PKG_VERSION")
+            )
+            .as_str()
+        )
+    );
+    // The image's entrypoint is gate; GitLab needs it reset to run the job's shell script.
+    assert_eq!(image["entrypoint"], yaml(r#"[""]"#));
+    assert!(pipeline[".gate"]["before_script"].is_null());
+    assert!(!text.contains("cargo"), "nothing compiles gate:\n{text}");
+}
+
+#[test]
+fn install_builds_gate_in_the_rust_image_instead() {
+    let command =
+        "cargo install --locked --git https://example.com/acme/gate --tag v0.1.0 gate-cli";
+    let directory =
+        ci_fixture_with(|text| text.replace("[ci]\n", &format!("[ci]\ninstall = \"{command}\"\n")));
+    let pipeline = yaml(&stdout(&gate(directory.path(), &["ci", "gitlab"])));
+    let job = &pipeline[".gate"];
+    assert_eq!(job["image"].as_str(), Some("rust:1.88"));
+    assert_eq!(
+        job["before_script"][1].as_str(),
+        Some(format!("command -v gate >/dev/null || {command}").as_str())
+    );
+    assert_eq!(job["cache"]["paths"], yaml("[.cargo/bin/]"));
+}
+
+#[test]
+fn without_an_action_the_workflow_uses_the_release_of_this_build() {
+    let directory = ci_fixture_with(|text| text.replace("action = \"acme/gate@v0.1.0\"\n", ""));
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    // The release tag makes the action download the release binary instead of compiling.
+    let expected = format!("{}/gate@v{}", owner(), env!("CARGO_PKG_VERSION"));
+    let mut gate_steps = 0;
+    for job in workflow["jobs"].as_mapping().unwrap().values() {
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(uses) = step["uses"].as_str()
+                && uses.contains("/gate@")
+            {
+                assert_eq!(uses, expected);
+                gate_steps += 1;
+            }
+        }
+    }
+    // policy, coverage, supply (db update and check), release, publish.
+    assert_eq!(gate_steps, 6);
+}
+
 #[test]
 fn output_writes_the_file_and_check_compares_it() {
     let directory = copy_of("ci");
@@ -222,18 +301,10 @@ fn a_config_elsewhere_is_passed_to_every_job() {
     assert!(publish.contains("gate release next --config services/shop/gate.toml"));
 }
 
-/// The GitHub owner of the repository this build of gate comes from.
-fn owner() -> &'static str {
-    env!("CARGO_PKG_REPOSITORY")
-        .strip_prefix("https://github.com/")
-        .and_then(|path| path.split('/').next())
-        .expect("the workspace's repository is on GitHub")
-}
-
 #[test]
 fn without_an_action_or_install_command_the_files_use_this_release() {
     // This build knows its GitHub repository: the workflow uses its action at this version's
-    // tag (which downloads the release binary) and the pipeline installs that tag.
+    // tag (which downloads the release binary) and the pipeline its image.
     let directory = project("[policy]\ninputs = [\"deploy\"]\n");
     let output = gate(directory.path(), &["ci", "github"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
@@ -244,11 +315,9 @@ fn without_an_action_or_install_command_the_files_use_this_release() {
     );
     let output = gate(directory.path(), &["ci", "gitlab"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains(&format!("--tag v{} gate-cli", env!("CARGO_PKG_VERSION"))),
-        "{}",
-        stdout(&output)
-    );
+    let pipeline = yaml(&stdout(&output));
+    let image = pipeline[".gate"]["image"]["name"].as_str().unwrap();
+    assert!(image.starts_with("ghcr.io/"), "{image}");
 }
 
 #[test]
