@@ -143,6 +143,85 @@ fn the_gitlab_pipeline_reports_code_quality_and_junit_per_gate() {
     assert!(supply.contains("gate supply db update"), "{supply}");
 }
 
+/// The GitHub owner of the repository this build of gate comes from.
+fn owner() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY")
+        .strip_prefix("https://github.com/")
+        .and_then(|path| path.split('/').next())
+        .expect("the workspace's repository is on GitHub")
+}
+
+/// The `ci` fixture with its gate.toml changed by `edit`.
+fn ci_fixture_with(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let directory = copy_of("ci");
+    let path = directory.path().join("gate.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+    directory
+}
+
+#[test]
+fn the_gitlab_jobs_run_in_gates_image_at_this_version() {
+    let directory = copy_of("ci");
+    let text = stdout(&gate(directory.path(), &["ci", "gitlab"]));
+    let pipeline = yaml(&text);
+    let image = &pipeline[".gate"]["image"];
+    assert_eq!(
+        image["name"].as_str(),
+        Some(
+            format!(
+                "ghcr.io/{}/gate:{}",
+                owner().to_ascii_lowercase(),
+                env!("CARGO_PKG_VERSION")
+            )
+            .as_str()
+        )
+    );
+    // The image's entrypoint is gate; GitLab needs it reset to run the job's shell script.
+    assert_eq!(image["entrypoint"], yaml(r#"[""]"#));
+    assert!(pipeline[".gate"]["before_script"].is_null());
+    assert!(!text.contains("cargo"), "nothing compiles gate:\n{text}");
+}
+
+#[test]
+fn install_builds_gate_in_the_rust_image_instead() {
+    let command =
+        "cargo install --locked --git https://example.com/acme/gate --tag v0.1.0 gate-cli";
+    let directory =
+        ci_fixture_with(|text| text.replace("[ci]\n", &format!("[ci]\ninstall = \"{command}\"\n")));
+    let pipeline = yaml(&stdout(&gate(directory.path(), &["ci", "gitlab"])));
+    let job = &pipeline[".gate"];
+    assert_eq!(job["image"].as_str(), Some("rust:1.88"));
+    assert_eq!(
+        job["before_script"][1].as_str(),
+        Some(format!("command -v gate >/dev/null || {command}").as_str())
+    );
+    assert_eq!(job["cache"]["paths"], yaml("[.cargo/bin/]"));
+}
+
+#[test]
+fn without_an_action_the_workflow_uses_the_release_of_this_build() {
+    let directory = ci_fixture_with(|text| text.replace("action = \"acme/gate@v0.1.0\"\n", ""));
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    // The release tag makes the action download the release binary instead of compiling.
+    let expected = format!("{}/gate@v{}", owner(), env!("CARGO_PKG_VERSION"));
+    let mut gate_steps = 0;
+    for job in workflow["jobs"].as_mapping().unwrap().values() {
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(uses) = step["uses"].as_str()
+                && uses.contains("/gate@")
+            {
+                assert_eq!(uses, expected);
+                gate_steps += 1;
+            }
+        }
+    }
+    // policy, coverage, supply (db update and check), release, publish.
+    assert_eq!(gate_steps, 6);
+}
+
 #[test]
 fn output_writes_the_file_and_check_compares_it() {
     let directory = copy_of("ci");
@@ -223,22 +302,22 @@ fn a_config_elsewhere_is_passed_to_every_job() {
 }
 
 #[test]
-fn without_an_action_or_install_command_it_says_what_to_set() {
+fn without_an_action_or_install_command_the_files_use_this_release() {
+    // This build knows its GitHub repository: the workflow uses its action at this version's
+    // tag (which downloads the release binary) and the pipeline its image.
     let directory = project("[policy]\ninputs = [\"deploy\"]\n");
     let output = gate(directory.path(), &["ci", "github"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("set `action"),
-        "{}",
-        stderr(&output)
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    assert_eq!(
+        workflow["jobs"]["policy"]["steps"][1]["uses"].as_str(),
+        Some(format!("{}/gate@v{}", owner(), env!("CARGO_PKG_VERSION")).as_str())
     );
     let output = gate(directory.path(), &["ci", "gitlab"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("set `install`"),
-        "{}",
-        stderr(&output)
-    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let pipeline = yaml(&stdout(&output));
+    let image = pipeline[".gate"]["image"]["name"].as_str().unwrap();
+    assert!(image.starts_with("ghcr.io/"), "{image}");
 }
 
 #[test]
@@ -308,7 +387,26 @@ fn the_pre_commit_hooks_run_real_gate_commands() {
         .iter()
         .map(|hook| hook["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["gate-commit-msg", "gate-policy", "gate-check"]);
+    assert_eq!(
+        ids,
+        [
+            "gate-commit-msg",
+            "gate-policy",
+            "gate-check",
+            "gate-commit-msg-system",
+            "gate-policy-system",
+            "gate-check-system",
+        ]
+    );
+    // The hooks install gate from its wheel (the root pyproject.toml); each `-system` twin runs
+    // the gate on PATH and is otherwise the same hook.
+    for (hook, system) in hooks[..3].iter().zip(&hooks[3..]) {
+        assert_eq!(hook["language"].as_str(), Some("python"));
+        assert_eq!(system["language"].as_str(), Some("system"));
+        for key in ["entry", "stages", "files", "pass_filenames", "always_run"] {
+            assert_eq!(hook[key], system[key], "{key} of {:?}", hook["id"]);
+        }
+    }
     let directory = tempfile::tempdir().unwrap();
     for hook in hooks {
         let entry = hook["entry"].as_str().unwrap();
@@ -324,11 +422,12 @@ fn the_pre_commit_hooks_run_real_gate_commands() {
             assert!(stdout(&output).contains(flag), "{entry}: no {flag}");
         }
     }
-    let commit_msg = &hooks[0];
-    assert_eq!(
-        serde_yaml::to_string(&commit_msg["stages"]).unwrap(),
-        "- commit-msg\n"
-    );
+    // Each hook runs at one stage: the message at commit-msg, the others at pre-commit only
+    // (without `stages` they would run again for the message).
+    let stages = |index: usize| serde_yaml::to_string(&hooks[index]["stages"]).unwrap();
+    assert_eq!(stages(0), "- commit-msg\n");
+    assert_eq!(stages(1), "- pre-commit\n");
+    assert_eq!(stages(2), "- pre-commit\n");
 }
 
 #[test]

@@ -42,11 +42,12 @@ pub enum CiError {
          published from: set `action = \"OWNER/REPO@REF\"` (where gate's action.yml lives) in [ci]"
     )]
     NoAction,
-    /// Neither `[ci] install` nor this build's repository says how to install gate.
+    /// Neither `[ci] install` nor this build's GitHub repository (whose release publishes
+    /// gate's image) says how the jobs get gate.
     #[error(
-        "[ci] has no `install`, and this build of gate does not know the repository it was \
-         published from: set `install` in [ci] to the command that installs gate, such as \
-         \"cargo install --locked --git URL --tag vX.Y.Z gate-cli\""
+        "[ci] has no `install`, and this build of gate does not know the GitHub repository whose \
+         image (ghcr.io/OWNER/gate) to use: set `install` in [ci] to the command that installs \
+         gate, such as \"cargo install --locked --git URL --tag vX.Y.Z gate-cli\""
     )]
     NoInstall,
 }

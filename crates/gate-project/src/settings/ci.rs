@@ -39,7 +39,8 @@ struct RawImage {
 pub struct Ci {
     /// The gate GitHub Action, `OWNER/REPO@REF` (or `./` in gate's own repository).
     pub action: Option<String>,
-    /// The shell command GitLab jobs install gate with.
+    /// The shell command GitLab jobs install gate with, in the Rust image; `None`: the jobs run
+    /// in gate's own image instead.
     pub install: Option<String>,
     /// The default branch: pushes to it release, pull requests into it are gated.
     pub branch: String,
