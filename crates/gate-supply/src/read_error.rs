@@ -162,12 +162,9 @@ impl ReadError {
 /// Files bigger than this are refused: no real lockfile comes near it, and it bounds memory.
 pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads a whole text file, with the size bound and errors that name it.
-///
-/// The bound is on the bytes read, not on the size the file reports: a device or FIFO reports 0,
-/// so `-c /dev/zero` in a requirements file would otherwise grow without end.
-pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
-    let bytes = gate_core::read_capped(path, MAX_FILE_BYTES).map_err(|source| {
+/// Reads a whole file, at most [`MAX_FILE_BYTES`], with errors that name it.
+pub(crate) fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    gate_core::read_capped(path, MAX_FILE_BYTES).map_err(|source| {
         if source.kind() == std::io::ErrorKind::FileTooLarge {
             ReadError::TooLarge {
                 path: path.to_owned(),
@@ -179,7 +176,15 @@ pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
                 source,
             }
         }
-    })?;
+    })
+}
+
+/// Reads a whole text file, with the size bound and errors that name it.
+///
+/// The bound is on the bytes read, not on the size the file reports: a device or FIFO reports 0,
+/// so `-c /dev/zero` in a requirements file would otherwise grow without end.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
+    let bytes = read_bytes(path)?;
     let mut text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 {
         path: path.to_owned(),
     })?;

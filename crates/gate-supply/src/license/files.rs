@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::read_error::{MAX_FILE_BYTES, ReadError};
+use crate::read_error::{ReadError, read_bytes};
 
 /// Whether a file name is a license file's, as pip-licenses picks them: `LICENSE*`,
 /// `LICENCE*`, `COPYING*`, in any case (`LICENSE.txt`, `licence`, `COPYING.rst`).
@@ -91,19 +91,7 @@ fn file_name(path: &Path) -> Option<&str> {
 /// Reads a license text. Bytes that are not UTF-8 become U+FFFD (a Latin-1 `©` must not make
 /// the text unreadable: pip-licenses reads with replacement too); the size is bounded.
 pub(crate) fn read_license_text(path: &Path) -> Result<String, ReadError> {
-    let bytes = gate_core::read_capped(path, MAX_FILE_BYTES).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::FileTooLarge {
-            ReadError::TooLarge {
-                path: path.to_owned(),
-                limit: MAX_FILE_BYTES,
-            }
-        } else {
-            ReadError::Io {
-                path: path.to_owned(),
-                source,
-            }
-        }
-    })?;
+    let bytes = read_bytes(path)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
