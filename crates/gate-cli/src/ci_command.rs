@@ -42,7 +42,8 @@ pub fn run(command: &CiCommand) -> anyhow::Result<u8> {
     let config_path = crate::check::locate_config(args.config.as_deref())?;
     let config = gate_project::load(&config_path)?;
     ci::check_setup(&config, &config_path)?;
-    let text = generate(&config, ci::config_argument(&config_path))?;
+    let in_repository = repository_relative(&config_path)?;
+    let text = generate(&config, ci::config_argument(&in_repository))?;
     match (&args.output, args.check) {
         (Some(path), true) => check(path, &text, regenerate),
         (Some(path), false) => {
@@ -61,6 +62,35 @@ pub fn run(command: &CiCommand) -> anyhow::Result<u8> {
             Ok(EXIT_PASS)
         }
     }
+}
+
+/// The configuration's path from the repository root, where the jobs run: the root is the
+/// nearest directory above it holding `.git`, else the current directory. An absolute path
+/// would name a directory of this machine, which the runner does not have.
+fn repository_relative(config_path: &Path) -> anyhow::Result<PathBuf> {
+    let absolute = std::fs::canonicalize(config_path)
+        .with_context(|| format!("cannot resolve {}", config_path.display()))?;
+    let root = match absolute
+        .ancestors()
+        .skip(1)
+        .find(|directory| directory.join(".git").exists())
+    {
+        Some(root) => root.to_path_buf(),
+        None => std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .context("cannot read the current directory")?,
+    };
+    absolute
+        .strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "{} is outside the repository ({}): the workflow's jobs run from the repository \
+                 root and can only pass a path inside it",
+                config_path.display(),
+                root.display()
+            )
+        })
 }
 
 fn check(path: &Path, expected: &str, regenerate: &str) -> anyhow::Result<u8> {

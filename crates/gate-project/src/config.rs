@@ -315,6 +315,11 @@ pub fn parse(
         #[cfg(feature = "ci")]
         ci: None,
     };
+    #[cfg(feature = "ci")]
+    let protect_branch_span = raw
+        .protect
+        .as_ref()
+        .and_then(|table| table.get_ref().branch_span());
     #[cfg(feature = "protect")]
     {
         config.protect = raw
@@ -367,6 +372,23 @@ pub fn parse(
             .map(|table| ci::ci(table.into_inner()))
             .transpose()
             .map_err(|(span, message)| error_at(span, format!("[ci]: {message}")))?;
+        // The workflow runs on `[ci] branch` only: a different protected branch would require
+        // checks that never report there, blocking every pull request into it.
+        if let (Some(ci), Some(protect)) = (&config.ci, &config.protect)
+            && let Some(branch) = protect.branch.as_ref().filter(|b| **b != ci.branch)
+        {
+            return Err(error_at(
+                protect_branch_span,
+                format!(
+                    "[protect]: branch `{branch}` is not [ci] branch `{}`: gate's workflow runs \
+                     on [ci] branch only, so the checks required on `{branch}` would never \
+                     report and every pull request into it would stay blocked. Protect the \
+                     branch the workflow runs on (remove `branch` from [protect], or set both \
+                     to the same name)",
+                    ci.branch
+                ),
+            ));
+        }
     }
 
     for spanned in raw.waiver {

@@ -43,32 +43,40 @@ fn the_github_workflow_has_a_job_per_gate_an_aggregator_and_a_publish_job() {
     let workflow = yaml(&stdout(&gate(directory.path(), &["ci", "github"])));
     assert_eq!(
         job_names(&workflow),
-        ["policy", "coverage", "supply", "release", "gate", "publish"]
+        [
+            "gate-policy",
+            "gate-coverage",
+            "gate-supply",
+            "gate-release",
+            "gate",
+            "gate-publish"
+        ]
     );
     let jobs = &workflow["jobs"];
     // The aggregator runs even when a gate job failed or was skipped, and needs every gate.
     assert_eq!(jobs["gate"]["if"].as_str(), Some("always()"));
     assert_eq!(
         serde_yaml::to_string(&jobs["gate"]["needs"]).unwrap(),
-        "- policy\n- coverage\n- supply\n- release\n"
+        "- gate-policy\n- gate-coverage\n- gate-supply\n- gate-release\n"
     );
     // Least privilege: nothing at the top, read by default, write only where needed.
     assert_eq!(workflow["permissions"], yaml("{}"));
-    assert_eq!(jobs["release"]["permissions"], yaml("contents: read"));
+    assert_eq!(jobs["gate-release"]["permissions"], yaml("contents: read"));
     assert_eq!(
-        jobs["policy"]["permissions"]["security-events"].as_str(),
+        jobs["gate-policy"]["permissions"]["security-events"].as_str(),
         Some("write")
     );
     assert_eq!(
-        jobs["publish"]["permissions"]["contents"].as_str(),
+        jobs["gate-publish"]["permissions"]["contents"].as_str(),
         Some("write")
     );
     // The release gate reads the whole history; the other gates need only the commit.
     let checkout = |job: &str| jobs[job]["steps"][0]["with"].clone();
-    assert_eq!(checkout("release")["fetch-depth"].as_i64(), Some(0));
-    assert!(checkout("policy")["fetch-depth"].is_null());
+    assert_eq!(checkout("gate-release")["fetch-depth"].as_i64(), Some(0));
+    assert!(checkout("gate-policy")["fetch-depth"].is_null());
+    assert!(checkout("gate-coverage")["fetch-depth"].is_null());
     assert_eq!(
-        jobs["policy"]["steps"][0]["uses"].as_str(),
+        jobs["gate-policy"]["steps"][0]["uses"].as_str(),
         Some("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"),
         "[ci.actions] replaces a pinned action"
     );
@@ -81,14 +89,14 @@ fn the_github_workflow_has_a_job_per_gate_an_aggregator_and_a_publish_job() {
     );
     // Publishing happens on the configured default branch only, after the aggregator.
     assert_eq!(
-        jobs["publish"]["if"].as_str(),
+        jobs["gate-publish"]["if"].as_str(),
         Some("github.event_name == 'push' && github.ref == 'refs/heads/trunk'")
     );
     assert_eq!(
-        serde_yaml::to_string(&jobs["publish"]["needs"]).unwrap(),
+        serde_yaml::to_string(&jobs["gate-publish"]["needs"]).unwrap(),
         "- gate\n"
     );
-    let text = serde_yaml::to_string(&jobs["publish"]["steps"]).unwrap();
+    let text = serde_yaml::to_string(&jobs["gate-publish"]["steps"]).unwrap();
     assert!(
         text.contains("tags: registry.example.com/acme/shop:${{ steps.next.outputs.version }}")
     );
@@ -121,7 +129,7 @@ fn the_gitlab_pipeline_reports_code_quality_and_junit_per_gate() {
     let directory = copy_of("ci");
     let pipeline = yaml(&stdout(&gate(directory.path(), &["ci", "gitlab"])));
     for gate_name in ["policy", "coverage", "supply", "release"] {
-        let job = &pipeline[gate_name];
+        let job = &pipeline[format!("gate-{gate_name}").as_str()];
         assert_eq!(job["extends"].as_str(), Some(".gate"));
         let reports = &job["artifacts"]["reports"];
         assert_eq!(
@@ -136,10 +144,10 @@ fn the_gitlab_pipeline_reports_code_quality_and_junit_per_gate() {
         assert!(script.contains(&format!("gate check --only {gate_name} ")));
     }
     assert_eq!(
-        pipeline["release"]["variables"]["GIT_DEPTH"].as_i64(),
+        pipeline["gate-release"]["variables"]["GIT_DEPTH"].as_i64(),
         Some(0)
     );
-    let supply = serde_yaml::to_string(&pipeline["supply"]["script"]).unwrap();
+    let supply = serde_yaml::to_string(&pipeline["gate-supply"]["script"]).unwrap();
     assert!(supply.contains("gate supply db update"), "{supply}");
 }
 
@@ -290,10 +298,10 @@ fn a_config_elsewhere_is_passed_to_every_job() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let workflow = yaml(&stdout(&output));
     assert_eq!(
-        workflow["jobs"]["policy"]["steps"][1]["with"]["config"].as_str(),
+        workflow["jobs"]["gate-policy"]["steps"][1]["with"]["config"].as_str(),
         Some("services/shop/gate.toml")
     );
-    let publish = serde_yaml::to_string(&workflow["jobs"]["publish"]["steps"]).unwrap();
+    let publish = serde_yaml::to_string(&workflow["jobs"]["gate-publish"]["steps"]).unwrap();
     assert!(
         publish.contains("git add services/shop/CHANGELOG.md"),
         "{publish}"
@@ -310,7 +318,7 @@ fn without_an_action_or_install_command_the_files_use_this_release() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let workflow = yaml(&stdout(&output));
     assert_eq!(
-        workflow["jobs"]["policy"]["steps"][1]["uses"].as_str(),
+        workflow["jobs"]["gate-policy"]["steps"][1]["uses"].as_str(),
         Some(format!("{}/gate@v{}", owner(), env!("CARGO_PKG_VERSION")).as_str())
     );
     let output = gate(directory.path(), &["ci", "gitlab"]);
@@ -456,4 +464,194 @@ fn the_commit_msg_hook_fails_a_bad_message_file() {
         ],
     );
     assert_eq!(code(&output), 0, "{}", stdout(&output));
+}
+
+#[test]
+fn diff_coverage_against_a_branch_fetches_its_history() {
+    // A shallow clone has no origin/main: `git diff origin/main...HEAD` fails, exit 2.
+    let directory =
+        ci_fixture_with(|text| text.replace("fail-under = 80\n", "diff-base = \"origin/trunk\"\n"));
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    let checkout = &workflow["jobs"]["gate-coverage"]["steps"][0];
+    assert_eq!(checkout["with"]["fetch-depth"].as_i64(), Some(0));
+    assert_eq!(
+        checkout["with"]["persist-credentials"].as_bool(),
+        Some(false)
+    );
+}
+
+/// The `ci` fixture protected by `gate protect` (a ruleset the publish job must push past).
+fn protected_ci_fixture(extra: &str) -> tempfile::TempDir {
+    let extra = extra.to_owned();
+    ci_fixture_with(move |text| format!("{text}\n[protect]\n{extra}"))
+}
+
+#[test]
+fn a_publish_job_without_an_identity_that_may_push_is_refused() {
+    let directory = protected_ci_fixture("");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("refuses that push from the workflow's own token"),
+        "{}",
+        stderr(&output)
+    );
+    // The GitHub Actions app as an explicit bypass actor is the user's choice.
+    let directory = protected_ci_fixture(
+        "[[protect.bypass]]\nactor-type = \"Integration\"\nactor-id = 15368\n",
+    );
+    assert_eq!(code(&gate(directory.path(), &["ci", "github"])), 0);
+}
+
+#[test]
+fn a_github_app_pushes_the_release_and_bypasses_the_ruleset() {
+    let directory = protected_ci_fixture("[ci.publish]\napp-id = 123456\n");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    let publish = &workflow["jobs"]["gate-publish"];
+    assert_eq!(publish["permissions"]["contents"].as_str(), Some("read"));
+    let token = &publish["steps"][0];
+    assert_eq!(
+        token["uses"].as_str(),
+        Some("actions/create-github-app-token@v3.1.1")
+    );
+    assert_eq!(
+        token["with"]["client-id"].as_str(),
+        Some("${{ vars.RELEASE_APP_CLIENT_ID }}")
+    );
+    let checkout = &publish["steps"][1]["with"];
+    assert_eq!(
+        checkout["token"].as_str(),
+        Some("${{ steps.app-token.outputs.token }}")
+    );
+    assert!(checkout["persist-credentials"].is_null());
+    // `gate protect plan` lets the App bypass, always (it pushes, no pull request).
+    let output = gate(directory.path(), &["protect", "plan"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        plan["bypass_actors"],
+        serde_json::json!([
+            {"actor_id": 123_456, "actor_type": "Integration", "bypass_mode": "always"}
+        ])
+    );
+}
+
+#[test]
+fn a_deploy_key_pushes_the_release_and_bypasses_the_ruleset() {
+    let directory =
+        protected_ci_fixture("[ci.publish]\ndeploy-key-secret = \"RELEASE_DEPLOY_KEY\"\n");
+    let output = gate(directory.path(), &["ci", "github"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let workflow = yaml(&stdout(&output));
+    let checkout = &workflow["jobs"]["gate-publish"]["steps"][0]["with"];
+    assert_eq!(
+        checkout["ssh-key"].as_str(),
+        Some("${{ secrets.RELEASE_DEPLOY_KEY }}")
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&stdout(&gate(directory.path(), &["protect", "plan"]))).unwrap();
+    assert_eq!(
+        plan["bypass_actors"],
+        serde_json::json!([{"actor_id": null, "actor_type": "DeployKey", "bypass_mode": "always"}])
+    );
+}
+
+#[test]
+fn a_protected_branch_the_workflow_does_not_run_on_is_refused() {
+    let directory = protected_ci_fixture("branch = \"main\"\n");
+    for command in [&["ci", "github"][..], &["protect", "plan"], &["check"]] {
+        let output = gate(directory.path(), command);
+        assert_eq!(code(&output), 2, "{command:?}");
+        assert!(
+            stderr(&output).contains("branch `main` is not [ci] branch `trunk`"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let directory =
+        protected_ci_fixture("branch = \"trunk\"\n[ci.publish]\ndeploy-key-secret = \"K\"\n");
+    assert_eq!(code(&gate(directory.path(), &["ci", "github"])), 0);
+}
+
+#[test]
+fn every_job_has_a_timeout_and_runs_on_the_default_branch_are_never_replaced() {
+    let directory = copy_of("ci");
+    let workflow = yaml(&stdout(&gate(directory.path(), &["ci", "github"])));
+    for (id, job) in workflow["jobs"].as_mapping().unwrap() {
+        assert!(job["timeout-minutes"].as_u64().is_some(), "{id:?}");
+    }
+    // A shared group would let a newer push replace a pending run of the default branch.
+    let group = workflow["concurrency"]["group"].as_str().unwrap();
+    assert!(group.contains("github.run_id"), "{group}");
+    assert!(
+        group.contains("github.event_name == 'pull_request' && github.ref"),
+        "{group}"
+    );
+}
+
+#[test]
+fn job_names_take_the_configured_prefix_and_required_checks_follow() {
+    let directory = ci_fixture_with(|text| text.replace("[ci]\n", "[ci]\njob-prefix = \"q-\"\n"));
+    let workflow = yaml(&stdout(&gate(directory.path(), &["ci", "github"])));
+    assert_eq!(
+        job_names(&workflow),
+        [
+            "q-policy",
+            "q-coverage",
+            "q-supply",
+            "q-release",
+            "gate",
+            "q-publish"
+        ]
+    );
+    let pipeline = yaml(&stdout(&gate(directory.path(), &["ci", "gitlab"])));
+    assert!(pipeline["q-policy"].is_mapping());
+    let output = gate(directory.path(), &["protect", "plan"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let checks: Vec<&str> = plan["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["type"] == "required_status_checks")
+        .unwrap()["parameters"]["required_status_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|check| check["context"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        checks,
+        ["q-policy", "q-coverage", "q-supply", "q-release", "gate"]
+    );
+}
+
+#[test]
+fn an_absolute_config_path_is_written_relative_to_the_repository() {
+    let directory = copy_of("ci");
+    std::fs::create_dir(directory.path().join(".git")).unwrap();
+    let service = directory.path().join("services/shop");
+    std::fs::create_dir_all(&service).unwrap();
+    let config = service.join("gate.toml");
+    std::fs::rename(directory.path().join("gate.toml"), &config).unwrap();
+    // From a subdirectory, with an absolute path: the jobs still get the repository's path.
+    let output = gate(
+        &service,
+        &["ci", "github", "--config", config.to_str().unwrap()],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains(directory.path().to_str().unwrap()), "{text}");
+    let workflow = yaml(&text);
+    assert_eq!(
+        workflow["jobs"]["gate-policy"]["steps"][1]["with"]["config"].as_str(),
+        Some("services/shop/gate.toml")
+    );
+    // Found from the subdirectory without --config: the same path.
+    let output = gate(&service, &["ci", "github"]);
+    assert_eq!(stdout(&output), text);
 }

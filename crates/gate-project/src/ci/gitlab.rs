@@ -92,7 +92,13 @@ pub fn pipeline(config: &Config, config_argument: Option<&str>) -> Result<String
         format!(" --config {}", shell_word(path))
     });
     for gate in gates {
-        let _ = write!(out, "{gate}:\n  extends: .gate\n");
+        // Prefixed: a job of the same name in the including .gitlab-ci.yml would be merged
+        // into this one.
+        let _ = write!(
+            out,
+            "{}:\n  extends: .gate\n",
+            crate::ci_checks::job_name(config, gate)
+        );
         if gate == "release" {
             out.push_str("  variables:\n    GIT_DEPTH: 0  # every tag and commit\n");
         }

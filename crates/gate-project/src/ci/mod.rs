@@ -50,6 +50,21 @@ pub enum CiError {
          gate, such as \"cargo install --locked --git URL --tag vX.Y.Z gate-cli\""
     )]
     NoInstall,
+    /// The workflow publishes, `[protect]` writes a ruleset, and nothing may push past it.
+    #[error(
+        "{}: the publish job pushes the release commit and tag to the protected branch, and the \
+         ruleset [protect] writes refuses that push from the workflow's own token. Give the job \
+         an identity that may bypass it: a GitHub App (`[ci.publish] app-id = …`, its client id \
+         in the repository variable RELEASE_APP_CLIENT_ID and its private key in the secret \
+         RELEASE_APP_PRIVATE_KEY) or a deploy key with write access (`[ci.publish] \
+         deploy-key-secret = \"NAME\"`); `gate protect apply` then adds it as the ruleset's \
+         bypass actor",
+        path.display()
+    )]
+    PublishCannotPush {
+        /// The configuration file.
+        path: PathBuf,
+    },
 }
 
 /// Checks what the generators cannot check alone: `[ci.setup]` names only gates that run.

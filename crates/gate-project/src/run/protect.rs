@@ -60,7 +60,36 @@ pub fn protection(protect: &Protect, config: &Config) -> Protection {
     protection.require_code_owner_review = protect.code_owner_review;
     protection.linear_history = protect.linear_history;
     protection.bypass_actors.clone_from(&protect.bypass);
+    if let Some(actor) = publish_bypass(config)
+        && !protection.bypass_actors.contains(&actor)
+    {
+        protection.bypass_actors.push(actor);
+    }
     protection
+}
+
+/// The identity `[ci.publish]` pushes releases with, as the bypass actor that lets it push
+/// past the ruleset: the GitHub App by id, or deploy keys (always, which GitHub requires of a
+/// deploy key).
+#[cfg(feature = "ci")]
+fn publish_bypass(config: &Config) -> Option<gate_protect::BypassActor> {
+    use crate::settings::ci::PublishIdentity;
+    use gate_protect::{BypassActor, BypassActorType, BypassMode};
+    let (actor_type, actor_id) = match config.ci.as_ref()?.publish.as_ref()? {
+        PublishIdentity::App { app_id, .. } => (BypassActorType::Integration, Some(*app_id)),
+        PublishIdentity::DeployKey { .. } => (BypassActorType::DeployKey, None),
+    };
+    Some(BypassActor {
+        actor_type,
+        actor_id,
+        mode: BypassMode::Always,
+    })
+}
+
+/// Without the `ci` feature `[ci]` is not read, so no publish identity is known.
+#[cfg(not(feature = "ci"))]
+fn publish_bypass(_config: &Config) -> Option<gate_protect::BypassActor> {
+    None
 }
 
 /// Compares the saved response at `current` with the protection gate.toml asks for. A file

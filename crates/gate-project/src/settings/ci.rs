@@ -21,6 +21,18 @@ pub(crate) struct RawCi {
     image: Option<Spanned<RawImage>>,
     #[serde(default)]
     actions: BTreeMap<String, Spanned<String>>,
+    job_prefix: Option<Spanned<String>>,
+    timeout_minutes: Option<Spanned<i64>>,
+    publish: Option<Spanned<RawPublish>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPublish {
+    app_id: Option<u64>,
+    client_id_variable: Option<String>,
+    private_key_secret: Option<String>,
+    deploy_key_secret: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +65,34 @@ pub struct Ci {
     /// Replacement references for the third-party actions the workflow uses, by action name
     /// (`"actions/checkout" = "actions/checkout@<sha>"`).
     pub actions: BTreeMap<String, String>,
+    /// Prepended to every job name but the `gate` aggregator (`gate-coverage`), so gate's
+    /// checks cannot share a name with another workflow's job: required checks match by name.
+    pub job_prefix: String,
+    /// The `timeout-minutes` of every gate job and of the publish job.
+    pub timeout_minutes: u32,
+    /// Who the publish job pushes the release commit and tag as; `None`: the workflow's own
+    /// token, which a ruleset written by `gate protect` refuses.
+    pub publish: Option<PublishIdentity>,
+}
+
+/// The identity the publish job pushes with, which `gate protect` lets bypass the ruleset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishIdentity {
+    /// A GitHub App's installation token (`actions/create-github-app-token`).
+    App {
+        /// The App's numeric id: the ruleset's `Integration` bypass actor.
+        app_id: u64,
+        /// The repository variable holding the App's client id.
+        client_id_variable: String,
+        /// The repository secret holding the App's private key.
+        private_key_secret: String,
+    },
+    /// A deploy key with write access, its private key in a repository secret: the ruleset's
+    /// `DeployKey` bypass actor.
+    DeployKey {
+        /// The repository secret holding the private key.
+        secret: String,
+    },
 }
 
 /// The service image the release job builds.
@@ -83,6 +123,9 @@ impl Default for Ci {
             setup: BTreeMap::new(),
             image: None,
             actions: BTreeMap::new(),
+            job_prefix: "gate-".to_owned(),
+            timeout_minutes: 30,
+            publish: None,
         }
     }
 }
@@ -156,7 +199,81 @@ pub(crate) fn ci(raw: RawCi) -> Result<Ci, Problem> {
         }
         settings.actions.insert(name, reference.into_inner());
     }
+    if let Some(prefix) = &raw.job_prefix {
+        // Job ids allow letters, digits, `-` and `_`, and must start with a letter or `_`.
+        let text = prefix.get_ref();
+        let plain = text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+        if !plain || text.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+            return Err((
+                Some(prefix.span()),
+                format!(
+                    "job-prefix `{text}`: use letters, digits, `-` and `_`, starting with a letter"
+                ),
+            ));
+        }
+        settings.job_prefix.clone_from(text);
+    }
+    if let Some(minutes) = &raw.timeout_minutes {
+        settings.timeout_minutes = u32::try_from(*minutes.get_ref())
+            .ok()
+            .filter(|minutes| (1..=360).contains(minutes))
+            .ok_or_else(|| {
+                (
+                    Some(minutes.span()),
+                    format!(
+                        "timeout-minutes is {}: GitHub-hosted jobs run 1 to 360 minutes",
+                        minutes.get_ref()
+                    ),
+                )
+            })?;
+    }
+    if let Some(publish) = raw.publish {
+        settings.publish = Some(publish_identity(&publish)?);
+    }
     Ok(settings)
+}
+
+fn publish_identity(raw: &Spanned<RawPublish>) -> Result<PublishIdentity, Problem> {
+    let publish = raw.get_ref();
+    let app = publish.app_id.is_some()
+        || publish.client_id_variable.is_some()
+        || publish.private_key_secret.is_some();
+    match (app, &publish.deploy_key_secret) {
+        (true, Some(_)) => Err((
+            Some(raw.span()),
+            "[ci.publish]: set a GitHub App (`app-id`) or `deploy-key-secret`, not both".to_owned(),
+        )),
+        (false, Some(secret)) => Ok(PublishIdentity::DeployKey {
+            secret: secret.clone(),
+        }),
+        (true, None) => {
+            let Some(app_id) = publish.app_id else {
+                return Err((
+                    Some(raw.span()),
+                    "[ci.publish]: a GitHub App needs its `app-id` (the number on the App's \
+                     settings page), which `gate protect` lets bypass the ruleset"
+                        .to_owned(),
+                ));
+            };
+            Ok(PublishIdentity::App {
+                app_id,
+                client_id_variable: publish
+                    .client_id_variable
+                    .clone()
+                    .unwrap_or_else(|| "RELEASE_APP_CLIENT_ID".to_owned()),
+                private_key_secret: publish
+                    .private_key_secret
+                    .clone()
+                    .unwrap_or_else(|| "RELEASE_APP_PRIVATE_KEY".to_owned()),
+            })
+        }
+        (false, None) => Err((
+            Some(raw.span()),
+            "[ci.publish] is empty: set `app-id` (a GitHub App) or `deploy-key-secret`".to_owned(),
+        )),
+    }
 }
 
 fn non_empty<'a>(value: &'a Spanned<String>, key: &str) -> Result<&'a str, Problem> {

@@ -38,6 +38,14 @@ struct RawBypass {
     mode: Option<Spanned<String>>,
 }
 
+impl RawProtect {
+    /// Where `branch` is written, for errors that compare it with other sections.
+    #[cfg(feature = "ci")]
+    pub(crate) fn branch_span(&self) -> Option<std::ops::Range<usize>> {
+        self.branch.as_ref().map(Spanned::span)
+    }
+}
+
 /// Where the repository is hosted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Provider {
