@@ -974,3 +974,47 @@ fn check_takes_the_limits_from_gate_toml() {
     assert_eq!(code(&output), 2, "{}", both(&output));
     assert!(both(&output).contains("max-eval-time"), "{}", both(&output));
 }
+
+#[test]
+fn verify_in_gate_toml_makes_a_failing_policy_test_fail_the_gate() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path();
+    std::fs::create_dir_all(root.join("deploy")).unwrap();
+    std::fs::create_dir_all(root.join("policy")).unwrap();
+    std::fs::write(root.join("deploy/app.yaml"), "kind: Deployment\n").unwrap();
+    std::fs::write(
+        root.join("policy/main.rego"),
+        "package main\n\ndeny contains \"no kind\" if not input.kind\n",
+    )
+    .unwrap();
+    // The test is wrong (a Deployment is denied nothing), as `conftest verify` would report.
+    std::fs::write(
+        root.join("policy/main_test.rego"),
+        "package main\n\ntest_denied if {\n\tcount(deny) == 1 with input as {\"kind\": \"Deployment\"}\n}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("gate.toml"), "[policy]\ninputs = [\"deploy\"]\n").unwrap();
+    let output = gate(root, &["check", "--color", "never"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+
+    std::fs::write(
+        root.join("gate.toml"),
+        "[policy]\ninputs = [\"deploy\"]\nverify = true\n",
+    )
+    .unwrap();
+    let output = gate(root, &["check", "--color", "never"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("policy/test") && stdout(&output).contains("test_denied failed"),
+        "{}",
+        stdout(&output)
+    );
+
+    // A test that cannot run (a syntax error) is an error, never a pass.
+    std::fs::write(
+        root.join("policy/main_test.rego"),
+        "package main\n\ntest_x if {\n",
+    )
+    .unwrap();
+    assert_eq!(code(&gate(root, &["check", "--color", "never"])), 2);
+}

@@ -17,9 +17,36 @@ use crate::settings::policy::Policy;
 /// Runs the policy gate for `gate check`: a policy or input that cannot be read or parsed makes
 /// the gate error; with `fail-on-warn`, warnings become failures.
 pub fn run(policy: &Policy, root: &Path, io: &dyn ProjectIo) -> GateReport {
-    match evaluate(policy, root, io) {
+    let mut report = match evaluate(policy, root, io) {
         Ok(results) => report(&results, policy.fail_on_warn),
-        Err(message) => GateReport::errored(Gate::Policy.name(), located(message)),
+        Err(message) => return GateReport::errored(Gate::Policy.name(), located(message)),
+    };
+    if policy.verify {
+        match verify(policy, root) {
+            Ok(tests) => absorb_tests(&mut report, tests),
+            Err(message) => return GateReport::errored(Gate::Policy.name(), located(message)),
+        }
+    }
+    report
+}
+
+/// Runs the policies' unit tests, as `gate policy verify` (and `conftest verify`) does.
+pub fn verify(policy: &Policy, root: &Path) -> Result<GateReport, String> {
+    let engine = engine(policy, root, true)?;
+    let results = engine
+        .verify(gate_policy::VerifyOptions { coverage: false })
+        .map_err(|error| error.to_string())?;
+    Ok(gate_policy::verify_report(&results))
+}
+
+/// Adds the failed unit tests (`policy/test`) to the gate's findings, and the test counts as
+/// `tests_*` metrics beside the documents' counts.
+fn absorb_tests(report: &mut GateReport, tests: GateReport) {
+    for finding in tests.findings {
+        report.push(finding);
+    }
+    for (name, value) in tests.metrics {
+        report.set_metric(format!("tests_{name}"), value);
     }
 }
 

@@ -11,6 +11,8 @@ use serde_spanned::Spanned;
 use super::Problem;
 
 /// The keys of `[policy]`.
+// conftest's flags are booleans, and the keys mirror them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawPolicy {
@@ -34,6 +36,8 @@ pub(crate) struct RawPolicy {
     rego_version: Option<Spanned<String>>,
     max_eval_time: Option<Spanned<String>>,
     max_memory: Option<Spanned<String>>,
+    #[serde(default)]
+    verify: bool,
 }
 
 /// The policy gate's settings: what `gate policy test` takes as flags.
@@ -60,6 +64,9 @@ pub struct Policy {
     pub rego_version: RegoVersion,
     /// Time and memory bounds on evaluation.
     pub limits: Limits,
+    /// `gate check` also runs the policies' unit tests (`*_test.rego`, as `conftest verify`):
+    /// a failing test fails the gate.
+    pub verify: bool,
 }
 
 impl Policy {
@@ -76,6 +83,7 @@ impl Policy {
             ignore: None,
             rego_version: RegoVersion::V1,
             limits: Limits::default(),
+            verify: false,
         }
     }
 
@@ -132,6 +140,7 @@ pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Pro
         combine: raw.combine,
     };
     policy.fail_on_warn = raw.fail_on_warn;
+    policy.verify = raw.verify;
     policy.parser = raw.parser.as_ref().map(parser).transpose()?;
     for (pattern, name) in &raw.parsers {
         let glob = globset::GlobBuilder::new(pattern)
