@@ -420,8 +420,17 @@ fn the_pre_commit_hooks_run_real_gate_commands() {
         let entry = hook["entry"].as_str().unwrap();
         let words: Vec<&str> = entry.split_whitespace().collect();
         assert_eq!(words[0], "gate");
-        let (flags, command): (Vec<&str>, Vec<&str>) =
-            words[1..].iter().partition(|word| word.starts_with('-'));
+        // The subcommand is the words before the first flag; a flag's value follows it.
+        let command: Vec<&str> = words[1..]
+            .iter()
+            .take_while(|word| !word.starts_with('-'))
+            .copied()
+            .collect();
+        let flags: Vec<&str> = words[1..]
+            .iter()
+            .filter(|word| word.starts_with('-'))
+            .copied()
+            .collect();
         let mut args = command.clone();
         args.push("--help");
         let output = gate(directory.path(), &args);
@@ -436,6 +445,10 @@ fn the_pre_commit_hooks_run_real_gate_commands() {
     assert_eq!(stages(0), "- commit-msg\n");
     assert_eq!(stages(1), "- pre-commit\n");
     assert_eq!(stages(2), "- pre-commit\n");
+    // The policy hook runs the gate as gate.toml configures it, so it agrees with `gate check`.
+    assert_eq!(hooks[1]["entry"].as_str(), Some("gate check --only policy"));
+    assert_eq!(hooks[1]["pass_filenames"].as_bool(), Some(false));
+    assert!(hooks[1]["files"].as_str().unwrap().contains("rego"));
 }
 
 #[test]
