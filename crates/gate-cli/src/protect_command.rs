@@ -228,8 +228,8 @@ fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u
     let gate_report = if args.fetch {
         let provider = args.provider.map_or(protect.provider, Provider::from);
         let target = Target::new(provider, &args.remote, environment)?;
-        let protection = glue::protection(&protect, &config);
-        let (source, current) = fetch(&target, &protection, args.settings, environment)?;
+        let mut protection = glue::protection(&protect, &config);
+        let (source, current) = fetch(&target, &mut protection, args.settings, environment)?;
         gate_protect::check_drift(&protection, &current, &source)?
     } else {
         let Some(current) = args.current.as_ref().or(protect.current.as_ref()) else {
@@ -252,9 +252,11 @@ fn check(args: &ProtectCheckArgs, environment: &Environment) -> anyhow::Result<u
 }
 
 /// Reads the current settings from the API: what the drift check compares, and a name for it.
+/// `~DEFAULT_BRANCH` in a ruleset is resolved against the repository's default branch, read
+/// here unless `[protect] default-branch` names it.
 fn fetch(
     target: &Target,
-    protection: &Protection,
+    protection: &mut Protection,
     format: BodyFormat,
     environment: &Environment,
 ) -> anyhow::Result<(String, serde_json::Value)> {
@@ -263,6 +265,12 @@ fn fetch(
     let repository = &target.repository;
     match (target.provider, format) {
         (Provider::Github, BodyFormat::Ruleset) => {
+            if protection.default_branch.is_none() {
+                let request = gate_protect::github_repository_get_request(repository);
+                protection.default_branch = client
+                    .get_unless_missing(&request)?
+                    .and_then(|repo| repo["default_branch"].as_str().map(str::to_owned));
+            }
             // Organization rulesets protect the branch too, so they are read with the
             // repository's own; the list has no rules, so each ruleset is read in full.
             let list = client.get(&gate_protect::github_rulesets_list_request(

@@ -10,11 +10,13 @@ use crate::response::{
 };
 
 use crate::rules::{
-    ADMINS_EXEMPT, BRANCH_NOT_COVERED, CHECK_SOURCE, DELETION_ALLOWED, DIRECT_PUSH_ALLOWED,
-    ENFORCEMENT_DISABLED, FORCE_PUSH_ALLOWED, LINEAR_HISTORY, MISSING_CHECK, NOT_STRICT,
-    PIPELINE_NOT_REQUIRED, WEAKER_REVIEWS,
+    ADMINS_EXEMPT, BRANCH_NOT_COVERED, BYPASS_UNKNOWN, CHECK_SOURCE, DELETION_ALLOWED,
+    DIRECT_PUSH_ALLOWED, ENFORCEMENT_DISABLED, FORCE_PUSH_ALLOWED, LINEAR_HISTORY, MISSING_CHECK,
+    NOT_STRICT, PIPELINE_NOT_REQUIRED, RETIRED_CHECK, WEAKER_REVIEWS,
 };
-use crate::{BypassActor, BypassActorType, GITHUB_ACTIONS_APP_ID, ProtectError, Protection};
+use crate::{
+    BypassActor, BypassActorType, BypassMode, GITHUB_ACTIONS_APP_ID, ProtectError, Protection,
+};
 
 /// The gate name of the report [`check_drift`] returns.
 pub const GATE: &str = "protect";
@@ -44,10 +46,14 @@ pub const MISSING_CHECKS: &str = "missing_checks";
 /// 7. both GitLab responses as `{"project": …, "protected_branch": …}`, `null` for a branch
 ///    that is not protected (what `gate protect check --fetch` reads from GitLab).
 ///
-/// A stronger setting than configured is not drift, nor is an extra required check. A
-/// ruleset's `~DEFAULT_BRANCH` is taken to cover the protected branch. A ruleset without
-/// `bypass_actors` (GitHub omits them for callers without write access) is not checked for
-/// bypass. Metrics: `required_checks` and `missing_checks`.
+/// A stronger setting than configured is not drift, nor is an extra required check (but a
+/// check in [`Protection::retired_checks`] warns: no job reports it). A ruleset's
+/// `~DEFAULT_BRANCH` covers [`Protection::default_branch`] (the protected branch when unset).
+/// A bypass actor is drift when its mode is wider than configured (`pull_request` <
+/// `always` < `exempt`) on a ruleset whose compared rules no other ruleset enforces for it
+/// (an admin bypass on a ruleset that only blocks deletion, beside gate's, is not). A ruleset
+/// without `bypass_actors` (GitHub omits them for callers without write access) warns that the
+/// bypass check could not run. Metrics: `required_checks` and `missing_checks`.
 ///
 /// # Errors
 ///
@@ -200,6 +206,17 @@ impl Drift<'_> {
         self.report.push(finding);
     }
 
+    /// A warning: something the check could not verify, or that blocks more than configured.
+    fn warn(&mut self, rule: &'static Rule, message: String, extra: Vec<(&str, Value)>) {
+        let mut finding = Finding::new(rule, Verdict::Warn, message)
+            .with_target(self.file)
+            .with_detail("branch", self.protection.branch.clone());
+        for (key, value) in extra {
+            finding = finding.with_detail(key, value);
+        }
+        self.report.push(finding);
+    }
+
     fn finish(mut self) -> GateReport {
         let required = u64::try_from(self.protection.checks.len()).unwrap_or(u64::MAX);
         self.report
@@ -213,7 +230,15 @@ impl Drift<'_> {
     fn rulesets(&mut self, rulesets: &[RawRuleset], several: bool) -> Result<(), ProtectError> {
         let branch = self.branch().to_owned();
         let full_ref = format!("refs/heads/{branch}");
-        let covering: Vec<&RawRuleset> = rulesets.iter().filter(|r| r.covers(&branch)).collect();
+        let default_branch = self
+            .protection
+            .default_branch
+            .clone()
+            .unwrap_or_else(|| branch.clone());
+        let covering: Vec<&RawRuleset> = rulesets
+            .iter()
+            .filter(|r| r.covers(&branch, &default_branch))
+            .collect();
         if covering.is_empty() {
             let message = if several || rulesets.is_empty() {
                 format!("no branch ruleset includes `{full_ref}`")
@@ -266,11 +291,50 @@ impl Drift<'_> {
         }
         self.compare(&found);
         for ruleset in &evaluated {
-            for actor in ruleset.bypass_actors.iter().flatten() {
+            let Some(actors) = &ruleset.bypass_actors else {
+                self.warn(
+                    &BYPASS_UNKNOWN,
+                    format!(
+                        "{} was saved without its bypass actors (a token without write access), \
+                         so who may bypass it on `{branch}` is not checked",
+                        ruleset.label()
+                    ),
+                    vec![("ruleset_id", Value::from(ruleset.id))],
+                );
+                continue;
+            };
+            for actor in actors {
+                if Self::enforced_elsewhere(ruleset, actor, &evaluated) {
+                    continue;
+                }
                 self.bypass_actor(ruleset, actor);
             }
         }
         Ok(())
+    }
+
+    /// Whether every compared rule of `ruleset` is also in another evaluated ruleset that does
+    /// not list `actor` as a bypass actor: GitHub applies each ruleset on its own, so bypassing
+    /// this one lets the actor past nothing gate checks.
+    fn enforced_elsewhere(
+        ruleset: &RawRuleset,
+        actor: &RawBypassActor,
+        evaluated: &[&RawRuleset],
+    ) -> bool {
+        let binds = |other: &RawRuleset| {
+            !std::ptr::eq(other, ruleset)
+                && other.bypass_actors.as_ref().is_some_and(|actors| {
+                    !actors.iter().any(|other_actor| {
+                        other_actor.actor_type == actor.actor_type
+                            && other_actor.actor_id == actor.actor_id
+                    })
+                })
+        };
+        ruleset.checked_rule_types().iter().all(|kind| {
+            evaluated
+                .iter()
+                .any(|other| binds(other) && other.checked_rule_types().contains(kind))
+        })
     }
 
     fn bypass_actor(&mut self, ruleset: &RawRuleset, actor: &RawBypassActor) {
@@ -311,10 +375,11 @@ impl Drift<'_> {
         );
     }
 
-    /// A configured actor (same type and id, a mode no wider), or an admin when admins are not
-    /// enforced. `pull_request` is narrower than `always`; any other mode counts as `always`.
+    /// A configured actor (same type and id, a mode no wider), or an admin bypassing no wider
+    /// than `always` when admins are not enforced. `pull_request` < `always` < `exempt` (an
+    /// exempt actor's pushes are not even recorded as bypasses); an unknown mode is the widest.
     fn bypass_allowed(&self, actor_type: &str, actor_id: Option<u64>, mode: &str) -> bool {
-        let width = |mode: &str| u8::from(mode != "pull_request");
+        let width = BypassMode::width;
         let configured = self.protection.bypass_actors.iter().any(|allowed| {
             allowed.actor_type.as_str() == actor_type
                 && (matches!(
@@ -325,7 +390,33 @@ impl Drift<'_> {
                 && width(mode) <= width(allowed.mode.as_str())
         });
         configured
-            || (!self.protection.enforce_admins && BypassActor::is_admin(actor_type, actor_id))
+            || (!self.protection.enforce_admins
+                && BypassActor::is_admin(actor_type, actor_id)
+                && width(mode) <= width(BypassMode::Always.as_str()))
+    }
+
+    /// Warns about each required check no job of gate's reports any more.
+    fn retired_checks(&mut self, found: &Found) {
+        let branch = self.branch().to_owned();
+        let mut warned: Vec<&str> = Vec::new();
+        for (context, _) in &found.checks {
+            if warned.contains(&context.as_str()) {
+                continue;
+            }
+            warned.push(context);
+            let retired = self.protection.retired_checks.contains(context)
+                && !self.protection.checks.iter().any(|c| &c.context == context);
+            if retired {
+                self.warn(
+                    &RETIRED_CHECK,
+                    format!(
+                        "`{context}` is a required check on `{branch}`, but gate.toml no longer \
+                         runs its gate: no job reports it, so every pull request waits for it"
+                    ),
+                    vec![("check", Value::from(context.as_str()))],
+                );
+            }
+        }
     }
 
     /// Checks, strictness, reviews, history, force pushes and deletion.
@@ -378,6 +469,7 @@ impl Drift<'_> {
                 );
             }
         }
+        self.retired_checks(found);
         if self.protection.strict && !self.protection.checks.is_empty() && !found.strict {
             self.push(
                 &NOT_STRICT,
@@ -553,9 +645,9 @@ impl Drift<'_> {
     /// A GitLab protected branch: no direct pushes, no force pushes, code owners when asked.
     fn gitlab_branch(&mut self, branch: Option<&RawGitlabProtectedBranch>) {
         let protected = self.branch().to_owned();
-        let Some(branch) = branch.filter(|branch| {
-            crate::refname::covers(&[format!("refs/heads/{}", branch.name)], &[], &protected)
-        }) else {
+        let Some(branch) =
+            branch.filter(|branch| crate::refname::gitlab_covers(&branch.name, &protected))
+        else {
             let found = branch.map_or(Value::Null, |branch| Value::from(branch.name.clone()));
             self.push(
                 &BRANCH_NOT_COVERED,

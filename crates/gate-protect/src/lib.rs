@@ -22,6 +22,7 @@
 //! // A ruleset someone switched to "evaluate" and whose check accepts any source.
 //! let current = json!({
 //!     "id": 42, "name": "gate", "target": "branch", "enforcement": "evaluate",
+//!     "bypass_actors": [],
 //!     "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
 //!     "rules": [
 //!         {"type": "deletion"}, {"type": "non_fast_forward"},
@@ -53,8 +54,9 @@ pub use model::{
 };
 pub use request::{
     ApiRequest, Method, github_branch_protection_get_request, github_branch_protection_request,
-    github_ruleset_get_request, github_ruleset_request, github_rulesets_list_request,
-    gitlab_project_get_request, gitlab_protected_branch_get_request, gitlab_requests,
+    github_repository_get_request, github_ruleset_get_request, github_ruleset_request,
+    github_rulesets_list_request, gitlab_project_get_request, gitlab_protected_branch_get_request,
+    gitlab_requests,
 };
 pub use rules::RULES;
 

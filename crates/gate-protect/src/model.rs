@@ -46,6 +46,8 @@ pub enum BypassActorType {
     Integration,
     /// Deploy keys (`actor_id` is always `null`).
     DeployKey,
+    /// One user, by user id (rulesets of organisation repositories).
+    User,
 }
 
 impl BypassActorType {
@@ -57,6 +59,7 @@ impl BypassActorType {
             BypassActorType::Team => "Team",
             BypassActorType::Integration => "Integration",
             BypassActorType::DeployKey => "DeployKey",
+            BypassActorType::User => "User",
         }
     }
 }
@@ -69,6 +72,9 @@ pub enum BypassMode {
     Always,
     /// Only by merging a pull request (`pull_request`).
     PullRequest,
+    /// Exempt: the rules do not apply to the actor at all, and no bypass is even recorded
+    /// (`exempt`), which is wider than `always`.
+    Exempt,
 }
 
 impl BypassMode {
@@ -77,6 +83,17 @@ impl BypassMode {
         match self {
             BypassMode::Always => "always",
             BypassMode::PullRequest => "pull_request",
+            BypassMode::Exempt => "exempt",
+        }
+    }
+
+    /// How much it lets through: `pull_request` < `always` < `exempt`. A mode this crate does
+    /// not know counts as the widest.
+    pub(crate) fn width(mode: &str) -> u8 {
+        match mode {
+            "pull_request" => 0,
+            "always" => 1,
+            _ => 2,
         }
     }
 }
@@ -152,6 +169,12 @@ pub struct Protection {
     pub linear_history: bool,
     /// The only actors that may bypass the ruleset.
     pub bypass_actors: Vec<BypassActor>,
+    /// The repository's default branch, which a ruleset's `~DEFAULT_BRANCH` stands for; `None`:
+    /// taken to be `branch` (a saved ruleset does not say).
+    pub default_branch: Option<String>,
+    /// Checks gate's workflow would name but no longer runs (a gate removed from gate.toml): a
+    /// rule still requiring one blocks every pull request, as no job reports it.
+    pub retired_checks: Vec<String>,
 }
 
 impl Protection {
@@ -168,6 +191,8 @@ impl Protection {
             require_code_owner_review: false,
             linear_history: false,
             bypass_actors: Vec::new(),
+            default_branch: None,
+            retired_checks: Vec::new(),
         }
     }
 

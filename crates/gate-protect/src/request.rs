@@ -120,6 +120,12 @@ pub fn github_rulesets_list_request(repository: &str, include_parents: bool) -> 
     ))
 }
 
+/// Reads the repository (`GET /repos/{owner}/{repo}`): its `default_branch` is what a
+/// ruleset's `~DEFAULT_BRANCH` stands for.
+pub fn github_repository_get_request(repository: &str) -> ApiRequest {
+    get(repository_path(repository))
+}
+
 /// Reads one ruleset, rules included: `GET /repos/{owner}/{repo}/rulesets/{id}`.
 pub fn github_ruleset_get_request(repository: &str, id: u64) -> ApiRequest {
     get(format!("{}/rulesets/{id}", repository_path(repository)))

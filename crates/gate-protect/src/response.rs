@@ -184,9 +184,18 @@ impl RawRuleset {
             })
     }
 
-    pub(crate) fn covers(&self, branch: &str) -> bool {
+    pub(crate) fn covers(&self, branch: &str, default_branch: &str) -> bool {
         let (include, exclude) = self.ref_name();
-        self.is_branch_ruleset() && crate::refname::covers(include, exclude, branch)
+        self.is_branch_ruleset() && crate::refname::covers(include, exclude, branch, default_branch)
+    }
+
+    /// The rule types of this ruleset the drift check compares.
+    pub(crate) fn checked_rule_types(&self) -> Vec<&str> {
+        self.rules
+            .iter()
+            .map(|rule| rule.kind.as_str())
+            .filter(|kind| CHECKED_RULE_TYPES.contains(kind))
+            .collect()
     }
 
     pub(crate) fn identity(&self) -> Value {
@@ -200,6 +209,16 @@ impl RawRuleset {
         })
     }
 }
+
+/// The rule types the drift check compares; a ruleset with none of them protects nothing gate
+/// asks for, so who may bypass it does not matter here.
+pub(crate) const CHECKED_RULE_TYPES: [&str; 5] = [
+    "required_status_checks",
+    "pull_request",
+    "required_linear_history",
+    "non_fast_forward",
+    "deletion",
+];
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct RawBypassActor {

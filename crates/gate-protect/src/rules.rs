@@ -105,6 +105,24 @@ pub static DIRECT_PUSH_ALLOWED: Rule = Rule {
            pipeline.",
 };
 
+/// A ruleset response without its bypass actors, so who may bypass it is unknown.
+pub static BYPASS_UNKNOWN: Rule = Rule {
+    id: "protect/bypass-unknown",
+    summary: "The saved ruleset lists its bypass actors, so the bypass check can run.",
+    help: "GitHub leaves `bypass_actors` out of a ruleset for a token without write access to \
+           the repository. Save (or fetch) the ruleset with a token that may administer it, so \
+           an actor that bypasses the rules is seen.",
+};
+
+/// A required check no job reports any more.
+pub static RETIRED_CHECK: Rule = Rule {
+    id: "protect/retired-check",
+    summary: "The branch requires no check of a gate that gate.toml no longer runs.",
+    help: "The check was a job of gate's workflow, for a gate since removed from gate.toml: no job \
+           reports it, so every pull request waits for it forever. Apply the protection gate \
+           writes now (`gate protect apply`), or remove the check from the repository's rules.",
+};
+
 /// Every rule this gate raises (re-exported as `gate_protect::RULES`).
 pub static RULES: &[&Rule] = &[
     &MISSING_CHECK,
@@ -119,4 +137,6 @@ pub static RULES: &[&Rule] = &[
     &DELETION_ALLOWED,
     &PIPELINE_NOT_REQUIRED,
     &DIRECT_PUSH_ALLOWED,
+    &BYPASS_UNKNOWN,
+    &RETIRED_CHECK,
 ];

@@ -304,21 +304,112 @@ fn excludes_and_targets_decide_coverage() {
 #[test]
 fn layered_rulesets_that_all_miss_the_branch_drift() {
     let report = check(&protection(), "rulesets-not-covering.json");
-    assert_eq!(
-        rule_ids(&report),
-        ["protect/branch-not-covered", "protect/admins-exempt"]
-    );
+    // The `experiment` ruleset's admin bypass only skips signed commits, which gate does not
+    // compare: it is no `admins-exempt`.
+    assert_eq!(rule_ids(&report), ["protect/branch-not-covered"]);
     let covered = &report.findings[0];
     assert_eq!(
         covered.message,
         "no branch ruleset includes `refs/heads/main`"
     );
     assert_eq!(detail(covered, "found").as_array().unwrap().len(), 4);
+}
+
+/// gate's ruleset (no bypass) and a second one that only blocks deletion, as a ruleset list.
+fn layered_with_a_deletion_ruleset(bypass: &Value) -> Value {
+    let gate = fixture("ruleset.json");
+    let deletion = json!({
+        "id": 77, "name": "keep main", "target": "branch", "enforcement": "active",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+        "rules": [{"type": "deletion"}],
+        "bypass_actors": bypass,
+    });
+    json!([gate, deletion])
+}
+
+#[test]
+fn an_admin_bypass_of_a_ruleset_that_only_repeats_gates_rules_is_not_drift() {
+    let admin = json!([{"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}]);
+    let report = check_drift(
+        &protection(),
+        &layered_with_a_deletion_ruleset(&admin),
+        "r.json",
+    )
+    .unwrap();
+    assert_eq!(rule_ids(&report), Vec::<&str>::new());
+    // Alone, the same ruleset's bypass lets admins delete the branch: drift.
+    let mut alone = layered_with_a_deletion_ruleset(&admin)[1].clone();
+    alone["rules"] = json!(fixture("ruleset.json")["rules"]);
+    let report = check_drift(&protection(), &alone, "r.json").unwrap();
+    assert!(rule_ids(&report).contains(&"protect/admins-exempt"));
+}
+
+#[test]
+fn an_exempt_bypass_is_wider_than_always() {
+    let mut current = fixture("ruleset.json");
+    current["bypass_actors"] =
+        json!([{"actor_id": 2740, "actor_type": "Integration", "bypass_mode": "exempt"}]);
+    let mut allowed = protection();
+    allowed.bypass_actors = vec![BypassActor {
+        actor_type: BypassActorType::Integration,
+        actor_id: Some(2740),
+        mode: BypassMode::Always,
+    }];
+    let report = check_drift(&allowed, &current, "r.json").unwrap();
+    assert_eq!(rule_ids(&report), ["protect/admins-exempt"]);
+    // Configured as exempt, it is what was asked for.
+    allowed.bypass_actors[0].mode = BypassMode::Exempt;
+    let report = check_drift(&allowed, &current, "r.json").unwrap();
+    assert_eq!(rule_ids(&report), Vec::<&str>::new());
+    // An admin role exempt from the rules is drift even when admins are not enforced.
+    current["bypass_actors"] =
+        json!([{"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "exempt"}]);
+    let mut lax = protection();
+    lax.enforce_admins = false;
+    let report = check_drift(&lax, &current, "r.json").unwrap();
+    assert_eq!(rule_ids(&report), ["protect/admins-exempt"]);
+}
+
+#[test]
+fn default_branch_rulesets_cover_only_the_default_branch() {
+    let mut current = fixture("ruleset.json");
+    current["conditions"]["ref_name"] = json!({"include": ["~DEFAULT_BRANCH"], "exclude": []});
+    let mut release = protection();
+    release.branch = "release".to_owned();
+    // Unknown default branch: taken to be the protected one.
     assert_eq!(
-        report.findings[1].details["found"]["actor_type"],
-        "OrganizationAdmin"
+        rule_ids(&check_drift(&release, &current, "r.json").unwrap()),
+        Vec::<&str>::new()
     );
-    assert_eq!(report.findings[1].details["ruleset_id"], 46);
+    release.default_branch = Some("main".to_owned());
+    assert_eq!(
+        rule_ids(&check_drift(&release, &current, "r.json").unwrap()),
+        ["protect/branch-not-covered"]
+    );
+}
+
+#[test]
+fn a_ruleset_without_bypass_actors_warns_that_bypass_was_not_checked() {
+    let mut current = fixture("ruleset.json");
+    current.as_object_mut().unwrap().remove("bypass_actors");
+    let report = check_drift(&protection(), &current, "r.json").unwrap();
+    assert_eq!(rule_ids(&report), ["protect/bypass-unknown"]);
+    assert_eq!(report.findings[0].verdict, Verdict::Warn);
+    assert_eq!(report.verdict(), Verdict::Warn);
+}
+
+#[test]
+fn a_required_check_of_a_removed_gate_warns() {
+    let current = fixture("ruleset.json");
+    let mut fewer = protection();
+    fewer
+        .checks
+        .retain(|check| check.context != "beacon / test");
+    fewer.retired_checks = vec!["beacon / test".to_owned()];
+    let report = check_drift(&fewer, &current, "r.json").unwrap();
+    assert_eq!(rule_ids(&report), ["protect/retired-check"]);
+    assert_eq!(report.findings[0].verdict, Verdict::Warn);
+    assert!(report.findings[0].message.contains("`beacon / test`"));
 }
 
 #[test]

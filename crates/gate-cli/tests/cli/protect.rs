@@ -250,6 +250,14 @@ fn protect_config_errors_name_the_line() {
             "[protect]\n[[protect.bypass]]\nactor-type = \"Team\"\n",
             "gate.toml:3:14: [protect]: a Team bypass actor needs its `actor-id`",
         ),
+        (
+            "[protect]\n[[protect.bypass]]\nactor-type = \"User\"\n",
+            "a User bypass actor needs its `actor-id`",
+        ),
+        (
+            "[protect]\n[[protect.bypass]]\nactor-type = \"DeployKey\"\nmode = \"pull_request\"\n",
+            "gate.toml:4:8: [protect]: a DeployKey bypass actor cannot have mode \"pull_request\"",
+        ),
         ("[protect]\nstrict = \"yes\"\n", "gate.toml:2:10"),
     ] {
         let directory = project(config);
@@ -597,7 +605,12 @@ fn check_fetch_reads_every_ruleset_that_applies() {
         {"id": 42, "name": "gate", "target": "branch", "source_type": "Repository", "enforcement": "active"},
         {"id": 7, "name": "release tags", "target": "tag", "source_type": "Repository", "enforcement": "active"}
     ]"#;
-    let server = Server::start(vec![(200, list.to_owned()), (200, saved("ruleset.json"))]);
+    let repository = r#"{"full_name": "acme/shop", "default_branch": "main"}"#;
+    let server = Server::start(vec![
+        (200, repository.to_owned()),
+        (200, list.to_owned()),
+        (200, saved("ruleset.json")),
+    ]);
     let output = fetch_check(directory.path(), &server, &["--color", "never"]);
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     let paths: Vec<String> = server
@@ -608,10 +621,11 @@ fn check_fetch_reads_every_ruleset_that_applies() {
     assert_eq!(
         paths,
         [
+            "GET /repos/acme/shop",
             "GET /repos/acme/shop/rulesets?includes_parents=true&per_page=100",
             "GET /repos/acme/shop/rulesets/42",
         ],
-        "tag rulesets are not read"
+        "the default branch, then branch rulesets only (tag rulesets are not read)"
     );
     assert!(
         server
@@ -620,11 +634,31 @@ fn check_fetch_reads_every_ruleset_that_applies() {
             .all(|r| r.header("authorization") == Some("Bearer gh-test-token"))
     );
 
-    let server = Server::start(vec![(200, list.to_owned()), (200, saved("drifted.json"))]);
+    let server = Server::start(vec![
+        (200, repository.to_owned()),
+        (200, list.to_owned()),
+        (200, saved("drifted.json")),
+    ]);
     let output = fetch_check(directory.path(), &server, &["--color", "never"]);
     assert_eq!(code(&output), 1, "{}", stdout(&output));
     assert!(
         stdout(&output).contains("protect/enforcement-disabled"),
+        "{}",
+        stdout(&output)
+    );
+
+    // `~DEFAULT_BRANCH` is the repository's default branch: here `develop`, not `main`.
+    let on_default = saved("ruleset.json").replace("refs/heads/main", "~DEFAULT_BRANCH");
+    assert!(on_default.contains("~DEFAULT_BRANCH"));
+    let server = Server::start(vec![
+        (200, repository.replace("\"main\"", "\"develop\"")),
+        (200, list.to_owned()),
+        (200, on_default),
+    ]);
+    let output = fetch_check(directory.path(), &server, &["--color", "never"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("protect/branch-not-covered"),
         "{}",
         stdout(&output)
     );
@@ -746,4 +780,46 @@ fn config_and_output_flags() {
     assert!(stdout(&output).is_empty());
     let written = json(&std::fs::read_to_string(&report).unwrap());
     assert_eq!(written["gates"][0]["gate"], "protect");
+}
+
+#[test]
+fn user_actors_and_the_exempt_mode_can_be_configured() {
+    let directory = project(
+        "[protect]\n[[protect.bypass]]\nactor-type = \"User\"\nactor-id = 583231\nmode = \"exempt\"\n",
+    );
+    let output = gate(directory.path(), &["protect", "plan"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        json(&stdout(&output))["bypass_actors"],
+        serde_json::json!([{"actor_id": 583_231, "actor_type": "User", "bypass_mode": "exempt"}])
+    );
+}
+
+#[test]
+fn a_check_of_a_gate_removed_from_gate_toml_warns() {
+    // The saved ruleset requires `gate-supply`; with the supply gate gone from gate.toml, no
+    // job reports it and every pull request would wait for it.
+    let directory = copy_of("protect");
+    let path = directory.path().join("gate.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "[supply.advisories]\nlockfiles = [\"requirements.txt\"]\ndb = [\"advisories\"]\n",
+        "",
+    );
+    std::fs::write(&path, text).unwrap();
+    let output = gate(
+        directory.path(),
+        &["check", "--only", "protect", "--color", "never"],
+    );
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("protect/retired-check"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains("`gate-supply`"),
+        "{}",
+        stdout(&output)
+    );
 }

@@ -7,7 +7,7 @@ use gate_core::{GateError, GateReport};
 use gate_protect::{Protection, RequiredCheck};
 
 use crate::Config;
-use crate::ci_checks::required_checks;
+use crate::ci_checks::{required_checks, retired_checks};
 use crate::settings::protect::Protect;
 
 /// The gate's name in reports.
@@ -60,6 +60,13 @@ pub fn protection(protect: &Protect, config: &Config) -> Protection {
     protection.require_code_owner_review = protect.code_owner_review;
     protection.linear_history = protect.linear_history;
     protection.bypass_actors.clone_from(&protect.bypass);
+    protection
+        .default_branch
+        .clone_from(&protect.default_branch);
+    protection.retired_checks = retired_checks(config)
+        .into_iter()
+        .filter(|name| !protect.extra_checks.contains(name))
+        .collect();
     if let Some(actor) = publish_bypass(config)
         && !protection.bypass_actors.contains(&actor)
     {

@@ -15,6 +15,7 @@ use super::Problem;
 pub(crate) struct RawProtect {
     provider: Option<Spanned<String>>,
     branch: Option<Spanned<String>>,
+    default_branch: Option<Spanned<String>>,
     strict: Option<bool>,
     enforce_admins: Option<bool>,
     required_approvals: Option<Spanned<i64>>,
@@ -65,6 +66,9 @@ pub struct Protect {
     pub provider: Provider,
     /// The protected branch; `None`: `[ci] branch`, else `main`.
     pub branch: Option<String>,
+    /// The repository's default branch, which a ruleset's `~DEFAULT_BRANCH` means; `None`: the
+    /// protected branch (`--fetch` reads it from the repository instead).
+    pub default_branch: Option<String>,
     /// Branches must be up to date before merging.
     pub strict: bool,
     /// Administrators are held to the rules too.
@@ -95,6 +99,7 @@ impl Default for Protect {
         Protect {
             provider: Provider::Github,
             branch: None,
+            default_branch: None,
             strict: true,
             enforce_admins: true,
             required_approvals: 0,
@@ -129,6 +134,13 @@ pub(crate) fn protect(raw: RawProtect, root: &Path) -> Result<Protect, Problem> 
     let branch = match &raw.branch {
         Some(branch) if branch.get_ref().trim().is_empty() => {
             return Err((Some(branch.span()), "`branch` is empty".to_owned()));
+        }
+        Some(branch) => Some(branch.get_ref().trim().to_owned()),
+        None => None,
+    };
+    let default_branch = match &raw.default_branch {
+        Some(branch) if branch.get_ref().trim().is_empty() => {
+            return Err((Some(branch.span()), "`default-branch` is empty".to_owned()));
         }
         Some(branch) => Some(branch.get_ref().trim().to_owned()),
         None => None,
@@ -171,6 +183,7 @@ pub(crate) fn protect(raw: RawProtect, root: &Path) -> Result<Protect, Problem> 
     Ok(Protect {
         provider,
         branch,
+        default_branch,
         strict: raw.strict.unwrap_or(defaults.strict),
         enforce_admins: raw.enforce_admins.unwrap_or(defaults.enforce_admins),
         required_approvals,
@@ -194,19 +207,23 @@ fn bypass_actor(raw: &RawBypass) -> Result<BypassActor, Problem> {
         "Team" => BypassActorType::Team,
         "Integration" => BypassActorType::Integration,
         "DeployKey" => BypassActorType::DeployKey,
+        "User" => BypassActorType::User,
         other => {
             return Err((
                 Some(raw.actor_type.span()),
                 format!(
                     "bypass actor-type `{other}` is not one of OrganizationAdmin, RepositoryRole, \
-                     Team, Integration, DeployKey"
+                     Team, Integration, DeployKey, User"
                 ),
             ));
         }
     };
     let needs_id = matches!(
         actor_type,
-        BypassActorType::RepositoryRole | BypassActorType::Team | BypassActorType::Integration
+        BypassActorType::RepositoryRole
+            | BypassActorType::Team
+            | BypassActorType::Integration
+            | BypassActorType::User
     );
     if needs_id && raw.actor_id.is_none() {
         return Err((
@@ -222,14 +239,27 @@ fn bypass_actor(raw: &RawBypass) -> Result<BypassActor, Problem> {
         Some(mode) => match mode.get_ref().as_str() {
             "always" => BypassMode::Always,
             "pull_request" | "pull-request" => BypassMode::PullRequest,
+            "exempt" => BypassMode::Exempt,
             other => {
                 return Err((
                     Some(mode.span()),
-                    format!("bypass mode `{other}` is not \"always\" or \"pull_request\""),
+                    format!(
+                        "bypass mode `{other}` is not \"always\", \"pull_request\" or \"exempt\""
+                    ),
                 ));
             }
         },
     };
+    // GitHub answers 422 to a deploy key that may only bypass by pull request: a deploy key
+    // pushes, it never opens one.
+    if actor_type == BypassActorType::DeployKey && mode == BypassMode::PullRequest {
+        return Err((
+            raw.mode.as_ref().map(Spanned::span),
+            "a DeployKey bypass actor cannot have mode \"pull_request\" (GitHub rejects it: \
+             deploy keys push, they do not open pull requests); use \"always\""
+                .to_owned(),
+        ));
+    }
     Ok(BypassActor {
         actor_type,
         actor_id: raw.actor_id,
