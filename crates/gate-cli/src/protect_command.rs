@@ -1,6 +1,7 @@
 //! `gate protect plan|check|apply`: the branch protection gate.toml asks for — every job of
 //! `gate ci github` a required check — printed, compared with a saved API response, or sent.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -151,6 +152,7 @@ fn plan(args: &PlanArgs) -> anyhow::Result<u8> {
     let (config, protect) = settings(args.config.as_deref())?;
     let protection = glue::protection(&protect, &config);
     let provider = args.provider.map_or(protect.provider, Provider::from);
+    refuse_unsupported(&protection, provider, args.format)?;
     let body = match (provider, args.format) {
         (Provider::Github, BodyFormat::Ruleset) => {
             gate_protect::github_ruleset(&protection, &protect.ruleset_name)
@@ -325,30 +327,43 @@ fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
     let (config, protect) = settings(args.plan.config.as_deref())?;
     let protection = glue::protection(&protect, &config);
     let provider = args.plan.provider.map_or(protect.provider, Provider::from);
+    refuse_unsupported(&protection, provider, args.plan.format)?;
     let target = Target::new(provider, &args.remote, environment)?;
-    if args.dry_run {
+    if args.dry_run && target.token.is_none() {
+        eprintln!(
+            "no {}: the current settings were not read, so these are the bodies before `apply` \
+             merges them with what the repository has",
+            target.token_variable
+        );
         let requests = target.requests(&protection, &protect, args.plan.format, None);
         for request in requests {
-            output::print(format!(
-                "{} {}{}\n{}\n",
-                request.method.as_str(),
-                target.api_url,
-                request.path,
-                serde_json::to_string_pretty(&request.body)?
-            ))?;
+            print_request(&target, &request)?;
         }
         return Ok(EXIT_PASS);
     }
     let token = target.token()?;
     let client = Client::new(&target, token, environment)?;
-    // A ruleset is updated in place when one of the same name exists, so applying twice
-    // does not leave two rulesets.
-    let existing = if provider == Provider::Github && args.plan.format == BodyFormat::Ruleset {
-        client.existing_ruleset(&target.repository, &protect.ruleset_name)?
-    } else {
-        None
-    };
-    for request in target.requests(&protection, &protect, args.plan.format, existing) {
+    let planned = merged_requests(&target, &client, &protection, &protect, args.plan.format)?;
+    if args.dry_run {
+        for (request, before) in &planned {
+            print_request(&target, request)?;
+            let changes = match before {
+                Some(before) => gate_protect::changes(before, &request.body),
+                None => vec!["+ (created)".to_owned()],
+            };
+            let text = if changes.is_empty() {
+                "  no change\n".to_owned()
+            } else {
+                changes.iter().fold(String::new(), |mut text, line| {
+                    let _ = writeln!(text, "  {line}");
+                    text
+                })
+            };
+            output::print(format!("changes:\n{text}"))?;
+        }
+        return Ok(EXIT_PASS);
+    }
+    for (request, _) in planned {
         let status = client.send(&request)?;
         output::print(format!(
             "{} {} {status}\n",
@@ -357,6 +372,87 @@ fn apply(args: &ApplyArgs, environment: &Environment) -> anyhow::Result<u8> {
         ))?;
     }
     Ok(EXIT_PASS)
+}
+
+fn print_request(target: &Target, request: &ApiRequest) -> anyhow::Result<()> {
+    output::print(format!(
+        "{} {}{}\n{}\n",
+        request.method.as_str(),
+        target.api_url,
+        request.path,
+        serde_json::to_string_pretty(&request.body)?
+    ))?;
+    Ok(())
+}
+
+/// What GitHub would reject is refused before anything is sent.
+fn refuse_unsupported(
+    protection: &Protection,
+    provider: Provider,
+    format: BodyFormat,
+) -> anyhow::Result<()> {
+    if provider == Provider::Github
+        && format == BodyFormat::BranchProtection
+        && let Some(problem) = gate_protect::branch_protection_problem(protection)
+    {
+        bail!("{problem}");
+    }
+    Ok(())
+}
+
+/// The requests `apply` sends, each merged with the settings the repository has (read first),
+/// beside those settings in the request's shape (`None`: nothing exists yet). A ruleset of the
+/// configured name is updated in place, so applying twice does not leave two rulesets.
+fn merged_requests(
+    target: &Target,
+    client: &Client<'_>,
+    protection: &Protection,
+    protect: &Protect,
+    format: BodyFormat,
+) -> anyhow::Result<Vec<(ApiRequest, Option<serde_json::Value>)>> {
+    let retired = &protection.retired_checks;
+    let repository = &target.repository;
+    match (target.provider, format) {
+        (Provider::Github, BodyFormat::Ruleset) => {
+            let existing = client.existing_ruleset(repository, &protect.ruleset_name)?;
+            let mut requests = target.requests(protection, protect, format, existing);
+            let mut before = None;
+            if let Some(id) = existing {
+                let current =
+                    client.get(&gate_protect::github_ruleset_get_request(repository, id))?;
+                for request in &mut requests {
+                    request.body =
+                        gate_protect::merge_github_ruleset(&request.body, &current, retired);
+                }
+                before = Some(current);
+            }
+            Ok(requests.into_iter().map(|r| (r, before.clone())).collect())
+        }
+        (Provider::Github, BodyFormat::BranchProtection) => {
+            let current = client.get_unless_missing(
+                &gate_protect::github_branch_protection_get_request(protection, repository),
+            )?;
+            let mut requests = target.requests(protection, protect, format, None);
+            for request in &mut requests {
+                request.body = gate_protect::merge_github_branch_protection(
+                    &request.body,
+                    current.as_ref(),
+                    retired,
+                );
+            }
+            let before = current
+                .as_ref()
+                .map(gate_protect::branch_protection_as_request);
+            Ok(requests.into_iter().map(|r| (r, before.clone())).collect())
+        }
+        // The GitLab bodies set only what gate manages (the merge method only for linear
+        // history), so nothing else is overwritten.
+        (Provider::Gitlab, _) => Ok(target
+            .requests(protection, protect, format, None)
+            .into_iter()
+            .map(|request| (request, None))
+            .collect()),
+    }
 }
 
 /// Where `apply` sends the settings, and with which credential.

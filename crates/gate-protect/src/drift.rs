@@ -658,10 +658,17 @@ impl Drift<'_> {
             );
             return;
         };
+        let deploy_keys = crate::gitlab::gitlab_deploy_keys(self.protection);
         let pushers: Vec<String> = branch
             .push_access_levels
             .iter()
             .filter(|level| level.access_level != Some(0))
+            // A configured deploy key pushes releases; it is not a person skipping review.
+            .filter(|level| {
+                !level
+                    .deploy_key_id
+                    .is_some_and(|id| deploy_keys.contains(&id))
+            })
             .map(|level| {
                 level.access_level_description.clone().unwrap_or_else(|| {
                     level

@@ -40,6 +40,7 @@
 mod drift;
 mod github;
 mod gitlab;
+mod merge;
 mod model;
 mod refname;
 mod request;
@@ -49,6 +50,10 @@ pub mod rules;
 pub use drift::{GATE, MISSING_CHECKS, REQUIRED_CHECKS, check_drift};
 pub use github::{github_branch_protection, github_ruleset};
 pub use gitlab::{GitlabSettings, gitlab_settings};
+pub use merge::{
+    branch_protection_as_request, branch_protection_problem, changes,
+    merge_github_branch_protection, merge_github_ruleset,
+};
 pub use model::{
     BypassActor, BypassActorType, BypassMode, GITHUB_ACTIONS_APP_ID, Protection, RequiredCheck,
 };

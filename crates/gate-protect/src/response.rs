@@ -357,6 +357,9 @@ pub(crate) struct RawGitlabAccessLevel {
     pub(crate) access_level: Option<u64>,
     #[serde(default)]
     pub(crate) access_level_description: Option<String>,
+    /// The deploy key allowed to push, for a deploy key's entry.
+    #[serde(default)]
+    pub(crate) deploy_key_id: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

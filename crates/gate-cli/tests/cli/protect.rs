@@ -435,13 +435,15 @@ fn apply_creates_the_ruleset_then_updates_it_in_place() {
         !stdout(&output).contains("gh-test-token") && !stderr(&output).contains("gh-test-token")
     );
 
-    // The repository's own ruleset of the same name is replaced, not duplicated.
+    // The repository's own ruleset of the same name is updated, not duplicated, and merged
+    // with what it has (read first).
     let server = Server::start(vec![
         (
             200,
-            "[{\"id\": 42, \"name\": \"gate\", \"source_type\": \"Repository\"}]",
+            "[{\"id\": 42, \"name\": \"gate\", \"source_type\": \"Repository\"}]".to_owned(),
         ),
-        (200, "{\"id\": 42}"),
+        (200, hand_tuned_ruleset()),
+        (200, "{\"id\": 42}".to_owned()),
     ]);
     let output = apply(
         directory.path(),
@@ -451,14 +453,122 @@ fn apply_creates_the_ruleset_then_updates_it_in_place() {
     );
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let requests = server.requests();
-    assert_eq!(requests[1].method, "PUT");
+    assert_eq!(requests[1].method, "GET");
     assert_eq!(requests[1].path, "/repos/acme/shop/rulesets/42");
+    assert_eq!(requests[2].method, "PUT");
+    assert_eq!(requests[2].path, "/repos/acme/shop/rulesets/42");
+    let body = json(&requests[2].body);
+    let rule = |kind: &str| {
+        body["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|rule| rule["type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} rule in {body}"))
+            .clone()
+    };
+    // Set by hand, kept: last-push approval, thread resolution, two approvals, signatures.
+    let reviews = &rule("pull_request")["parameters"];
+    assert_eq!(reviews["require_last_push_approval"], true);
+    assert_eq!(reviews["required_review_thread_resolution"], true);
+    assert_eq!(reviews["required_approving_review_count"], 2);
+    assert_eq!(reviews["dismiss_stale_reviews_on_push"], true);
+    rule("required_signatures");
+    // Another workflow's check stays; the check of the old job name (`policy`, before the
+    // `gate-` prefix) no job reports any more, so it goes.
+    assert_eq!(
+        required_contexts(&body),
+        [
+            "gate-policy",
+            "gate-supply",
+            "gate-protect",
+            "gate",
+            "test",
+            "lint"
+        ]
+    );
+}
+
+/// Ruleset 42 as someone tuned it by hand in the settings page.
+fn hand_tuned_ruleset() -> String {
+    serde_json::json!({
+        "id": 42, "name": "gate", "target": "branch", "enforcement": "active",
+        "node_id": "RRS_x", "created_at": "2026-11-02T10:21:07.000Z",
+        "bypass_actors": [],
+        "conditions": {"ref_name": {"include": ["refs/heads/main"], "exclude": []}},
+        "rules": [
+            {"type": "deletion"},
+            {"type": "required_signatures"},
+            {"type": "pull_request", "parameters": {
+                "required_approving_review_count": 2,
+                "dismiss_stale_reviews_on_push": false,
+                "require_code_owner_review": false,
+                "require_last_push_approval": true,
+                "required_review_thread_resolution": true,
+                "allowed_merge_methods": ["squash"]}},
+            {"type": "required_status_checks", "parameters": {
+                "strict_required_status_checks_policy": false,
+                "do_not_enforce_on_create": false,
+                "required_status_checks": [
+                    {"context": "policy", "integration_id": 15368},
+                    {"context": "lint"}]}}
+        ]
+    })
+    .to_string()
+}
+
+#[test]
+fn apply_dry_run_with_a_token_shows_what_would_change() {
+    let directory = copy_of("protect");
+    let server = Server::start(vec![
+        (
+            200,
+            "[{\"id\": 42, \"name\": \"gate\", \"source_type\": \"Repository\"}]".to_owned(),
+        ),
+        (200, hand_tuned_ruleset()),
+    ]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &["--repository", "acme/shop", "--dry-run"],
+        &[],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "a dry run writes nothing"
+    );
+    let text = stdout(&output);
+    for line in [
+        "PUT http://127.0.0.1:",
+        "changes:\n",
+        "  + /rules[non_fast_forward]: {\"type\":\"non_fast_forward\"}\n",
+        "  ~ /rules[pull_request]/parameters/dismiss_stale_reviews_on_push: false → true\n",
+        "  ~ /rules[required_status_checks]/parameters/strict_required_status_checks_policy: false → true\n",
+        "  - /rules[required_status_checks]/parameters/required_status_checks[policy]:",
+        "  + /rules[required_status_checks]/parameters/required_status_checks[gate]:",
+    ] {
+        assert!(text.contains(line), "no {line:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("require_last_push_approval: true → false"),
+        "{text}"
+    );
 }
 
 #[test]
 fn apply_branch_protection_and_gitlab_settings() {
     let directory = copy_of("protect");
-    let server = Server::start(vec![(200, "{}")]);
+    // The current protection is read first: its push restrictions and conversation resolution,
+    // which the PUT would otherwise reset, are sent back as they are.
+    let current = r#"{"url": "https://api.github.com/repos/acme/shop/branches/main/protection",
+        "enforce_admins": {"enabled": false},
+        "required_conversation_resolution": {"enabled": true},
+        "restrictions": {"users": [{"login": "release-bot"}], "teams": [{"slug": "ops"}], "apps": []},
+        "required_pull_request_reviews": {"required_approving_review_count": 1,
+            "dismiss_stale_reviews": false, "require_code_owner_reviews": false,
+            "require_last_push_approval": true}}"#;
+    let server = Server::start(vec![(200, current), (200, "{}")]);
     let output = apply(
         directory.path(),
         &server,
@@ -467,13 +577,45 @@ fn apply_branch_protection_and_gitlab_settings() {
     );
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let requests = server.requests();
-    assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0].method, "PUT");
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].method, "GET");
+    assert_eq!(requests[1].method, "PUT");
     assert_eq!(
-        requests[0].path,
+        requests[1].path,
         "/repos/acme/shop/branches/main/protection"
     );
-    assert_eq!(json(&requests[0].body)["enforce_admins"], true);
+    let body = json(&requests[1].body);
+    assert_eq!(body["enforce_admins"], true);
+    assert_eq!(
+        body["restrictions"],
+        serde_json::json!({"users": ["release-bot"], "teams": ["ops"], "apps": []})
+    );
+    assert_eq!(body["required_conversation_resolution"], true);
+    assert_eq!(
+        body["required_pull_request_reviews"]["require_last_push_approval"],
+        true
+    );
+    assert_eq!(
+        body["required_pull_request_reviews"]["dismiss_stale_reviews"],
+        true
+    );
+
+    // A branch without protection (404) gets gate's body as it is.
+    let server = Server::start(vec![
+        (404, r#"{"message": "Branch not protected"}"#),
+        (200, "{}"),
+    ]);
+    let output = apply(
+        directory.path(),
+        &server,
+        &["--repository", "acme/shop", "--format", "branch-protection"],
+        &[],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        json(&server.requests()[1].body)["restrictions"],
+        Value::Null
+    );
 
     let server = Server::start(vec![(200, "{}"), (201, "{}")]);
     let output = apply(
@@ -499,6 +641,59 @@ fn apply_branch_protection_and_gitlab_settings() {
         json(&requests[0].body)["only_allow_merge_if_pipeline_succeeds"],
         true
     );
+    // Without linear history the project's merge method (ff, rebase_merge…) is left alone.
+    assert_eq!(json(&requests[0].body).get("merge_method"), None);
+}
+
+#[test]
+fn more_than_six_approvals_are_refused_for_classic_protection() {
+    let directory = project("[protect]\nrequired-approvals = 7\n");
+    let output = gate(
+        directory.path(),
+        &["protect", "plan", "--format", "branch-protection"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output)
+            .contains("classic branch protection takes 0 to 6 required approvals, not 7"),
+        "{}",
+        stderr(&output)
+    );
+    // A ruleset takes up to 10.
+    assert_eq!(code(&gate(directory.path(), &["protect", "plan"])), 0);
+}
+
+#[test]
+fn gitlab_deploy_keys_may_push_to_the_protected_branch() {
+    let directory = project(
+        "[protect]\nprovider = \"gitlab\"\ncurrent = \"settings.json\"\n\
+         [[protect.bypass]]\nactor-type = \"DeployKey\"\nactor-id = 12\n",
+    );
+    let output = gate(directory.path(), &["protect", "plan"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        json(&stdout(&output))["protected_branch"]["allowed_to_push"],
+        serde_json::json!([{"deploy_key_id": 12}])
+    );
+    // The drift check accepts that deploy key's push access, and no one else's.
+    let settings = |pushers: &str| {
+        format!(
+            r#"{{"project": {{"only_allow_merge_if_pipeline_succeeds": true,
+                "allow_merge_on_skipped_pipeline": false, "merge_method": "merge"}},
+               "protected_branch": {{"name": "*", "allow_force_push": false,
+                "push_access_levels": [{pushers}]}}}}"#
+        )
+    };
+    let key =
+        r#"{"access_level": null, "access_level_description": "Deploy key", "deploy_key_id": 12}"#;
+    std::fs::write(directory.path().join("settings.json"), settings(key)).unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let other = key.replace("12", "13");
+    std::fs::write(directory.path().join("settings.json"), settings(&other)).unwrap();
+    let output = gate(directory.path(), &["check", "--color", "never"]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(stdout(&output).contains("protect/direct-push-allowed"));
 }
 
 #[test]
