@@ -668,3 +668,109 @@ fn an_absolute_config_path_is_written_relative_to_the_repository() {
     let output = gate(&service, &["ci", "github"]);
     assert_eq!(stdout(&output), text);
 }
+
+/// Runs git in `directory` with no user or system configuration.
+fn git(directory: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(args)
+        .current_dir(directory)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+/// The coverage job of the generated workflow, run against a clone of a local bare remote made
+/// as actions/checkout makes it with the job's `fetch-depth`: diff coverage then finds the base.
+#[test]
+fn the_coverage_jobs_checkout_lets_diff_coverage_read_the_base_branch() {
+    let scratch = tempfile::tempdir().unwrap();
+    let source = scratch.path().join("source");
+    std::fs::create_dir_all(source.join("shop")).unwrap();
+    std::fs::copy(
+        super::fixture("service").join("coverage.xml"),
+        source.join("coverage.xml"),
+    )
+    .unwrap();
+    std::fs::write(
+        source.join("gate.toml"),
+        "[coverage]\nreports = [\"coverage.xml\"]\ndiff-base = \"origin/main\"\n\n\
+         [ci]\naction = \"acme/gate@v0.1.0\"\n",
+    )
+    .unwrap();
+    std::fs::write(source.join("shop/cart.py"), "a\nb\nc\nd\n").unwrap();
+    git(&source, &["init", "-q", "-b", "main"]);
+    git(&source, &["add", "."]);
+    git(&source, &["commit", "-q", "-m", "chore: start"]);
+    git(&source, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(source.join("shop/cart.py"), "a\nb\nc\nd\ne\nf\ng\n").unwrap();
+    git(&source, &["commit", "-q", "-am", "feat: totals"]);
+    let remote = scratch.path().join("remote.git");
+    git(
+        scratch.path(),
+        &["clone", "-q", "--bare", "source", "remote.git"],
+    );
+
+    let workflow = yaml(&stdout(&gate(&source, &["ci", "github"])));
+    let checkout = &workflow["jobs"]["gate-coverage"]["steps"][0];
+    assert!(
+        checkout["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("actions/checkout@")
+    );
+    let depth = checkout["with"]["fetch-depth"].as_i64().unwrap_or(1);
+
+    // actions/checkout: with fetch-depth 0 every branch and tag, whole; else only the commit.
+    let clone = |name: &str, depth: i64| {
+        let work = scratch.path().join(name);
+        std::fs::create_dir(&work).unwrap();
+        git(&work, &["init", "-q"]);
+        git(
+            &work,
+            &["remote", "add", "origin", remote.to_str().unwrap()],
+        );
+        if depth == 0 {
+            git(
+                &work,
+                &[
+                    "fetch",
+                    "-q",
+                    "--prune",
+                    "origin",
+                    "+refs/heads/*:refs/remotes/origin/*",
+                    "+refs/tags/*:refs/tags/*",
+                ],
+            );
+        } else {
+            git(
+                &work,
+                &[
+                    "fetch",
+                    "-q",
+                    "--no-tags",
+                    "--depth=1",
+                    "origin",
+                    "+refs/heads/feature:refs/remotes/origin/feature",
+                ],
+            );
+        }
+        git(&work, &["checkout", "-q", "refs/remotes/origin/feature"]);
+        work
+    };
+    let job = gate(&clone("job", depth), &["check", "--only", "coverage"]);
+    assert_ne!(code(&job), 2, "{}{}", stdout(&job), stderr(&job));
+    // What the job did before: a shallow clone has no origin/main to diff against.
+    let shallow = gate(&clone("shallow", 1), &["check", "--only", "coverage"]);
+    assert_eq!(code(&shallow), 2, "{}", stdout(&shallow));
+    assert!(
+        stdout(&shallow).contains("origin/main"),
+        "{}",
+        stdout(&shallow)
+    );
+}
