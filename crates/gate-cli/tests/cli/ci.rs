@@ -347,6 +347,22 @@ fn ci_config_errors_name_the_line() {
             "[policy]\ninputs = [\"d\"]\n[ci]\nbranch = \"it's\"\n",
             "gate.toml:4:10: [ci]: branch `it's`",
         ),
+        (
+            "[policy]\ninputs = [\"d\"]\n[ci.publish]\ndeploy-key-secret = \"K }}\"\n",
+            "`K }}` is not a variable or secret name",
+        ),
+        (
+            "[policy]\ninputs = [\"d\"]\n[ci.publish]\nclient-id-variable = \"ID\"\n",
+            "a GitHub App needs its `app-id`",
+        ),
+        (
+            "[policy]\ninputs = [\"d\"]\n[ci]\njob-prefix = \"gate coverage\"\n",
+            "job-prefix `gate coverage`",
+        ),
+        (
+            "[policy]\ninputs = [\"d\"]\n[ci]\ntimeout-minutes = 0\n",
+            "timeout-minutes is 0",
+        ),
     ] {
         let directory = project(config);
         let output = gate(directory.path(), &["ci", "github"]);

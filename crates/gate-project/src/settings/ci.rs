@@ -237,6 +237,27 @@ pub(crate) fn ci(raw: RawCi) -> Result<Ci, Problem> {
 
 fn publish_identity(raw: &Spanned<RawPublish>) -> Result<PublishIdentity, Problem> {
     let publish = raw.get_ref();
+    // The names go into `${{ vars.NAME }}` and `${{ secrets.NAME }}` expressions.
+    for name in [
+        &publish.client_id_variable,
+        &publish.private_key_secret,
+        &publish.deploy_key_secret,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let plain = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !plain {
+            return Err((
+                Some(raw.span()),
+                format!(
+                    "[ci.publish]: `{name}` is not a variable or secret name (letters, digits \
+                     and `_`, not starting with a digit)"
+                ),
+            ));
+        }
+    }
     let app = publish.app_id.is_some()
         || publish.client_id_variable.is_some()
         || publish.private_key_secret.is_some();
