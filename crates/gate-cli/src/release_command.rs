@@ -238,7 +238,8 @@ impl Planning {
         let history = history::release_history(git).map_err(|message| anyhow!(message))?;
         let name = glue::branch_name(git, &settings, args.branch.as_deref())
             .map_err(|message| anyhow!(message))?;
-        let config = glue::plan_config(&settings, glue::branch(&settings, &name));
+        let config = glue::plan_config_in(git, &settings, glue::branch(&settings, &name))
+            .map_err(|message| anyhow!(message))?;
         Ok(Planning {
             settings,
             history,
@@ -263,7 +264,7 @@ impl Planning {
             args.repository_url.as_deref(),
         )
         .map_err(|message| anyhow!(message))?;
-        Ok(glue::notes_options(date, url.as_deref()))
+        Ok(glue::notes_options(&self.settings, date, url.as_deref()))
     }
 }
 

@@ -1027,3 +1027,67 @@ fn merges_and_annotated_tags_on_side_branches_are_read_in_one_pass() {
         0
     );
 }
+
+#[test]
+fn branches_release_rules_and_notes_types_from_gate_toml() {
+    // renovate's settings: bare `{version}` tags, `build` → patch with a "Build System"
+    // section, maintenance branches named `maint/N.x`.
+    let mut repo = Repo::new();
+    repo.commit("chore: init").tag("1.0.0");
+    repo.git(&["branch", "maint/1.x"]);
+    repo.commit("feat: main feature").tag("1.1.0");
+    repo.commit("build(deps): update the toolchain");
+    std::fs::write(
+        repo.file("gate.toml"),
+        r#"[release]
+tag-format = "{version}"
+branches = [
+  { name = "maint/+([0-9])?(.{+([0-9]),x}).x" },
+  "main",
+  { name = "next", prerelease = true },
+]
+release-rules = [{ type = "build", release = "patch" }]
+notes-types = [
+  { type = "feat", section = "Features" },
+  { type = "build", section = "Build System" },
+]
+"#,
+    )
+    .unwrap();
+    repo.git(&["add", "gate.toml"]);
+    assert_eq!(ok(&repo.gate(&["release", "next"])), "1.1.1\n");
+    let notes = ok(&repo.gate(&["release", "notes", "--date", "2026-01-02"]));
+    assert!(
+        notes.contains("### Build System\n\n* **deps:** update the toolchain"),
+        "{notes}"
+    );
+    assert_eq!(
+        ok(&repo.gate(&["release", "next", "--branch", "next"])),
+        "1.1.1-next.1\n"
+    );
+    // `maint/1.x`, cut at 1.0.0 while main released 1.1.0, may only release `>=1.0.0 <1.1.0`.
+    repo.git(&["checkout", "-q", "maint/1.x"]);
+    repo.commit("fix: backport");
+    assert_eq!(ok(&repo.gate(&["release", "next"])), "1.0.1\n");
+    repo.commit("feat: backported feature");
+    let output = repo.gate(&["release", "next"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("Only versions within `>=1.0.0 <1.1.0`"),
+        "{}",
+        stderr(&output)
+    );
+    // Globs other than the maintenance pattern are refused, naming the line.
+    std::fs::write(
+        repo.file("gate.toml"),
+        "[release]\nbranches = [\"release/*\"]\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["release", "next"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("not other globs") && stderr(&output).contains(":2"),
+        "{}",
+        stderr(&output)
+    );
+}
