@@ -12,8 +12,8 @@ use anyhow::{Context as _, anyhow, bail};
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use gate_core::{GateReport, Location, Metric, Report};
 use gate_release::{
-    Config, Plan, TagFormat, lint_commits, lint_findings, past_releases, prepend_changelog,
-    render_notes, render_past_release,
+    Config, Plan, TagFormat, changelog_has_version, lint_commits, lint_findings, past_releases,
+    prepend_changelog, render_notes, render_past_release,
 };
 
 use crate::environment::Environment;
@@ -180,6 +180,10 @@ pub struct BumpArgs {
     /// are several).
     #[arg(long, value_name = "NAME")]
     pub image: Vec<String>,
+    /// Write the version even when it is lower than the one a file holds (gate refuses to
+    /// lower a version otherwise).
+    #[arg(long)]
+    pub allow_lower: bool,
     /// Planning options.
     #[command(flatten)]
     pub plan: PlanArgs,
@@ -375,6 +379,17 @@ fn changelog(args: &ChangelogArgs, environment: &Environment) -> anyhow::Result<
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", file.display())),
     };
     let notes = render_notes(&plan, &options);
+    if !args.full
+        && let Some(next) = &plan.next
+        && changelog_has_version(&existing, &next.version.to_string())
+    {
+        eprintln!(
+            "{} already has a section for {}; left as it is",
+            file.display(),
+            next.version
+        );
+        return Ok(EXIT_PASS);
+    }
     let (contents, printed) = if args.full {
         let full = full_changelog(&planning, notes.as_deref(), &options, &existing);
         (full.clone(), full)
@@ -514,6 +529,33 @@ fn lint(args: &LintArgs, environment: &Environment) -> anyhow::Result<u8> {
     Ok(report.outcome().exit_code())
 }
 
+/// A version lower than the file's is refused: a computed version lower than the
+/// project's (tags missing, the wrong tag format) is a mistake until the user says otherwise.
+fn refuse_lowering(
+    file: &Path,
+    kind: bump::FileKind,
+    text: &str,
+    version: &str,
+    images: &[String],
+) -> anyhow::Result<()> {
+    let new = semver::Version::parse(version).ok();
+    let current = bump::current_versions(kind, text, images)
+        .map_err(|error| anyhow!("{}: {}", file.display(), error_chain(&error)))?;
+    for old in current {
+        let parsed = semver::Version::parse(old.trim_start_matches('v')).ok();
+        if let (Some(old_version), Some(new)) = (parsed, &new)
+            && new.cmp_precedence(&old_version).is_lt()
+        {
+            bail!(
+                "{}: {version} is lower than the {old} it holds; nothing written (pass \
+                 --allow-lower to write it anyway)",
+                file.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> {
     // Check every file kind before computing anything: an unknown file is a usage error.
     let mut kinds = Vec::new();
@@ -546,6 +588,9 @@ fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> 
             crate::read_text(file).with_context(|| format!("cannot read {}", file.display()))?;
         let new = bump::bump(kind, &text, &version, &args.image)
             .map_err(|error| anyhow!("{}: {}", file.display(), error_chain(&error)))?;
+        if !args.allow_lower {
+            refuse_lowering(file, kind, &text, &version, &args.image)?;
+        }
         edited.push((file, text, new));
     }
     for (file, old, new) in edited {

@@ -38,7 +38,7 @@ mod plan;
 mod report;
 mod version;
 
-pub use changelog::prepend_changelog;
+pub use changelog::{changelog_has_version, prepend_changelog};
 pub use commit::{ParsedCommit, ParserOptions};
 pub use history::{Commit, History, ReleaseTag, TagFormat};
 pub use lint::{

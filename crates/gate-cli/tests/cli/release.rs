@@ -1091,3 +1091,51 @@ notes-types = [
         stderr(&output)
     );
 }
+
+#[test]
+fn bump_refuses_to_lower_a_version_unless_allowed() {
+    let repo = released_then_feature();
+    std::fs::write(
+        repo.file("package.json"),
+        "{\n  \"version\": \"2.0.0\"\n}\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["release", "bump", "package.json"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("package.json: 1.1.0 is lower than the 2.0.0 it holds")
+            && stderr(&output).contains("--allow-lower"),
+        "{}",
+        stderr(&output)
+    );
+    let read = || std::fs::read_to_string(repo.file("package.json")).unwrap();
+    assert_eq!(read(), "{\n  \"version\": \"2.0.0\"\n}\n");
+    let output = repo.gate(&["release", "bump", "package.json", "--to", "0.1.0"]);
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    assert_eq!(
+        ok(&repo.gate(&["release", "bump", "package.json", "--allow-lower"])),
+        "package.json: 1.1.0\n"
+    );
+    assert_eq!(read(), "{\n  \"version\": \"1.1.0\"\n}\n");
+    // The same version again is not lowering.
+    ok(&repo.gate(&["release", "bump", "package.json"]));
+}
+
+#[test]
+fn changelog_twice_adds_the_section_once() {
+    let repo = released_then_feature();
+    let args = ["release", "changelog", "--date", "2026-01-02"];
+    ok(&repo.gate(&args));
+    let first = std::fs::read_to_string(repo.file("CHANGELOG.md")).unwrap();
+    let output = repo.gate(&args);
+    assert_eq!(code(&output), 0);
+    assert!(
+        stderr(&output).contains("CHANGELOG.md already has a section for 1.1.0"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.file("CHANGELOG.md")).unwrap(),
+        first
+    );
+}
