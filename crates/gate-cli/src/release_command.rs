@@ -22,6 +22,7 @@ use crate::{EXIT_PASS, output};
 use gate_core::error_chain;
 use gate_project::git::Git;
 use gate_project::history::{self, ReleaseHistory};
+use gate_project::import;
 use gate_project::run::release as glue;
 use gate_project::settings::release::Release;
 use gate_release::bump;
@@ -204,7 +205,10 @@ pub fn run(command: &ReleaseCommand, environment: &Environment) -> anyhow::Resul
 /// Git runs in the current directory (git finds the repository from there).
 const HERE: &str = ".";
 
-/// `[release]` from the given or found gate.toml; defaults when there is none.
+/// `[release]` from the given or found gate.toml. Without that section, the project's
+/// semantic-release and commitlint files are read as those tools read them; without those,
+/// the defaults. When gate.toml has `[release]` and those files exist too, gate.toml wins and
+/// a note says so.
 fn settings(config_flag: Option<&Path>) -> anyhow::Result<Release> {
     let path = if let Some(path) = config_flag {
         Some(path.to_path_buf())
@@ -212,16 +216,39 @@ fn settings(config_flag: Option<&Path>) -> anyhow::Result<Release> {
         let current = std::env::current_dir().context("cannot read the current directory")?;
         gate_project::find(&current)
     };
-    match path {
-        Some(path) => {
-            let config = gate_project::load(&path)?;
-            Ok(config
-                .release
-                .unwrap_or_else(|| Release::defaults(&config.root)))
-        }
+    let Some(path) = path else {
         // Relative to the current directory, spelt without `./` in messages.
-        None => Ok(Release::defaults(Path::new(""))),
+        let root = Path::new("");
+        return Ok(imported(root)?.unwrap_or_else(|| Release::defaults(root)));
+    };
+    let config = gate_project::load(&path)?;
+    if let Some(release) = config.release {
+        let others = import::config_files(&config.root);
+        if !others.is_empty() {
+            eprintln!(
+                "note: [release] in {} wins; {} not read",
+                path.display(),
+                others.join(" and ")
+            );
+        }
+        return Ok(release);
     }
+    Ok(imported(&config.root)?.unwrap_or_else(|| Release::defaults(&config.root)))
+}
+
+/// The settings semantic-release's and commitlint's files give, with a note for each option
+/// gate cannot honour; `None` when the project has neither.
+fn imported(root: &Path) -> anyhow::Result<Option<Release>> {
+    let Some(found) = import::import_release(root).map_err(|message| anyhow!(message))? else {
+        return Ok(None);
+    };
+    for note in &found.notes {
+        eprintln!("note: {note}");
+    }
+    let shown = found.sources.join(" and ");
+    gate_project::settings::release::release_from_toml(&found.section, &shown, root)
+        .map(Some)
+        .map_err(|message| anyhow!(message))
 }
 
 /// Everything a planning command needs: settings, history and planning configuration.

@@ -1139,3 +1139,71 @@ fn changelog_twice_adds_the_section_once() {
         first
     );
 }
+
+#[test]
+fn semantic_release_and_commitlint_files_are_read_and_gate_toml_wins() {
+    // renovate's case: `${version}` tags in .releaserc.json and an old `v11.35.4` tag. Read
+    // as semantic-release reads it, nothing since 12.0.0 asks for a release.
+    let mut repo = Repo::new();
+    repo.commit("feat: old").tag("v11.35.4");
+    repo.commit("feat: new").tag("12.0.0");
+    repo.commit("docs: typo");
+    std::fs::write(
+        repo.file(".releaserc.json"),
+        r#"{"tagFormat": "${version}", "preset": "conventionalcommits",
+            "plugins": ["@semantic-release/commit-analyzer",
+                        "@semantic-release/release-notes-generator", "@semantic-release/npm"]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        repo.file("commitlint.config.js"),
+        "module.exports = {\n  extends: ['@commitlint/config-conventional'],\n  rules: { 'header-max-length': [2, 'always', 20] },\n};\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["release", "next", "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["released"], false);
+    assert_eq!(json["last_release"], "12.0.0");
+    assert!(
+        stderr(&output).contains("note: .releaserc.json: gate computes the version and notes; it does not run @semantic-release/npm"),
+        "{}",
+        stderr(&output)
+    );
+    let output = repo.gate(&[
+        "release",
+        "lint",
+        "--message",
+        "fix: a subject longer than twenty",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+
+    // `gate init` writes them as [release]; then gate.toml wins, and says so once.
+    let output = repo.gate(&["init"]);
+    assert_eq!(
+        ok(&output),
+        "imported .releaserc.json and commitlint.config.js into [release]\n  not honoured: \
+         .releaserc.json: gate computes the version and notes; it does not run \
+         @semantic-release/npm (publishing stays in your pipeline)\nwrote gate.toml\n"
+    );
+    let config = std::fs::read_to_string(repo.file("gate.toml")).unwrap();
+    assert!(
+        config.contains("[release]\n# read from .releaserc.json and commitlint.config.js\n")
+            && config.contains("\ntag-format = \"${version}\"\n")
+            && config.contains("\nheader-max-length = 20\n"),
+        "{config}"
+    );
+    let output = repo.gate(&["release", "next"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).matches("note: [release] in ").count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("wins; .releaserc.json and commitlint.config.js not read"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -22,6 +22,7 @@ pub(crate) struct RawRelease {
     changelog: Option<String>,
     repository_url: Option<String>,
     types: Option<Spanned<Vec<String>>>,
+    scopes: Option<Vec<String>>,
     header_max_length: Option<usize>,
     body_max_line_length: Option<usize>,
     footer_max_line_length: Option<usize>,
@@ -75,6 +76,13 @@ struct RawNotesType {
     section: Option<String>,
     #[serde(default)]
     hidden: bool,
+}
+
+/// `[release]` from a section's text (such as [`crate::import::Import::section`]), as if it
+/// were a gate.toml in `root`; `shown` names it in errors.
+pub fn release_from_toml(text: &str, shown: &str, root: &Path) -> Result<Release, String> {
+    let config = crate::parse(text, shown, shown, root).map_err(|error| error.to_string())?;
+    Ok(config.release.unwrap_or_else(|| Release::defaults(root)))
 }
 
 /// semantic-release's maintenance-branch glob: `1.x`, `1.x.x`, `1.2.x`.
@@ -301,6 +309,9 @@ pub(crate) fn release(raw: RawRelease, root: &Path) -> Result<Release, Problem> 
             ));
         }
         settings.lint.types.clone_from(types.get_ref());
+    }
+    if let Some(scopes) = &raw.scopes {
+        settings.lint.scopes.clone_from(scopes);
     }
     if let Some(length) = raw.header_max_length {
         settings.lint.header_max_length = length;
