@@ -31,7 +31,9 @@ impl Section {
             let line = format!("{key} = {value}");
             match value {
                 // Long lists of tables read better one entry a line.
-                toml::Value::Array(items) if line.len() > 100 => {
+                toml::Value::Array(items)
+                    if line.len() > 100 && items.iter().any(toml::Value::is_table) =>
+                {
                     let _ = writeln!(out, "{key} = [");
                     for item in items {
                         let _ = writeln!(out, "  {item},");
