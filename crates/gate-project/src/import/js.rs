@@ -92,13 +92,19 @@ impl Reader {
                 Ok(())
             }
             Some(c) if c == '-' || c.is_ascii_digit() => {
-                while self
+                let mut number = String::new();
+                while let Some(c) = self
                     .peek()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'))
+                    .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'))
                 {
-                    self.out.push(self.chars[self.at]);
+                    number.push(c);
                     self.at += 1;
                 }
+                // Only what JSON spells the same way (no hex, no `1_000`, no trailing dot).
+                if serde_json::from_str::<serde_json::Number>(&number).is_err() {
+                    return Err(format!("`{number}` is not a plain number"));
+                }
+                self.out.push_str(&number);
                 Ok(())
             }
             Some(c) if is_identifier_start(c) => {
@@ -250,6 +256,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any text is read or refused, never a panic; what is read is JSON.
+        #[test]
+        fn any_text_is_read_or_refused(body in ".{0,200}") {
+            for source in [format!("module.exports = {body}"), format!("export default {{{body}")] {
+                if let Ok(json) = object_literal_to_json(&source) {
+                    proptest::prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn code_is_refused() {
         for source in [
@@ -260,6 +278,7 @@ mod tests {
             "module.exports = { a: /x/ };",
             "module.exports = { a: 1 }; console.log(1);",
             "module.exports = { a: 1",
+            "module.exports = { a: 0x10 };",
             "nothing exported",
         ] {
             assert!(object_literal_to_json(source).is_err(), "{source}");
