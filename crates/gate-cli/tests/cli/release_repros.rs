@@ -71,6 +71,15 @@ fn repros_give_semantic_releases_answers() {
                 "{name}: {}",
                 stdout(&check)
             );
+            // The repro's .releaserc.json is still there: gate.toml wins, and says so once.
+            assert_eq!(
+                stdout(&check)
+                    .matches("[release] in gate.toml wins over .releaserc.json")
+                    .count(),
+                1,
+                "{name}: {}",
+                stdout(&check)
+            );
             continue;
         }
         assert_eq!(code(&next), 0, "{name}: {}", stderr(&next));

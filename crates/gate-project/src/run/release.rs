@@ -188,10 +188,21 @@ fn lint(
 /// Runs the release gate for `gate check`: lint findings plus the next version as a metric.
 /// A gate that cannot read git is errored (exit 2), never a pass.
 pub fn run(settings: &Release, root: &Path, io: &dyn ProjectIo) -> GateReport {
-    match check(settings, Git::new(io, root)) {
+    let mut report = match check(settings, Git::new(io, root)) {
         Ok(report) => report,
         Err(message) => GateReport::errored(Gate::Release.name(), GateError::new(message)),
+    };
+    // A project moving over may still have its semantic-release or commitlint files: say
+    // once that gate.toml is what counts, so nobody edits the file gate does not read.
+    let others = crate::import::config_files(root);
+    if !others.is_empty() {
+        let note = format!("[release] in gate.toml wins over {}", others.join(" and "));
+        report.summary = Some(match report.summary.take() {
+            Some(summary) => format!("{summary}; {note}"),
+            None => note,
+        });
     }
+    report
 }
 
 fn check(settings: &Release, git: Git<'_>) -> Result<GateReport, String> {
