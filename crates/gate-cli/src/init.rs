@@ -1,10 +1,11 @@
 //! `gate init`: a commented starter gate.toml.
 
-use anyhow::bail;
+use anyhow::{anyhow, bail};
+use gate_project::import;
 
 use crate::output::{self, write_atomically};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `gate init`.
 #[derive(Debug, Args)]
@@ -64,7 +65,11 @@ pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must
 # owner = "@platform-team"
 "#;
 
-/// Runs `gate init`.
+/// The starter's commented-out `[release]` lines, which an imported section replaces.
+const STARTER_RELEASE: &str = "# [release]                        # commit lint and the next version from Conventional Commits\n# lint-base = \"origin/main\"\n";
+
+/// Runs `gate init`. The project's semantic-release and commitlint files, when it has them,
+/// become the `[release]` section (what gate cannot honour is listed, in the file and here).
 pub fn run(args: &InitArgs) -> anyhow::Result<()> {
     if args.path.exists() && !args.force {
         bail!(
@@ -72,7 +77,35 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
             args.path.display()
         );
     }
-    write_atomically(&args.path, STARTER.as_bytes())?;
+    let directory = args
+        .path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new(""));
+    let imported = import::import_release(directory).map_err(|message| anyhow!(message))?;
+    let text = match &imported {
+        Some(found) => {
+            // The section must be valid before it is written.
+            gate_project::settings::release::release_from_toml(
+                &found.section,
+                &found.sources.join(" and "),
+                directory,
+            )
+            .map_err(|message| anyhow!(message))?;
+            STARTER.replacen(STARTER_RELEASE, &found.section, 1)
+        }
+        None => STARTER.to_owned(),
+    };
+    write_atomically(&args.path, text.as_bytes())?;
+    if let Some(found) = &imported {
+        output::print(format!(
+            "imported {} into [release]\n",
+            found.sources.join(" and ")
+        ))?;
+        for note in &found.notes {
+            output::print(format!("  not honoured: {note}\n"))?;
+        }
+    }
     output::print(format!("wrote {}\n", args.path.display()))?;
     Ok(())
 }
@@ -116,6 +149,7 @@ mod tests {
             ["policy", "coverage", "supply", "release", "protect"]
         );
         assert!(parsed.ci.is_some());
+        assert!(STARTER.contains(super::STARTER_RELEASE));
         assert_eq!(parsed.waivers.len(), 1);
     }
 }

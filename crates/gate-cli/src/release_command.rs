@@ -12,8 +12,8 @@ use anyhow::{Context as _, anyhow, bail};
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use gate_core::{GateReport, Location, Metric, Report};
 use gate_release::{
-    Config, Plan, TagFormat, lint_commits, lint_findings, past_releases, prepend_changelog,
-    render_notes, render_past_release,
+    Config, Plan, TagFormat, changelog_has_version, lint_commits, lint_findings, past_releases,
+    prepend_changelog, render_notes, render_past_release,
 };
 
 use crate::environment::Environment;
@@ -22,6 +22,7 @@ use crate::{EXIT_PASS, output};
 use gate_core::error_chain;
 use gate_project::git::Git;
 use gate_project::history::{self, ReleaseHistory};
+use gate_project::import;
 use gate_project::run::release as glue;
 use gate_project::settings::release::Release;
 use gate_release::bump;
@@ -180,6 +181,10 @@ pub struct BumpArgs {
     /// are several).
     #[arg(long, value_name = "NAME")]
     pub image: Vec<String>,
+    /// Write the version even when it is lower than the one a file holds (gate refuses to
+    /// lower a version otherwise).
+    #[arg(long)]
+    pub allow_lower: bool,
     /// Planning options.
     #[command(flatten)]
     pub plan: PlanArgs,
@@ -200,7 +205,10 @@ pub fn run(command: &ReleaseCommand, environment: &Environment) -> anyhow::Resul
 /// Git runs in the current directory (git finds the repository from there).
 const HERE: &str = ".";
 
-/// `[release]` from the given or found gate.toml; defaults when there is none.
+/// `[release]` from the given or found gate.toml. Without that section, the project's
+/// semantic-release and commitlint files are read as those tools read them; without those,
+/// the defaults. When gate.toml has `[release]` and those files exist too, gate.toml wins and
+/// a note says so.
 fn settings(config_flag: Option<&Path>) -> anyhow::Result<Release> {
     let path = if let Some(path) = config_flag {
         Some(path.to_path_buf())
@@ -208,16 +216,39 @@ fn settings(config_flag: Option<&Path>) -> anyhow::Result<Release> {
         let current = std::env::current_dir().context("cannot read the current directory")?;
         gate_project::find(&current)
     };
-    match path {
-        Some(path) => {
-            let config = gate_project::load(&path)?;
-            Ok(config
-                .release
-                .unwrap_or_else(|| Release::defaults(&config.root)))
-        }
+    let Some(path) = path else {
         // Relative to the current directory, spelt without `./` in messages.
-        None => Ok(Release::defaults(Path::new(""))),
+        let root = Path::new("");
+        return Ok(imported(root)?.unwrap_or_else(|| Release::defaults(root)));
+    };
+    let config = gate_project::load(&path)?;
+    if let Some(release) = config.release {
+        let others = import::config_files(&config.root);
+        if !others.is_empty() {
+            eprintln!(
+                "note: [release] in {} wins; {} not read",
+                path.display(),
+                others.join(" and ")
+            );
+        }
+        return Ok(release);
     }
+    Ok(imported(&config.root)?.unwrap_or_else(|| Release::defaults(&config.root)))
+}
+
+/// The settings semantic-release's and commitlint's files give, with a note for each option
+/// gate cannot honour; `None` when the project has neither.
+fn imported(root: &Path) -> anyhow::Result<Option<Release>> {
+    let Some(found) = import::import_release(root).map_err(|message| anyhow!(message))? else {
+        return Ok(None);
+    };
+    for note in &found.notes {
+        eprintln!("note: {note}");
+    }
+    let shown = found.sources.join(" and ");
+    gate_project::settings::release::release_from_toml(&found.section, &shown, root)
+        .map(Some)
+        .map_err(|message| anyhow!(message))
 }
 
 /// Everything a planning command needs: settings, history and planning configuration.
@@ -238,7 +269,8 @@ impl Planning {
         let history = history::release_history(git).map_err(|message| anyhow!(message))?;
         let name = glue::branch_name(git, &settings, args.branch.as_deref())
             .map_err(|message| anyhow!(message))?;
-        let config = glue::plan_config(&settings, glue::branch(&settings, &name));
+        let config = glue::plan_config_in(git, &settings, glue::branch(&settings, &name))
+            .map_err(|message| anyhow!(message))?;
         Ok(Planning {
             settings,
             history,
@@ -263,7 +295,7 @@ impl Planning {
             args.repository_url.as_deref(),
         )
         .map_err(|message| anyhow!(message))?;
-        Ok(glue::notes_options(date, url.as_deref()))
+        Ok(glue::notes_options(&self.settings, date, url.as_deref()))
     }
 }
 
@@ -374,6 +406,17 @@ fn changelog(args: &ChangelogArgs, environment: &Environment) -> anyhow::Result<
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", file.display())),
     };
     let notes = render_notes(&plan, &options);
+    if !args.full
+        && let Some(next) = &plan.next
+        && changelog_has_version(&existing, &next.version.to_string())
+    {
+        eprintln!(
+            "{} already has a section for {}; left as it is",
+            file.display(),
+            next.version
+        );
+        return Ok(EXIT_PASS);
+    }
     let (contents, printed) = if args.full {
         let full = full_changelog(&planning, notes.as_deref(), &options, &existing);
         (full.clone(), full)
@@ -513,6 +556,33 @@ fn lint(args: &LintArgs, environment: &Environment) -> anyhow::Result<u8> {
     Ok(report.outcome().exit_code())
 }
 
+/// A version lower than the file's is refused: a computed version lower than the
+/// project's (tags missing, the wrong tag format) is a mistake until the user says otherwise.
+fn refuse_lowering(
+    file: &Path,
+    kind: bump::FileKind,
+    text: &str,
+    version: &str,
+    images: &[String],
+) -> anyhow::Result<()> {
+    let new = semver::Version::parse(version).ok();
+    let current = bump::current_versions(kind, text, images)
+        .map_err(|error| anyhow!("{}: {}", file.display(), error_chain(&error)))?;
+    for old in current {
+        let parsed = semver::Version::parse(old.trim_start_matches('v')).ok();
+        if let (Some(old_version), Some(new)) = (parsed, &new)
+            && new.cmp_precedence(&old_version).is_lt()
+        {
+            bail!(
+                "{}: {version} is lower than the {old} it holds; nothing written (pass \
+                 --allow-lower to write it anyway)",
+                file.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> {
     // Check every file kind before computing anything: an unknown file is a usage error.
     let mut kinds = Vec::new();
@@ -545,6 +615,9 @@ fn bump_files(args: &BumpArgs, environment: &Environment) -> anyhow::Result<u8> 
             crate::read_text(file).with_context(|| format!("cannot read {}", file.display()))?;
         let new = bump::bump(kind, &text, &version, &args.image)
             .map_err(|error| anyhow!("{}: {}", file.display(), error_chain(&error)))?;
+        if !args.allow_lower {
+            refuse_lowering(file, kind, &text, &version, &args.image)?;
+        }
         edited.push((file, text, new));
     }
     for (file, old, new) in edited {

@@ -73,6 +73,10 @@ pub struct GateReport {
     pub metrics: BTreeMap<String, Metric>,
     /// Reasons the gate could not complete. Non-empty means the gate errored.
     pub errors: Vec<GateError>,
+    /// One line for people, shown under the gate's headline in the terminal (the release
+    /// gate's next version); machine formats carry the same figures as metrics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 impl GateReport {
@@ -83,6 +87,7 @@ impl GateReport {
             findings: Vec::new(),
             metrics: BTreeMap::new(),
             errors: Vec::new(),
+            summary: None,
         }
     }
 

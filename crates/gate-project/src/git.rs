@@ -83,6 +83,37 @@ impl<'a> Git<'a> {
         }
     }
 
+    /// The branches semantic-release could release from: `origin`'s remote-tracking branches
+    /// (what CI fetched), then local branches that `origin` does not have, as
+    /// `(name, full ref)`.
+    pub fn branch_refs(&self) -> Result<Vec<(String, String)>, String> {
+        let text = self.text(&[
+            "for-each-ref",
+            "--format=%(refname)",
+            "refs/remotes/origin/",
+            "refs/heads/",
+        ])?;
+        let mut branches: Vec<(String, String)> = Vec::new();
+        for reference in text.lines() {
+            let name = reference
+                .strip_prefix("refs/remotes/origin/")
+                .or_else(|| reference.strip_prefix("refs/heads/"));
+            if let Some(name) = name
+                && name != "HEAD"
+                && !branches.iter().any(|(known, _)| known == name)
+            {
+                branches.push((name.to_owned(), reference.to_owned()));
+            }
+        }
+        Ok(branches)
+    }
+
+    /// The tags whose commits are reachable from `reference` (`git tag --merged`).
+    pub fn tags_merged_into(&self, reference: &str) -> Result<Vec<String>, String> {
+        let text = self.text(&["tag", "--merged", reference, "--format=%(refname:strip=2)"])?;
+        Ok(text.lines().map(str::to_owned).collect())
+    }
+
     /// Whether the working tree has changes (tracked or untracked, `.gitignore` respected).
     pub fn is_dirty(&self) -> Result<bool, String> {
         Ok(!self.text(&["status", "--porcelain"])?.trim().is_empty())

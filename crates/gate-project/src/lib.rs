@@ -25,6 +25,8 @@ mod config;
 pub mod git;
 #[cfg(feature = "release")]
 pub mod history;
+#[cfg(feature = "release")]
+pub mod import;
 pub mod io;
 pub mod paths;
 pub mod run;

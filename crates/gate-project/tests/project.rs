@@ -147,3 +147,164 @@ fn a_gate_without_a_section_cannot_run() {
         "{error}"
     );
 }
+
+#[cfg(feature = "release")]
+mod import {
+    use std::path::{Path, PathBuf};
+
+    use gate_project::import::import_release;
+    use gate_project::settings::release::release_from_toml;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/import")
+            .join(name)
+    }
+
+    /// renovate's `.releaserc.json`: `${version}` tags, build → patch, its notes sections,
+    /// `maint/N.x` maintenance branches; the publishing plugins are listed as not run.
+    #[test]
+    fn real_configs_are_read_as_the_tools_read_them() {
+        let renovate = import_release(&fixture("renovate")).unwrap().unwrap();
+        assert_eq!(renovate.sources, [".releaserc.json"]);
+        assert_eq!(
+            renovate.notes,
+            [
+                ".releaserc.json: gate computes the version and notes; it does not run \
+              @semantic-release/github, @semantic-release/exec, \
+              @containerbase/semantic-release-pnpm (publishing stays in your pipeline)"
+            ]
+        );
+        assert!(renovate.section.contains("\ntag-format = \"${version}\"\n"));
+        assert!(renovate.section.contains(
+            "\nbranches = [\n  { name = \"maint/+([0-9])?(.{+([0-9]),x}).x\" },\n  \
+             { name = \"main\" },\n  { name = \"next\", prerelease = true },\n]\n"
+        ));
+        assert!(renovate.section.contains(
+            "\nrelease-rules = [\n  { release = \"patch\", scope = \"readme.md\", type = \"docs\" },\n  \
+             { release = \"patch\", type = \"build\" },\n]\n"
+        ));
+        assert!(
+            renovate
+                .section
+                .contains("  { section = \"Build System\", type = \"build\" },\n")
+        );
+        let root = fixture("renovate");
+        let settings = release_from_toml(&renovate.section, ".releaserc.json", &root).unwrap();
+        assert_eq!(
+            settings
+                .tag_format
+                .tag(&gate_release::Version::new(41, 137, 1)),
+            "41.137.1"
+        );
+        assert_eq!(settings.release_rules.len(), 2);
+        assert_eq!(settings.notes_types.as_ref().map(Vec::len), Some(12));
+        let branch = gate_project::run::release::branch(&settings, "maint/41.x");
+        assert!(matches!(
+            branch.kind,
+            gate_release::BranchKind::Maintenance { .. }
+        ));
+        let next = gate_project::run::release::branch(&settings, "next");
+        assert!(matches!(
+            next.kind,
+            gate_release::BranchKind::Prerelease { ref preid } if preid == "next"
+        ));
+
+        // commitlint's own package.json: config-conventional plus a plugin config gate lacks.
+        let commitlint = import_release(&fixture("commitlint")).unwrap().unwrap();
+        assert_eq!(commitlint.sources, ["package.json"]);
+        assert_eq!(
+            commitlint.notes,
+            [
+                "package.json: the shareable config `@commitlint/config-workspace-scopes` is not read"
+            ]
+        );
+
+        // 100ms web-sdks: a type-enum override, and a rule gate does not check.
+        let web = import_release(&fixture("web-sdks")).unwrap().unwrap();
+        assert_eq!(web.sources, ["commitlint.config.js"]);
+        assert_eq!(
+            web.notes,
+            [
+                "commitlint.config.js: the rule `header-min-length` [2,\"always\",5] is not one \
+              gate checks"
+            ]
+        );
+        let settings =
+            release_from_toml(&web.section, "commitlint.config.js", &fixture("web-sdks")).unwrap();
+        assert!(settings.lint.types.contains(&"lint".to_owned()));
+        assert!(!settings.lint.types.contains(&"chore".to_owned()));
+    }
+
+    /// cosmiconfig's order decides which file wins; a JavaScript file that is code is an error
+    /// naming the keys to write in gate.toml; rule levels and scopes are read.
+    #[test]
+    fn lookup_order_code_files_and_rule_overrides() {
+        let directory = tempfile::tempdir().unwrap();
+        let write =
+            |name: &str, text: &str| std::fs::write(directory.path().join(name), text).unwrap();
+        write(
+            "release.config.js",
+            "module.exports = { tagFormat: 'js-${version}' };",
+        );
+        write(
+            ".releaserc.yml",
+            "tagFormat: yml-${version}\nbranches: main\n",
+        );
+        // package.json without a `release` key does not count.
+        write("package.json", "{\"name\": \"x\"}");
+        let found = import_release(directory.path()).unwrap().unwrap();
+        assert_eq!(found.sources, [".releaserc.yml"]);
+        assert!(found.section.contains("tag-format = \"yml-${version}\""));
+        assert!(found.section.contains("branches = [\"main\"]"));
+        // The angular preset is semantic-release's default: said, not ignored.
+        assert!(
+            found
+                .notes
+                .iter()
+                .any(|note| note.contains("`angular` preset"))
+        );
+        write(
+            "package.json",
+            "{\"release\": {\"tagFormat\": \"pkg-${version}\"}}",
+        );
+        let found = import_release(directory.path()).unwrap().unwrap();
+        assert_eq!(found.sources, ["package.json"]);
+        assert!(found.section.contains("pkg-${version}"));
+
+        let directory = tempfile::tempdir().unwrap();
+        let write =
+            |name: &str, text: &str| std::fs::write(directory.path().join(name), text).unwrap();
+        write(
+            "release.config.js",
+            "const branches = ['main'];\nmodule.exports = { branches };\n",
+        );
+        let error = import_release(directory.path()).unwrap_err();
+        assert!(
+            error.starts_with("release.config.js: gate reads a JavaScript config only when")
+                && error.contains("tag-format (tagFormat), branches"),
+            "{error}"
+        );
+        std::fs::remove_file(directory.path().join("release.config.js")).unwrap();
+        write(
+            ".commitlintrc.json",
+            r#"{"extends": ["@commitlint/config-conventional"], "rules": {
+                "scope-enum": [2, "always", ["api", "cli"]],
+                "header-max-length": [1, "always", 72],
+                "subject-case": [0],
+                "body-max-line-length": [2, "always", 100]
+            }}"#,
+        );
+        let found = import_release(directory.path()).unwrap().unwrap();
+        assert_eq!(found.notes, Vec::<String>::new());
+        let settings =
+            release_from_toml(&found.section, ".commitlintrc.json", directory.path()).unwrap();
+        assert_eq!(settings.lint.scopes, ["api", "cli"]);
+        assert_eq!(settings.lint.header_max_length, 72);
+        assert_eq!(
+            settings.lint.levels.get("header-max-length"),
+            Some(&Some(gate_release::Level::Warning))
+        );
+        assert_eq!(settings.lint.levels.get("subject-case"), Some(&None));
+    }
+}

@@ -128,13 +128,30 @@ pub fn bump(
     version: &str,
     images: &[String],
 ) -> Result<String, BumpError> {
-    let spans = match kind {
+    let spans = spans(kind, text, images)?;
+    Ok(replace(text, &spans, version))
+}
+
+/// The versions the file holds now, where [`bump`] would write (quotes dropped, a leading `v`
+/// kept as written): what a caller compares with the new version before lowering it.
+pub fn current_versions(
+    kind: FileKind,
+    text: &str,
+    images: &[String],
+) -> Result<Vec<String>, BumpError> {
+    Ok(spans(kind, text, images)?
+        .into_iter()
+        .map(|span| text[span].trim_matches(['"', '\'']).to_owned())
+        .collect())
+}
+
+fn spans(kind: FileKind, text: &str, images: &[String]) -> Result<Vec<Range<usize>>, BumpError> {
+    Ok(match kind {
         FileKind::PyProject => pyproject_spans(text)?,
         FileKind::Cargo => cargo_spans(text)?,
         FileKind::PackageJson => vec![package_json_span(text)?],
         FileKind::Kustomization => kustomization_spans(text, images)?,
-    };
-    Ok(replace(text, &spans, version))
+    })
 }
 
 /// Replaces each value span (quotes included) with the version, keeping the quote style.

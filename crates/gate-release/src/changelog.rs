@@ -36,6 +36,27 @@ pub fn prepend_changelog(existing: &str, section: &str) -> String {
     out
 }
 
+/// Whether the changelog already has a section for `version`: a Markdown heading whose text is
+/// the version, bare or as a link (`## [1.2.0](…) (date)`, `# 1.2.0 (date)`), so that running
+/// `gate release changelog` twice does not add the same release twice.
+///
+/// ```
+/// let text = "# Changelog\n\n## [1.2.0](https://example.com) (2026-01-01)\n";
+/// assert!(gate_release::changelog_has_version(text, "1.2.0"));
+/// assert!(!gate_release::changelog_has_version(text, "1.2"));
+/// ```
+pub fn changelog_has_version(existing: &str, version: &str) -> bool {
+    existing.lines().any(|line| {
+        let Some(heading) = line.strip_prefix('#') else {
+            return false;
+        };
+        let text = heading.trim_start_matches('#').trim_start();
+        let text = text.strip_prefix('[').unwrap_or(text);
+        text.strip_prefix(version)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([']', ' ', '\t']))
+    })
+}
+
 /// Splits after a leading `# title` line and the blank lines after it.
 fn split_title(text: &str) -> (&str, &str) {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);

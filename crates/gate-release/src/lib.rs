@@ -38,7 +38,7 @@ mod plan;
 mod report;
 mod version;
 
-pub use changelog::prepend_changelog;
+pub use changelog::{changelog_has_version, prepend_changelog};
 pub use commit::{ParsedCommit, ParserOptions};
 pub use history::{Commit, History, ReleaseTag, TagFormat};
 pub use lint::{
@@ -49,12 +49,15 @@ pub use notes::{
     NotesOptions, Repository, TypeSection, default_types, render_notes, render_past_release,
 };
 pub use plan::{
-    Branch, BranchKind, Config, NextRelease, PastRelease, Plan, RangeCommit, past_releases, plan,
+    Branch, BranchKind, Config, NextRelease, PastRelease, Plan, RangeCommit, maintenance_ceiling,
+    past_releases, plan,
 };
 pub use report::{NEXT_VERSION, VERSION_OUT_OF_RANGE, gate_report, gate_report_from_result};
 pub use version::{ReleaseRule, ReleaseType, default_release_rules, increment};
 
 use gate_core::Rule;
+/// The semantic version type plans and tags hold (re-exported so embedders need not pin `semver`).
+pub use semver::Version;
 
 /// Every rule this gate raises.
 pub static RULES: &[&Rule] = &[&COMMIT_FORMAT, &VERSION_OUT_OF_RANGE];

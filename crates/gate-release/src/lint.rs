@@ -50,6 +50,9 @@ pub struct Violation {
 pub struct LintConfig {
     /// `type-enum`: the allowed types.
     pub types: Vec<String>,
+    /// `scope-enum`: the allowed scopes; empty allows any (config-conventional has no
+    /// scope-enum).
+    pub scopes: Vec<String>,
     /// `header-max-length`.
     pub header_max_length: usize,
     /// `body-max-line-length`.
@@ -74,6 +77,7 @@ pub const LINT_RULES: &[&str] = &[
     "footer-max-line-length",
     "header-max-length",
     "header-trim",
+    "scope-enum",
     "subject-case",
     "subject-empty",
     "subject-full-stop",
@@ -106,6 +110,7 @@ impl Default for LintConfig {
             .into_iter()
             .map(str::to_owned)
             .collect(),
+            scopes: Vec::new(),
             header_max_length: 100,
             body_max_line_length: 100,
             footer_max_line_length: 100,
@@ -318,6 +323,20 @@ fn header_rules(parsed: &ParsedCommit, config: &LintConfig, violations: &mut Vec
     if let Some(message) = header_trim(parsed.header.as_deref()) {
         check("header-trim", Level::Error, false, message.to_owned());
     }
+    // commitlint splits a scope on `/`, a backslash and `,` and wants every part listed.
+    let scope_ok = config.scopes.is_empty()
+        || parsed.scope.as_deref().is_none_or(|scope| {
+            scope
+                .split(['/', '\\', ','])
+                .map(|part| part.strip_prefix(' ').unwrap_or(part))
+                .all(|part| config.scopes.iter().any(|allowed| allowed == part))
+        });
+    check(
+        "scope-enum",
+        Level::Error,
+        scope_ok,
+        format!("scope must be one of [{}]", config.scopes.join(", ")),
+    );
     check(
         "subject-case",
         Level::Error,
@@ -509,6 +528,22 @@ mod tests {
         assert!(rules("feat(api): add a thing").is_empty());
         assert_eq!(rules("Feat: add"), vec!["type-case", "type-enum"]);
         assert_eq!(rules("feature: add"), vec!["type-enum"]);
+        let scoped = LintConfig {
+            scopes: vec!["api".to_owned(), "cli".to_owned()],
+            ..LintConfig::default()
+        };
+        let scope_rules = |message: &str| -> Vec<&str> {
+            lint_message(message, &scoped)
+                .violations
+                .iter()
+                .map(|v| v.rule)
+                .collect()
+        };
+        assert_eq!(scope_rules("fix(api): a"), Vec::<&str>::new());
+        assert_eq!(scope_rules("fix(api/cli): a"), Vec::<&str>::new());
+        assert_eq!(scope_rules("fix(api, cli): a"), Vec::<&str>::new());
+        assert_eq!(scope_rules("fix: a"), Vec::<&str>::new());
+        assert_eq!(scope_rules("fix(web): a"), vec!["scope-enum"]);
         assert_eq!(rules("feat:no-space"), vec!["subject-empty", "type-empty"]);
         assert_eq!(rules("feat: Add thing"), vec!["subject-case"]);
         assert_eq!(rules("feat: add thing."), vec!["subject-full-stop"]);

@@ -247,7 +247,17 @@ fn render_commits<'h>(
             repository.parser.clone()
         });
     let parsed: Vec<(&str, ParsedCommit)> = commits
-        .filter_map(|c| parse(&c.message, &parser).map(|p| (c.sha.as_str(), p)))
+        .filter_map(|c| {
+            parse(&c.message, &parser).map(|mut p| {
+                // A header the preset cannot parse has no subject of its own; the notes
+                // generator then keeps git's subject (`%s`) from the raw commit, and links
+                // `#N` / `@user` in it like any subject (`Revert "…" (#425)`, `v9 (#639)`).
+                if p.type_.is_none() && p.subject.is_none() {
+                    p.subject = Some(git_subject(&c.message));
+                }
+                (c.sha.as_str(), p)
+            })
+        })
         .collect();
     let items: Vec<(&str, &ParsedCommit, ())> =
         parsed.iter().map(|(sha, p)| (*sha, p, ())).collect();
@@ -258,6 +268,17 @@ fn render_commits<'h>(
         kept.into_iter().map(|(sha, parsed, ())| (sha, parsed)),
         options,
     )
+}
+
+/// git's `%s`: the first paragraph (after leading blank lines), its lines joined by a space.
+fn git_subject(message: &str) -> String {
+    message
+        .lines()
+        .skip_while(|line| line.trim().is_empty())
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The markdown for one release from parsed, already revert-filtered commits (newest first).

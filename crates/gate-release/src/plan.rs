@@ -76,6 +76,23 @@ impl Branch {
         })
     }
 
+    /// A maintenance branch whose range is given apart from its name (semantic-release's
+    /// `{ name: "maint/1.x", range: "1.x" }`): `range` is `1.x`, `1.x.x` or `1.2.x`.
+    pub fn maintenance_with_range(
+        name: impl Into<String>,
+        range: &str,
+    ) -> Result<Branch, ReleaseError> {
+        let name = name.into();
+        let (lower, upper) =
+            maintenance_range(range).ok_or_else(|| ReleaseError::MaintenanceBranch {
+                branch: name.clone(),
+            })?;
+        Ok(Branch {
+            name,
+            kind: BranchKind::Maintenance { lower, upper },
+        })
+    }
+
     /// The branch as semantic-release's default `branches` would treat it: `N.x` / `N.N.x` are
     /// maintenance branches, `beta` and `alpha` prerelease branches, anything else a release branch.
     pub fn from_default_config(name: &str) -> Branch {
@@ -90,7 +107,7 @@ impl Branch {
 }
 
 /// `N.x`, `N.x.x` → `[N.0.0, N+1.0.0)`; `N.M.x` → `[N.M.0, N.M+1.0)`.
-fn maintenance_range(name: &str) -> Option<(Version, Version)> {
+pub(crate) fn maintenance_range(name: &str) -> Option<(Version, Version)> {
     let number = |part: &str| -> Option<u64> {
         (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
             .then(|| part.parse().ok())
@@ -114,6 +131,37 @@ fn maintenance_range(name: &str) -> Option<(Version, Version)> {
         }
         _ => None,
     }
+}
+
+/// The upper bound the main release branch puts on maintenance branches, as semantic-release
+/// computes it (`normalize.maintenance`): the first release of the main branch above every
+/// maintenance branch's releases; when there is none, the main branch's latest release; when
+/// the main branch never released, `1.0.0`.
+///
+/// `main` holds the versions of the tags reachable from the main release branch (the first
+/// release branch), `maintenance` those reachable from any maintenance branch, this one included.
+/// A maintenance branch cut at `v1.0.0` after main released `v1.1.0` may only release
+/// `>=1.0.0 <1.1.0`.
+pub fn maintenance_ceiling(main: &[Version], maintenance: &[Version]) -> Version {
+    let highest_maintenance = maintenance.iter().max_by(|a, b| precedence(a, b));
+    let mut sorted: Vec<&Version> = main.iter().collect();
+    sorted.sort_by(|a, b| precedence(a, b));
+    let first_above = match highest_maintenance {
+        Some(highest) => sorted
+            .iter()
+            .find(|version| precedence(version, highest).is_gt())
+            .copied(),
+        // No maintenance release: the main branch's earliest regular release.
+        None => sorted
+            .iter()
+            .find(|version| version.pre.is_empty())
+            .copied(),
+    };
+    let latest = sorted.iter().rev().find(|version| version.pre.is_empty());
+    first_above
+        .or(latest.copied())
+        .cloned()
+        .unwrap_or_else(|| Version::new(1, 0, 0))
 }
 
 /// What to release and how: everything `gate release` reads from `gate.toml` and flags.
@@ -348,13 +396,15 @@ fn next_release(
             .filter(|tag| tag.version.pre.is_empty())
             .map(|tag| &tag.version)
             .max_by(|a, b| precedence(a, b));
-        let min = latest.map_or(lower.clone(), |latest| {
-            if precedence(latest, lower).is_gt() {
-                latest.clone()
-            } else {
-                lower.clone()
-            }
-        });
+        // semantic-release: the highest of the branch's last release (`1.0.0` when it has
+        // none) and the range's lower bound.
+        let first = Version::new(1, 0, 0);
+        let latest = latest.unwrap_or(&first);
+        let min = if precedence(latest, lower).is_gt() {
+            latest.clone()
+        } else {
+            lower.clone()
+        };
         let max = match &config.maintenance_ceiling {
             Some(ceiling) if precedence(ceiling, upper).is_lt() => ceiling.clone(),
             _ => upper.clone(),

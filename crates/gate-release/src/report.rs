@@ -39,7 +39,29 @@ pub fn gate_report(findings: Vec<Finding>, plan: &Plan<'_>) -> GateReport {
     if let Some(last) = &plan.last_release {
         report.set_metric("last_release", Metric::Text(last.tag.clone()));
     }
+    report.summary = Some(summary(plan));
     report
+}
+
+/// The line `gate check` shows people: what merging this would release.
+fn summary(plan: &Plan<'_>) -> String {
+    let since = plan
+        .last_release
+        .as_ref()
+        .map_or_else(String::new, |last| format!(" since {}", last.tag));
+    let commits = match plan.commits.len() {
+        1 => "1 commit".to_owned(),
+        n => format!("{n} commits"),
+    };
+    match &plan.next {
+        Some(next) => format!(
+            "next version {} ({}, tag {}): {commits}{since}",
+            next.version,
+            next.release_type.as_str(),
+            next.tag
+        ),
+        None => format!("no release: {commits}{since}, none asks for one"),
+    }
 }
 
 /// Builds the report from a plan that may have failed: an out-of-range version becomes a

@@ -10,6 +10,7 @@ mod licenses;
 mod policy;
 mod protect;
 mod release;
+mod release_repros;
 mod supply;
 
 use std::path::{Path, PathBuf};

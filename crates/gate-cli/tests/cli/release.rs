@@ -1027,3 +1027,183 @@ fn merges_and_annotated_tags_on_side_branches_are_read_in_one_pass() {
         0
     );
 }
+
+#[test]
+fn branches_release_rules_and_notes_types_from_gate_toml() {
+    // renovate's settings: bare `{version}` tags, `build` → patch with a "Build System"
+    // section, maintenance branches named `maint/N.x`.
+    let mut repo = Repo::new();
+    repo.commit("chore: init").tag("1.0.0");
+    repo.git(&["branch", "maint/1.x"]);
+    repo.commit("feat: main feature").tag("1.1.0");
+    repo.commit("build(deps): update the toolchain");
+    std::fs::write(
+        repo.file("gate.toml"),
+        r#"[release]
+tag-format = "{version}"
+branches = [
+  { name = "maint/+([0-9])?(.{+([0-9]),x}).x" },
+  "main",
+  { name = "next", prerelease = true },
+]
+release-rules = [{ type = "build", release = "patch" }]
+notes-types = [
+  { type = "feat", section = "Features" },
+  { type = "build", section = "Build System" },
+]
+"#,
+    )
+    .unwrap();
+    repo.git(&["add", "gate.toml"]);
+    assert_eq!(ok(&repo.gate(&["release", "next"])), "1.1.1\n");
+    let notes = ok(&repo.gate(&["release", "notes", "--date", "2026-01-02"]));
+    assert!(
+        notes.contains("### Build System\n\n* **deps:** update the toolchain"),
+        "{notes}"
+    );
+    assert_eq!(
+        ok(&repo.gate(&["release", "next", "--branch", "next"])),
+        "1.1.1-next.1\n"
+    );
+    // `maint/1.x`, cut at 1.0.0 while main released 1.1.0, may only release `>=1.0.0 <1.1.0`.
+    repo.git(&["checkout", "-q", "maint/1.x"]);
+    repo.commit("fix: backport");
+    assert_eq!(ok(&repo.gate(&["release", "next"])), "1.0.1\n");
+    repo.commit("feat: backported feature");
+    let output = repo.gate(&["release", "next"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("Only versions within `>=1.0.0 <1.1.0`"),
+        "{}",
+        stderr(&output)
+    );
+    // Globs other than the maintenance pattern are refused, naming the line.
+    std::fs::write(
+        repo.file("gate.toml"),
+        "[release]\nbranches = [\"release/*\"]\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["release", "next"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("not other globs") && stderr(&output).contains(":2"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bump_refuses_to_lower_a_version_unless_allowed() {
+    let repo = released_then_feature();
+    std::fs::write(
+        repo.file("package.json"),
+        "{\n  \"version\": \"2.0.0\"\n}\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["release", "bump", "package.json"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("package.json: 1.1.0 is lower than the 2.0.0 it holds")
+            && stderr(&output).contains("--allow-lower"),
+        "{}",
+        stderr(&output)
+    );
+    let read = || std::fs::read_to_string(repo.file("package.json")).unwrap();
+    assert_eq!(read(), "{\n  \"version\": \"2.0.0\"\n}\n");
+    let output = repo.gate(&["release", "bump", "package.json", "--to", "0.1.0"]);
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    assert_eq!(
+        ok(&repo.gate(&["release", "bump", "package.json", "--allow-lower"])),
+        "package.json: 1.1.0\n"
+    );
+    assert_eq!(read(), "{\n  \"version\": \"1.1.0\"\n}\n");
+    // The same version again is not lowering.
+    ok(&repo.gate(&["release", "bump", "package.json"]));
+}
+
+#[test]
+fn changelog_twice_adds_the_section_once() {
+    let repo = released_then_feature();
+    let args = ["release", "changelog", "--date", "2026-01-02"];
+    ok(&repo.gate(&args));
+    let first = std::fs::read_to_string(repo.file("CHANGELOG.md")).unwrap();
+    let output = repo.gate(&args);
+    assert_eq!(code(&output), 0);
+    assert!(
+        stderr(&output).contains("CHANGELOG.md already has a section for 1.1.0"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.file("CHANGELOG.md")).unwrap(),
+        first
+    );
+}
+
+#[test]
+fn semantic_release_and_commitlint_files_are_read_and_gate_toml_wins() {
+    // renovate's case: `${version}` tags in .releaserc.json and an old `v11.35.4` tag. Read
+    // as semantic-release reads it, nothing since 12.0.0 asks for a release.
+    let mut repo = Repo::new();
+    repo.commit("feat: old").tag("v11.35.4");
+    repo.commit("feat: new").tag("12.0.0");
+    repo.commit("docs: typo");
+    std::fs::write(
+        repo.file(".releaserc.json"),
+        r#"{"tagFormat": "${version}", "preset": "conventionalcommits",
+            "plugins": ["@semantic-release/commit-analyzer",
+                        "@semantic-release/release-notes-generator", "@semantic-release/npm"]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        repo.file("commitlint.config.js"),
+        "module.exports = {\n  extends: ['@commitlint/config-conventional'],\n  rules: { 'header-max-length': [2, 'always', 20] },\n};\n",
+    )
+    .unwrap();
+    let output = repo.gate(&["release", "next", "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["released"], false);
+    assert_eq!(json["last_release"], "12.0.0");
+    assert!(
+        stderr(&output).contains("note: .releaserc.json: gate computes the version and notes; it does not run @semantic-release/npm"),
+        "{}",
+        stderr(&output)
+    );
+    let output = repo.gate(&[
+        "release",
+        "lint",
+        "--message",
+        "fix: a subject longer than twenty",
+    ]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+
+    // `gate init` writes them as [release]; then gate.toml wins, and says so once.
+    let output = repo.gate(&["init"]);
+    assert_eq!(
+        ok(&output),
+        "imported .releaserc.json and commitlint.config.js into [release]\n  not honoured: \
+         .releaserc.json: gate computes the version and notes; it does not run \
+         @semantic-release/npm (publishing stays in your pipeline)\nwrote gate.toml\n"
+    );
+    let config = std::fs::read_to_string(repo.file("gate.toml")).unwrap();
+    assert!(
+        config.contains("[release]\n# read from .releaserc.json and commitlint.config.js\n")
+            && config.contains("\ntag-format = \"${version}\"\n")
+            && config.contains("\nheader-max-length = 20\n"),
+        "{config}"
+    );
+    let output = repo.gate(&["release", "next"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).matches("note: [release] in ").count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("wins; .releaserc.json and commitlint.config.js not read"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -23,8 +23,8 @@ const MESSAGE_COLUMN_LIMIT: usize = 50;
 const MARK_WIDTH: usize = 9;
 
 /// Renders the report for a terminal. `color` adds ANSI colours; the caller decides when
-/// (a TTY, and `NO_COLOR` unset). Metrics are left to the machine formats: the findings already
-/// state the figures a person needs.
+/// (a TTY, and `NO_COLOR` unset). Metrics are left to the machine formats: the findings and a
+/// gate's one-line `summary` already state the figures a person needs.
 pub fn human(report: &Report, color: bool) -> String {
     let paint = Paint { color };
     let mut out = String::new();
@@ -61,6 +61,9 @@ fn write_gate(out: &mut String, gate: &GateReport, paint: Paint) {
         paint.outcome(gate.outcome()),
         tally(gate.counts())
     );
+    if let Some(summary) = &gate.summary {
+        let _ = writeln!(out, "  {}", paint.dim(&wrap(summary, WIDTH - 2, 2)));
+    }
     for error in &gate.errors {
         let place = error
             .location

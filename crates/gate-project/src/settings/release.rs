@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gate_release::{Level, LintConfig, TagFormat};
+use gate_release::{Level, LintConfig, ReleaseRule, ReleaseType, TagFormat, TypeSection};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
@@ -22,6 +22,7 @@ pub(crate) struct RawRelease {
     changelog: Option<String>,
     repository_url: Option<String>,
     types: Option<Spanned<Vec<String>>>,
+    scopes: Option<Vec<String>>,
     header_max_length: Option<usize>,
     body_max_line_length: Option<usize>,
     footer_max_line_length: Option<usize>,
@@ -31,6 +32,165 @@ pub(crate) struct RawRelease {
     lint_from: Option<Spanned<String>>,
     #[serde(default)]
     lint_exempt: Vec<Spanned<String>>,
+    branches: Option<Spanned<Vec<Spanned<RawBranch>>>>,
+    #[serde(default)]
+    release_rules: Vec<Spanned<RawReleaseRule>>,
+    notes_types: Option<Spanned<Vec<Spanned<RawNotesType>>>>,
+}
+
+/// One entry of `branches`: a name, or a table as in semantic-release's `branches`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawBranch {
+    Name(String),
+    Table(RawBranchTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBranchTable {
+    name: String,
+    range: Option<String>,
+    channel: Option<String>,
+    prerelease: Option<toml::Value>,
+}
+
+/// One entry of `release-rules` (the commit-analyzer's `releaseRules`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReleaseRule {
+    #[serde(rename = "type")]
+    type_: Option<String>,
+    scope: Option<String>,
+    breaking: Option<bool>,
+    revert: Option<bool>,
+    release: toml::Value,
+}
+
+/// One entry of `notes-types` (the notes generator's `presetConfig.types`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotesType {
+    #[serde(rename = "type")]
+    type_: String,
+    section: Option<String>,
+    #[serde(default)]
+    hidden: bool,
+}
+
+/// `[release]` from a section's text (such as [`crate::import::Import::section`]), as if it
+/// were a gate.toml in `root`; `shown` names it in errors.
+pub fn release_from_toml(text: &str, shown: &str, root: &Path) -> Result<Release, String> {
+    let config = crate::parse(text, shown, shown, root).map_err(|error| error.to_string())?;
+    Ok(config.release.unwrap_or_else(|| Release::defaults(root)))
+}
+
+/// semantic-release's maintenance-branch glob: `1.x`, `1.x.x`, `1.2.x`.
+pub const MAINTENANCE_GLOB: &str = "+([0-9])?(.{+([0-9]),x}).x";
+
+/// A release branch as semantic-release's `branches` option lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchSpec {
+    /// Which branch names the entry covers.
+    pub name: BranchName,
+    /// A maintenance range given apart from the name (`1.x` for `maint/1.x`).
+    pub range: Option<String>,
+    /// The distribution channel, when set.
+    pub channel: Option<String>,
+    /// The prerelease identifier of a prerelease branch (`prerelease = true`: the name).
+    pub prerelease: Option<String>,
+}
+
+/// The names a [`BranchSpec`] covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BranchName {
+    /// One branch.
+    Literal(String),
+    /// `PREFIX` followed by a maintenance range (`maint/1.x` for `maint/`), semantic-release's
+    /// `PREFIX+([0-9])?(.{+([0-9]),x}).x`; the range is the name without the prefix.
+    Maintenance {
+        /// The literal prefix, often empty.
+        prefix: String,
+    },
+}
+
+impl BranchSpec {
+    /// A spec for one branch name, nothing else set.
+    pub fn named(name: &str) -> BranchSpec {
+        BranchSpec {
+            name: BranchName::Literal(name.to_owned()),
+            range: None,
+            channel: None,
+            prerelease: None,
+        }
+    }
+
+    /// The maintenance range of `branch` when this entry makes it a maintenance branch.
+    pub fn maintenance_range(&self, branch: &str) -> Option<String> {
+        match &self.name {
+            BranchName::Literal(name) if name == branch => self
+                .range
+                .clone()
+                .or_else(|| is_maintenance_range(name).then(|| name.clone())),
+            BranchName::Literal(_) => None,
+            BranchName::Maintenance { prefix } => branch
+                .strip_prefix(prefix.as_str())
+                .filter(|rest| is_maintenance_range(rest))
+                .map(str::to_owned),
+        }
+    }
+
+    /// Whether the entry covers `branch`.
+    pub fn covers(&self, branch: &str) -> bool {
+        match &self.name {
+            BranchName::Literal(name) => name == branch,
+            BranchName::Maintenance { .. } => self.maintenance_range(branch).is_some(),
+        }
+    }
+
+    /// Whether the entry lists a release branch (neither maintenance nor prerelease).
+    pub fn is_release(&self) -> bool {
+        self.prerelease.is_none()
+            && self.range.is_none()
+            && match &self.name {
+                BranchName::Literal(name) => !is_maintenance_range(name),
+                BranchName::Maintenance { .. } => false,
+            }
+    }
+}
+
+/// `N.x`, `N.x.x` or `N.N.x`.
+pub fn is_maintenance_range(name: &str) -> bool {
+    gate_release::Branch::maintenance(name).is_ok()
+}
+
+/// semantic-release's default `branches`, with `[release] prerelease` entries added.
+pub fn default_branches(prerelease: &BTreeMap<String, String>) -> Vec<BranchSpec> {
+    let mut branches = vec![BranchSpec {
+        name: BranchName::Maintenance {
+            prefix: String::new(),
+        },
+        range: None,
+        channel: None,
+        prerelease: None,
+    }];
+    for name in ["master", "main", "next", "next-major"] {
+        branches.push(BranchSpec::named(name));
+    }
+    for name in ["beta", "alpha"] {
+        branches.push(BranchSpec {
+            prerelease: Some(name.to_owned()),
+            ..BranchSpec::named(name)
+        });
+    }
+    for (name, preid) in prerelease {
+        branches.retain(|branch| !branch.covers(name));
+        branches.push(BranchSpec {
+            prerelease: Some(preid.clone()),
+            ..BranchSpec::named(name)
+        });
+    }
+    branches
 }
 
 /// The release settings, typed and checked.
@@ -55,6 +215,13 @@ pub struct Release {
     /// Commits (full shas or prefixes of at least 7 digits) the lint skips: published history
     /// that cannot be rewritten.
     pub lint_exempt: Vec<String>,
+    /// The release branches, in semantic-release's order (the first release branch is the
+    /// main one); `None`: semantic-release's defaults plus `prerelease`.
+    pub branches: Option<Vec<BranchSpec>>,
+    /// `releaseRules`, consulted before the preset's rules.
+    pub release_rules: Vec<ReleaseRule>,
+    /// The notes' sections (`presetConfig.types`); `None`: the preset's defaults.
+    pub notes_types: Option<Vec<TypeSection>>,
 }
 
 /// Which commits `gate check` lints.
@@ -82,13 +249,24 @@ impl Release {
             lint: LintConfig::default(),
             lint_range: LintRange::SinceRelease,
             lint_exempt: Vec::new(),
+            branches: None,
+            release_rules: Vec::new(),
+            notes_types: None,
         }
+    }
+
+    /// The branches in effect: `branches`, else semantic-release's defaults plus `prerelease`.
+    pub fn effective_branches(&self) -> Vec<BranchSpec> {
+        self.branches
+            .clone()
+            .unwrap_or_else(|| default_branches(&self.prerelease))
     }
 }
 
 /// Turns the raw `[release]` table into settings; paths are resolved against `root`.
 pub(crate) fn release(raw: RawRelease, root: &Path) -> Result<Release, Problem> {
     let mut settings = Release::defaults(root);
+    branch_settings(&raw, &mut settings)?;
     if let Some(format) = &raw.tag_format {
         settings.tag_format = TagFormat::parse(format.get_ref())
             .map_err(|error| (Some(format.span()), error.to_string()))?;
@@ -132,6 +310,9 @@ pub(crate) fn release(raw: RawRelease, root: &Path) -> Result<Release, Problem> 
         }
         settings.lint.types.clone_from(types.get_ref());
     }
+    if let Some(scopes) = &raw.scopes {
+        settings.lint.scopes.clone_from(scopes);
+    }
     if let Some(length) = raw.header_max_length {
         settings.lint.header_max_length = length;
     }
@@ -170,6 +351,150 @@ pub(crate) fn release(raw: RawRelease, root: &Path) -> Result<Release, Problem> 
         settings.lint_exempt.push(sha.to_ascii_lowercase());
     }
     Ok(settings)
+}
+
+/// `branches`, `release-rules` and `notes-types`: what semantic-release's configuration says.
+fn branch_settings(raw: &RawRelease, settings: &mut Release) -> Result<(), Problem> {
+    if let Some(branches) = &raw.branches {
+        if raw.prerelease.is_empty() {
+            settings.branches = Some(
+                branches
+                    .get_ref()
+                    .iter()
+                    .map(branch_spec)
+                    .collect::<Result<_, _>>()?,
+            );
+        } else {
+            return Err((
+                Some(branches.span()),
+                "`branches` and `prerelease` both describe branches: list prerelease branches in \
+                 `branches` as { name = \"next\", prerelease = \"rc\" }"
+                    .to_owned(),
+            ));
+        }
+    }
+    for rule in &raw.release_rules {
+        settings.release_rules.push(release_rule(rule)?);
+    }
+    if let Some(types) = &raw.notes_types {
+        settings.notes_types = Some(
+            types
+                .get_ref()
+                .iter()
+                .map(|entry| {
+                    let raw = entry.get_ref();
+                    TypeSection {
+                        type_: raw.type_.clone(),
+                        section: raw.section.clone().unwrap_or_else(|| raw.type_.clone()),
+                        hidden: raw.hidden,
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(())
+}
+
+/// A `branches` entry: a name (or semantic-release's maintenance glob after a prefix), a
+/// maintenance `range`, a `channel`, a `prerelease` identifier (`true`: the name).
+fn branch_spec(entry: &Spanned<RawBranch>) -> Result<BranchSpec, Problem> {
+    let span = Some(entry.span());
+    let table = match entry.get_ref() {
+        RawBranch::Name(name) => RawBranchTable {
+            name: name.clone(),
+            range: None,
+            channel: None,
+            prerelease: None,
+        },
+        RawBranch::Table(table) => RawBranchTable {
+            name: table.name.clone(),
+            range: table.range.clone(),
+            channel: table.channel.clone(),
+            prerelease: table.prerelease.clone(),
+        },
+    };
+    let name = match table.name.strip_suffix(MAINTENANCE_GLOB) {
+        Some(prefix) if !has_glob(prefix) => BranchName::Maintenance {
+            prefix: prefix.to_owned(),
+        },
+        _ if has_glob(&table.name) => {
+            return Err((
+                span,
+                format!(
+                    "branch `{}`: gate reads branch names and semantic-release's maintenance \
+                     pattern `{MAINTENANCE_GLOB}` (after a literal prefix such as `maint/`), not \
+                     other globs; list the branches by name",
+                    table.name
+                ),
+            ));
+        }
+        _ if table.name.trim().is_empty() => {
+            return Err((span, "a branch name is empty".to_owned()));
+        }
+        _ => BranchName::Literal(table.name.clone()),
+    };
+    if let Some(range) = &table.range
+        && (!is_maintenance_range(range) || matches!(name, BranchName::Maintenance { .. }))
+    {
+        return Err((
+            span,
+            format!(
+                "branch `{}`: `range` is a maintenance range such as \"1.x\" or \"1.2.x\" on a \
+                     branch named literally (a pattern's range is its name without the prefix), \
+                     not `{range}`",
+                table.name
+            ),
+        ));
+    }
+    let prerelease = match &table.prerelease {
+        None | Some(toml::Value::Boolean(false)) => None,
+        Some(toml::Value::Boolean(true)) => Some(table.name.clone()),
+        Some(toml::Value::String(id)) => Some(id.clone()),
+        Some(other) => {
+            return Err((
+                span,
+                format!(
+                    "`prerelease` is true, false or an identifier such as \"rc\", not `{other}`"
+                ),
+            ));
+        }
+    };
+    Ok(BranchSpec {
+        name,
+        range: table.range,
+        channel: table.channel,
+        prerelease,
+    })
+}
+
+fn has_glob(text: &str) -> bool {
+    text.contains(['*', '?', '+', '@', '!', '(', ')', '{', '}', '[', ']'])
+}
+
+/// A `release-rules` entry; `release` is `"major"`, `"minor"`, `"patch"` or `false`.
+fn release_rule(rule: &Spanned<RawReleaseRule>) -> Result<ReleaseRule, Problem> {
+    let raw = rule.get_ref();
+    let release = match &raw.release {
+        toml::Value::Boolean(false) => None,
+        toml::Value::String(text) if text == "major" => Some(ReleaseType::Major),
+        toml::Value::String(text) if text == "minor" => Some(ReleaseType::Minor),
+        toml::Value::String(text) if text == "patch" => Some(ReleaseType::Patch),
+        other => {
+            return Err((
+                Some(rule.span()),
+                format!(
+                    "a release rule's `release` is \"major\", \"minor\", \"patch\" or false, not `{other}`"
+                ),
+            ));
+        }
+    };
+    Ok(ReleaseRule {
+        type_: raw.type_.clone(),
+        scope: raw.scope.clone(),
+        breaking: raw.breaking.unwrap_or(false),
+        revert: raw.revert.unwrap_or(false),
+        release,
+    })
 }
 
 fn revision(value: &Spanned<String>, key: &str) -> Result<String, Problem> {
