@@ -845,3 +845,87 @@ fn standard_input_is_yaml_and_prints_as_a_dash() {
     );
     assert!(output::conftest_json(&checks).contains("\"filename\": \"\","));
 }
+
+/// conftest's `examples/<format>` runs (acceptance.bats "Can parse … files"): each example's
+/// policy over its input gives the summary and message conftest's tests expect.
+#[test]
+fn conftest_examples_of_every_parser() {
+    let cases: &[(&str, &str, Option<Format>, &str, &str)] = &[
+        (
+            "properties",
+            "sample.properties",
+            None,
+            "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
+            "",
+        ),
+        (
+            "edn",
+            "sample_config.edn",
+            None,
+            "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+            "Applications in the production environment should have error only logging",
+        ),
+        (
+            "hocon",
+            "hocon.conf",
+            Some(Format::Hocon),
+            // conftest gives both: go-akka lets `address = ${?PLAY_HTTP_ADDRESS}` replace it.
+            "2 tests, 0 passed, 0 warnings, 2 failures, 0 exceptions",
+            "Play http server port should be 9000",
+        ),
+        (
+            "vcl",
+            "varnish.vcl",
+            None,
+            "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+            "default backend port should be 8080",
+        ),
+        (
+            "ignore/dockerignore",
+            ".dockerignore",
+            None,
+            "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
+            ".git directories should be ignored",
+        ),
+        (
+            "ignore/gitignore",
+            ".gitignore",
+            None,
+            "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
+            "id_rsa files should be ignored",
+        ),
+        (
+            "spdx",
+            "sbom.spdx",
+            None,
+            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+            "",
+        ),
+        (
+            "cyclonedx",
+            "cyclonedx.json",
+            Some(Format::Cyclonedx),
+            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+            "",
+        ),
+        (
+            "cyclonedx",
+            "cyclonedx.xml",
+            Some(Format::Cyclonedx),
+            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+            "",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (case, input, format, summary, message) in cases {
+        let engine = engine(case, "policy", false, &EngineOptions::default());
+        let results = engine
+            .test(&inputs(case, &[input], *format), &TestOptions::default())
+            .unwrap();
+        let printed = stdout(&results);
+        if results.totals().summary() != *summary || !printed.contains(message) {
+            wrong.push(format!("{case}/{input}:\n{printed}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -1,5 +1,4 @@
-//! Property tests: the parser of every input format (YAML, JSON, TOML, HCL, Dockerfile, INI,
-//! dotenv, XML) returns documents or an error for any input (arbitrary bytes, or a real fixture
+//! Property tests: the parser of every input format (every `Format::ALL`) returns documents or an error for any input (arbitrary bytes, or a real fixture
 //! mutated), never panics, and finishes within a bounded time; the documents then convert to
 //! the values `policy parse` prints and policies see. `PROPTEST_CASES` raises the number of
 //! cases.
@@ -63,6 +62,41 @@ const FIXTURES: &[(Format, &str, &[u8])] = &[
         "pom.xml",
         include_bytes!("fixtures/xml/pom.xml"),
     ),
+    (
+        Format::Properties,
+        "sample.properties",
+        include_bytes!("fixtures/properties/sample.properties"),
+    ),
+    (
+        Format::Ignore,
+        ".gitignore",
+        include_bytes!("fixtures/ignore/gitignore/.gitignore"),
+    ),
+    (
+        Format::Edn,
+        "sample_config.edn",
+        include_bytes!("fixtures/edn/sample_config.edn"),
+    ),
+    (
+        Format::Hocon,
+        "hocon.conf",
+        include_bytes!("fixtures/hocon/hocon.conf"),
+    ),
+    (
+        Format::Vcl,
+        "varnish.vcl",
+        include_bytes!("fixtures/vcl/varnish.vcl"),
+    ),
+    (
+        Format::Spdx,
+        "sbom.spdx",
+        include_bytes!("fixtures/spdx/sbom.spdx"),
+    ),
+    (
+        Format::Cyclonedx,
+        "cyclonedx.xml",
+        include_bytes!("fixtures/cyclonedx/cyclonedx.xml"),
+    ),
 ];
 
 const FIXTURE_BYTES: &[&[u8]] = &[
@@ -76,10 +110,36 @@ const FIXTURE_BYTES: &[&[u8]] = &[
     FIXTURES[7].2,
     FIXTURES[8].2,
     FIXTURES[9].2,
+    FIXTURES[10].2,
+    FIXTURES[11].2,
+    FIXTURES[12].2,
+    FIXTURES[13].2,
+    FIXTURES[14].2,
+    FIXTURES[15].2,
+    FIXTURES[16].2,
 ];
 
 /// The syntax of the formats here, spliced into arbitrary text and into fixtures.
 const TOKENS: &[&str] = &[
+    "${",
+    "${?",
+    "+=",
+    "#{",
+    "#_",
+    "#inst ",
+    ":kw ",
+    "\\a",
+    ";",
+    "/*",
+    "*/",
+    "//",
+    "!",
+    ".port = ",
+    "<text>",
+    "</text>",
+    "SPDXVersion: ",
+    "PackageName: ",
+    "Relationship: ",
     "---\n",
     "...\n",
     "- ",

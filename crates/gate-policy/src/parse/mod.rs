@@ -1,11 +1,19 @@
 //! Input parsing: file name → [`Format`] (conftest's detection rules) → [`Parsed`] documents.
 
+mod cyclonedx;
 mod dockerfile;
 mod dotenv;
+mod edn;
 mod hcl;
+mod hocon;
+mod ignore;
 mod ini;
 mod json;
+mod jsonc;
+mod properties;
+mod spdx;
 mod toml;
+mod vcl;
 mod xml;
 mod yaml;
 
@@ -37,6 +45,22 @@ pub enum Format {
     Dotenv,
     /// XML, shaped like conftest's goxml2json output.
     Xml,
+    /// JSON with `//` and `/* */` comments.
+    Jsonc,
+    /// Java `.properties`: one object of strings.
+    Properties,
+    /// `.gitignore`/`.dockerignore`: entries with their kind.
+    Ignore,
+    /// EDN, with keys and scalars printed as conftest prints them.
+    Edn,
+    /// HOCON, with leaves converted as conftest converts them.
+    Hocon,
+    /// Varnish VCL declarations.
+    Vcl,
+    /// SPDX tag-value, with SPDX JSON field names.
+    Spdx,
+    /// CycloneDX, JSON or XML, in the JSON BOM's shape.
+    Cyclonedx,
 }
 
 impl Format {
@@ -50,6 +74,14 @@ impl Format {
         Format::Ini,
         Format::Dotenv,
         Format::Xml,
+        Format::Jsonc,
+        Format::Properties,
+        Format::Ignore,
+        Format::Edn,
+        Format::Hocon,
+        Format::Vcl,
+        Format::Spdx,
+        Format::Cyclonedx,
     ];
 
     /// The `--parser` name.
@@ -63,6 +95,14 @@ impl Format {
             Format::Ini => "ini",
             Format::Dotenv => "dotenv",
             Format::Xml => "xml",
+            Format::Jsonc => "jsonc",
+            Format::Properties => "properties",
+            Format::Ignore => "ignore",
+            Format::Edn => "edn",
+            Format::Hocon => "hocon",
+            Format::Vcl => "vcl",
+            Format::Spdx => "spdx",
+            Format::Cyclonedx => "cyclonedx",
         }
     }
 
@@ -77,6 +117,14 @@ impl Format {
             "ini" => Format::Ini,
             "dotenv" | "env" => Format::Dotenv,
             "xml" => Format::Xml,
+            "jsonc" => Format::Jsonc,
+            "properties" => Format::Properties,
+            "ignore" => Format::Ignore,
+            "edn" => Format::Edn,
+            "hocon" => Format::Hocon,
+            "vcl" => Format::Vcl,
+            "spdx" => Format::Spdx,
+            "cyclonedx" => Format::Cyclonedx,
             _ => {
                 return Err(ParseError::UnknownParser {
                     name: name.to_owned(),
@@ -86,35 +134,32 @@ impl Format {
         Ok(format)
     }
 
-    /// conftest's detection: by extension, else by a `Dockerfile` file name.
+    /// conftest's detection (`parser.NewFromPath`), in its order: Dockerfile names, then YAML,
+    /// HCL2, ignore files, `.env` names, `nginx.conf`, Jenkinsfiles and textproto extensions,
+    /// then any extension that is a parser's name (`.cue`, `.edn`, `.properties`, `.hcl1`…).
     pub fn detect(path: &Path) -> Option<Format> {
-        let name = path.file_name()?.to_str()?;
-        let lower = name.to_ascii_lowercase();
-        let extension = path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .map(str::to_ascii_lowercase);
-        let by_extension = match extension.as_deref() {
-            Some("yaml" | "yml") => Some(Format::Yaml),
-            Some("json") => Some(Format::Json),
-            Some("toml") => Some(Format::Toml),
-            Some("tf" | "tfvars" | "hcl") => Some(Format::Hcl2),
-            Some("ini") => Some(Format::Ini),
-            Some("env") => Some(Format::Dotenv),
-            Some("dockerfile") => Some(Format::Dockerfile),
-            Some("xml") => Some(Format::Xml),
-            _ => None,
-        };
-        by_extension.or_else(|| {
-            // conftest accepts `Dockerfile`, `Dockerfile.prod` and `prod.Dockerfile`.
-            if lower == "dockerfile" || lower.starts_with("dockerfile.") {
-                Some(Format::Dockerfile)
-            } else if lower == ".env" {
-                Some(Format::Dotenv)
-            } else {
-                None
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // Go's `filepath.Ext`: from the last dot, so `.gitignore` has the extension `gitignore`.
+        let extension = name.rfind('.').map_or("", |at| &name[at + 1..]);
+        if name == "dockerfile" || name.starts_with("dockerfile.") || extension == "dockerfile" {
+            return Some(Format::Dockerfile);
+        }
+        let format = match extension {
+            "yml" | "yaml" => Format::Yaml,
+            "hcl" | "tf" | "tfvars" => Format::Hcl2,
+            "gitignore" | "dockerignore" => Format::Ignore,
+            _ if name == ".env" || name.starts_with(".env.") || extension == "env" => {
+                Format::Dotenv
             }
-        })
+            _ => {
+                // A name that is not a parser's (`README.md`) has no parser, as in conftest.
+                return Format::ALL
+                    .iter()
+                    .copied()
+                    .find(|format| format.name() == extension);
+            }
+        };
+        Some(format)
     }
 }
 
@@ -226,6 +271,14 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
         Format::Ini => vec![ini::parse(path, text)?],
         Format::Dotenv => vec![dotenv::parse(path, text)?],
         Format::Xml => vec![xml::parse(path, text)?],
+        Format::Jsonc => vec![jsonc::parse(path, text)?],
+        Format::Properties => vec![properties::parse(path, text)?],
+        Format::Ignore => vec![ignore::parse(path, text)?],
+        Format::Edn => vec![edn::parse(path, text)?],
+        Format::Hocon => vec![hocon::parse(path, text)?],
+        Format::Vcl => vec![vcl::parse(path, text)?],
+        Format::Spdx => vec![spdx::parse(path, text)?],
+        Format::Cyclonedx => vec![cyclonedx::parse(path, text)?],
     };
     Ok(Parsed {
         path: path.to_owned(),
@@ -433,7 +486,7 @@ mod tests {
         for format in Format::ALL {
             assert_eq!(Format::from_name(format.name()).unwrap(), *format);
         }
-        assert!(Format::from_name("cue").is_err());
+        assert!(Format::from_name("nonsense").is_err());
     }
 
     #[test]
