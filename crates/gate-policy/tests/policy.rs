@@ -909,6 +909,27 @@ fn conftest_examples_of_every_parser() {
             "",
         ),
         (
+            "hcl1",
+            "gke.tf",
+            Some(Format::Hcl1),
+            "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
+            "",
+        ),
+        (
+            "cue",
+            "deployment.cue",
+            None,
+            "4 tests, 3 passed, 0 warnings, 1 failure, 0 exceptions",
+            "The image port should be 8080 in deployment.cue. you have : 8081",
+        ),
+        (
+            "nginx",
+            "nginx.conf",
+            None,
+            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+            "",
+        ),
+        (
             "cyclonedx",
             "cyclonedx.xml",
             Some(Format::Cyclonedx),
@@ -928,4 +949,30 @@ fn conftest_examples_of_every_parser() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// acceptance.bats "Can combine configs and reference by file": `--combine --parser hcl1
+/// --all-namespaces` with `gke_combine.rego`, which reads `provider[0].google[0].project`.
+#[test]
+fn hcl1_combined_reaches_blocks_by_index() {
+    let engine = try_engine(
+        "hcl1",
+        &["policy/gke_combine.rego"],
+        &[],
+        false,
+        &EngineOptions::default(),
+    )
+    .unwrap();
+    let options = TestOptions {
+        combine: true,
+        all_namespaces: true,
+        ..TestOptions::default()
+    };
+    let results = engine
+        .test(&inputs("hcl1", &["gke.tf"], Some(Format::Hcl1)), &options)
+        .unwrap();
+    assert_eq!(
+        results.totals().summary(),
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions"
+    );
 }

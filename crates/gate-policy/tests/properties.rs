@@ -97,6 +97,21 @@ const FIXTURES: &[(Format, &str, &[u8])] = &[
         "cyclonedx.xml",
         include_bytes!("fixtures/cyclonedx/cyclonedx.xml"),
     ),
+    (
+        Format::Hcl1,
+        "gke.tf",
+        include_bytes!("fixtures/hcl1/gke.tf"),
+    ),
+    (
+        Format::Cue,
+        "deployment.cue",
+        include_bytes!("fixtures/cue/deployment.cue"),
+    ),
+    (
+        Format::Nginx,
+        "nginx.conf",
+        include_bytes!("fixtures/nginx/nginx.conf"),
+    ),
 ];
 
 const FIXTURE_BYTES: &[&[u8]] = &[
@@ -117,11 +132,18 @@ const FIXTURE_BYTES: &[&[u8]] = &[
     FIXTURES[14].2,
     FIXTURES[15].2,
     FIXTURES[16].2,
+    FIXTURES[17].2,
+    FIXTURES[18].2,
+    FIXTURES[19].2,
 ];
 
 /// The syntax of the formats here, spliced into arbitrary text and into fixtures.
 const TOKENS: &[&str] = &[
     "${",
+    "<<EOF\n",
+    "EOF\n",
+    "*\"a\" | ",
+    "a: b: ",
     "${?",
     "+=",
     "#{",
@@ -181,6 +203,10 @@ const TOKENS: &[&str] = &[
     "9223372036854775808",
     "-9223372036854775809",
     "${",
+    "<<EOF\n",
+    "EOF\n",
+    "*\"a\" | ",
+    "a: b: ",
     "%{",
     "<<EOF\n",
     "EOF\n",

@@ -1,15 +1,18 @@
 //! Input parsing: file name → [`Format`] (conftest's detection rules) → [`Parsed`] documents.
 
+mod cue;
 mod cyclonedx;
 mod dockerfile;
 mod dotenv;
 mod edn;
 mod hcl;
+mod hcl1;
 mod hocon;
 mod ignore;
 mod ini;
 mod json;
 mod jsonc;
+mod nginx;
 mod properties;
 mod spdx;
 mod toml;
@@ -61,6 +64,12 @@ pub enum Format {
     Spdx,
     /// CycloneDX, JSON or XML, in the JSON BOM's shape.
     Cyclonedx,
+    /// HCL1 (`--parser hcl1`), shaped like hashicorp/hcl v1's decoding.
+    Hcl1,
+    /// CUE data files.
+    Cue,
+    /// nginx configuration: directives with parameters and blocks.
+    Nginx,
 }
 
 impl Format {
@@ -82,6 +91,9 @@ impl Format {
         Format::Vcl,
         Format::Spdx,
         Format::Cyclonedx,
+        Format::Hcl1,
+        Format::Cue,
+        Format::Nginx,
     ];
 
     /// The `--parser` name.
@@ -103,6 +115,9 @@ impl Format {
             Format::Vcl => "vcl",
             Format::Spdx => "spdx",
             Format::Cyclonedx => "cyclonedx",
+            Format::Hcl1 => "hcl1",
+            Format::Cue => "cue",
+            Format::Nginx => "nginx",
         }
     }
 
@@ -125,6 +140,9 @@ impl Format {
             "vcl" => Format::Vcl,
             "spdx" => Format::Spdx,
             "cyclonedx" => Format::Cyclonedx,
+            "hcl1" => Format::Hcl1,
+            "cue" => Format::Cue,
+            "nginx" => Format::Nginx,
             _ => {
                 return Err(ParseError::UnknownParser {
                     name: name.to_owned(),
@@ -151,6 +169,7 @@ impl Format {
             _ if name == ".env" || name.starts_with(".env.") || extension == "env" => {
                 Format::Dotenv
             }
+            _ if name == "nginx.conf" => Format::Nginx,
             _ => {
                 // A name that is not a parser's (`README.md`) has no parser, as in conftest.
                 return Format::ALL
@@ -279,6 +298,9 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
         Format::Vcl => vec![vcl::parse(path, text)?],
         Format::Spdx => vec![spdx::parse(path, text)?],
         Format::Cyclonedx => vec![cyclonedx::parse(path, text)?],
+        Format::Hcl1 => vec![hcl1::parse(path, text)?],
+        Format::Cue => vec![cue::parse(path, text)?],
+        Format::Nginx => vec![nginx::parse(path, text)?],
     };
     Ok(Parsed {
         path: path.to_owned(),
