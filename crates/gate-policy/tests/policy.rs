@@ -846,99 +846,109 @@ fn standard_input_is_yaml_and_prints_as_a_dash() {
     assert!(output::conftest_json(&checks).contains("\"filename\": \"\","));
 }
 
+/// conftest's `examples/<format>` runs (acceptance.bats "Can parse … files"): each case is the
+/// example directory, its input, the parser chosen, and the summary and message conftest gives.
+const EXAMPLES: &[(&str, &str, Option<Format>, &str, &str)] = &[
+    (
+        "properties",
+        "sample.properties",
+        None,
+        "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "edn",
+        "sample_config.edn",
+        None,
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+        "Applications in the production environment should have error only logging",
+    ),
+    (
+        "hocon",
+        "hocon.conf",
+        Some(Format::Hocon),
+        // conftest gives both: go-akka lets `address = ${?PLAY_HTTP_ADDRESS}` replace it.
+        "2 tests, 0 passed, 0 warnings, 2 failures, 0 exceptions",
+        "Play http server port should be 9000",
+    ),
+    (
+        "vcl",
+        "varnish.vcl",
+        None,
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+        "default backend port should be 8080",
+    ),
+    (
+        "ignore/dockerignore",
+        ".dockerignore",
+        None,
+        "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
+        ".git directories should be ignored",
+    ),
+    (
+        "ignore/gitignore",
+        ".gitignore",
+        None,
+        "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
+        "id_rsa files should be ignored",
+    ),
+    (
+        "spdx",
+        "sbom.spdx",
+        None,
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "cyclonedx",
+        "cyclonedx.json",
+        Some(Format::Cyclonedx),
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "hcl1",
+        "gke.tf",
+        Some(Format::Hcl1),
+        "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "cue",
+        "deployment.cue",
+        None,
+        "4 tests, 3 passed, 0 warnings, 1 failure, 0 exceptions",
+        "The image port should be 8080 in deployment.cue. you have : 8081",
+    ),
+    (
+        "jsonnet",
+        "arith.jsonnet",
+        None,
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+        "Concat array should be less than 3",
+    ),
+    (
+        "nginx",
+        "nginx.conf",
+        None,
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "cyclonedx",
+        "cyclonedx.xml",
+        Some(Format::Cyclonedx),
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+];
+
 /// conftest's `examples/<format>` runs (acceptance.bats "Can parse … files"): each example's
 /// policy over its input gives the summary and message conftest's tests expect.
 #[test]
 fn conftest_examples_of_every_parser() {
-    let cases: &[(&str, &str, Option<Format>, &str, &str)] = &[
-        (
-            "properties",
-            "sample.properties",
-            None,
-            "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
-            "",
-        ),
-        (
-            "edn",
-            "sample_config.edn",
-            None,
-            "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
-            "Applications in the production environment should have error only logging",
-        ),
-        (
-            "hocon",
-            "hocon.conf",
-            Some(Format::Hocon),
-            // conftest gives both: go-akka lets `address = ${?PLAY_HTTP_ADDRESS}` replace it.
-            "2 tests, 0 passed, 0 warnings, 2 failures, 0 exceptions",
-            "Play http server port should be 9000",
-        ),
-        (
-            "vcl",
-            "varnish.vcl",
-            None,
-            "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
-            "default backend port should be 8080",
-        ),
-        (
-            "ignore/dockerignore",
-            ".dockerignore",
-            None,
-            "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
-            ".git directories should be ignored",
-        ),
-        (
-            "ignore/gitignore",
-            ".gitignore",
-            None,
-            "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
-            "id_rsa files should be ignored",
-        ),
-        (
-            "spdx",
-            "sbom.spdx",
-            None,
-            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
-            "",
-        ),
-        (
-            "cyclonedx",
-            "cyclonedx.json",
-            Some(Format::Cyclonedx),
-            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
-            "",
-        ),
-        (
-            "hcl1",
-            "gke.tf",
-            Some(Format::Hcl1),
-            "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
-            "",
-        ),
-        (
-            "cue",
-            "deployment.cue",
-            None,
-            "4 tests, 3 passed, 0 warnings, 1 failure, 0 exceptions",
-            "The image port should be 8080 in deployment.cue. you have : 8081",
-        ),
-        (
-            "nginx",
-            "nginx.conf",
-            None,
-            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
-            "",
-        ),
-        (
-            "cyclonedx",
-            "cyclonedx.xml",
-            Some(Format::Cyclonedx),
-            "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
-            "",
-        ),
-    ];
     let mut wrong = Vec::new();
-    for (case, input, format, summary, message) in cases {
+    for (case, input, format, summary, message) in EXAMPLES {
         let engine = engine(case, "policy", false, &EngineOptions::default());
         let results = engine
             .test(&inputs(case, &[input], *format), &TestOptions::default())

@@ -112,6 +112,11 @@ const FIXTURES: &[(Format, &str, &[u8])] = &[
         "nginx.conf",
         include_bytes!("fixtures/nginx/nginx.conf"),
     ),
+    (
+        Format::Jsonnet,
+        "arith.jsonnet",
+        include_bytes!("fixtures/jsonnet/arith.jsonnet"),
+    ),
 ];
 
 const FIXTURE_BYTES: &[&[u8]] = &[
@@ -135,11 +140,17 @@ const FIXTURE_BYTES: &[&[u8]] = &[
     FIXTURES[17].2,
     FIXTURES[18].2,
     FIXTURES[19].2,
+    FIXTURES[20].2,
 ];
 
 /// The syntax of the formats here, spliced into arbitrary text and into fixtures.
 const TOKENS: &[&str] = &[
     "${",
+    "local ",
+    "self.",
+    "|||\n",
+    "std.range(",
+    " % ",
     "<<EOF\n",
     "EOF\n",
     "*\"a\" | ",
@@ -203,6 +214,11 @@ const TOKENS: &[&str] = &[
     "9223372036854775808",
     "-9223372036854775809",
     "${",
+    "local ",
+    "self.",
+    "|||\n",
+    "std.range(",
+    " % ",
     "<<EOF\n",
     "EOF\n",
     "*\"a\" | ",

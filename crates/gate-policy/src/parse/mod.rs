@@ -12,6 +12,7 @@ mod ignore;
 mod ini;
 mod json;
 mod jsonc;
+mod jsonnet;
 mod nginx;
 mod properties;
 mod spdx;
@@ -70,6 +71,8 @@ pub enum Format {
     Cue,
     /// nginx configuration: directives with parameters and blocks.
     Nginx,
+    /// Jsonnet, evaluated to JSON.
+    Jsonnet,
 }
 
 impl Format {
@@ -94,6 +97,7 @@ impl Format {
         Format::Hcl1,
         Format::Cue,
         Format::Nginx,
+        Format::Jsonnet,
     ];
 
     /// The `--parser` name.
@@ -118,6 +122,7 @@ impl Format {
             Format::Hcl1 => "hcl1",
             Format::Cue => "cue",
             Format::Nginx => "nginx",
+            Format::Jsonnet => "jsonnet",
         }
     }
 
@@ -143,6 +148,7 @@ impl Format {
             "hcl1" => Format::Hcl1,
             "cue" => Format::Cue,
             "nginx" => Format::Nginx,
+            "jsonnet" => Format::Jsonnet,
             _ => {
                 return Err(ParseError::UnknownParser {
                     name: name.to_owned(),
@@ -301,6 +307,7 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
         Format::Hcl1 => vec![hcl1::parse(path, text)?],
         Format::Cue => vec![cue::parse(path, text)?],
         Format::Nginx => vec![nginx::parse(path, text)?],
+        Format::Jsonnet => vec![jsonnet::parse(path, text)?],
     };
     Ok(Parsed {
         path: path.to_owned(),
