@@ -44,7 +44,10 @@ pub use engine::{EngineOptions, PolicyEngine, RegoVersion, TestOptions};
 pub use error::{ParseError, PolicyError};
 pub use limits::{LimitKind, Limits};
 pub use load::{PolicySource, find_inputs, find_inputs_ignoring, load_data, load_policies};
-pub use parse::{Document, Format, Parsed, parse_as, parse_file};
+pub use parse::{
+    Document, Format, ParseOptions, Parsed, ProtoSchemas, parse_as, parse_as_with, parse_file,
+    parse_file_with,
+};
 pub use report::{test_report, verify_report};
 pub use results::{
     CheckResult, DocumentResult, ResultLocation, RuleOutcome, RuleResult, TestResults, Totals,

@@ -986,3 +986,46 @@ fn hcl1_combined_reaches_blocks_by_index() {
         "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions"
     );
 }
+
+/// acceptance.bats "`TextProto` policy returns expected results" and "… fails when the proto
+/// messages could not be resolved": with the `.proto` files loaded, one of the two inputs fails;
+/// without them, parsing stops at the message type.
+#[test]
+fn textproto_inputs_need_their_proto_files() {
+    let files = gate_policy::find_inputs(&[fixture("textproto")]).unwrap();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let options =
+        gate_policy::ParseOptions::with_proto_file_dirs(&[fixture("textproto/protos")]).unwrap();
+    let parsed: Vec<Parsed> = files
+        .iter()
+        .map(|file| {
+            let mut parsed = gate_policy::parse_file_with(None, file, &options).unwrap();
+            parsed.path = relative("textproto", file);
+            parsed
+        })
+        .collect();
+    let engine = engine("textproto", "policy", false, &EngineOptions::default());
+    let results = engine.test(&parsed, &TestOptions::default()).unwrap();
+    assert_eq!(
+        results.totals().summary(),
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions"
+    );
+    assert!(stdout(&results).contains("fail: Power level must be over 9000"));
+    let error = parse_file(None, &files[0]).unwrap_err().to_string();
+    assert!(error.contains("look up message type"), "{error}");
+}
+
+/// The Jenkinsfile example's own tests (`policy/deny_test.rego`) call `parse_config("groovy", …)`.
+#[test]
+fn jenkins_policy_tests_parse_groovy() {
+    let engine = engine("jenkins", "policy", true, &EngineOptions::default());
+    let results = engine.verify(VerifyOptions { coverage: false }).unwrap();
+    let failed: Vec<_> = results
+        .cases
+        .iter()
+        .filter(|case| case.status != gate_policy::TestStatus::Passed)
+        .map(|case| (case.name.clone(), case.error.clone()))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert!(results.cases.len() >= 2);
+}

@@ -117,7 +117,19 @@ const FIXTURES: &[(Format, &str, &[u8])] = &[
         "arith.jsonnet",
         include_bytes!("fixtures/jsonnet/arith.jsonnet"),
     ),
+    (
+        Format::Groovy,
+        "Jenkinsfile",
+        include_bytes!("fixtures/jenkins/Jenkinsfile"),
+    ),
+    (
+        Format::Textproto,
+        "fail.textproto",
+        include_bytes!("fixtures/textproto/fail.textproto"),
+    ),
 ];
+
+const TEXTPROTO: &[&[u8]] = &[FIXTURES[22].2];
 
 const FIXTURE_BYTES: &[&[u8]] = &[
     FIXTURES[0].2,
@@ -141,11 +153,17 @@ const FIXTURE_BYTES: &[&[u8]] = &[
     FIXTURES[18].2,
     FIXTURES[19].2,
     FIXTURES[20].2,
+    FIXTURES[21].2,
+    FIXTURES[22].2,
 ];
 
 /// The syntax of the formats here, spliced into arbitrary text and into fixtures.
 const TOKENS: &[&str] = &[
     "${",
+    "sh '",
+    "\"${x}\"",
+    "$/",
+    "# proto-message: a.B\n",
     "local ",
     "self.",
     "|||\n",
@@ -214,6 +232,10 @@ const TOKENS: &[&str] = &[
     "9223372036854775808",
     "-9223372036854775809",
     "${",
+    "sh '",
+    "\"${x}\"",
+    "$/",
+    "# proto-message: a.B\n",
     "local ",
     "self.",
     "|||\n",
@@ -293,6 +315,22 @@ proptest! {
     fn every_format_takes_arbitrary_text(input in text(TOKENS)) {
         for format in Format::ALL {
             parse_every_way(*format, "input", &input)?;
+        }
+    }
+
+    /// Textproto with its message type loaded, so that the typed decoder runs too.
+    #[test]
+    fn textproto_with_its_types_takes_mutated_fixtures(
+        (_, input) in mutated(TEXTPROTO, TOKENS)
+    ) {
+        let dirs = [std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/textproto/protos")];
+        let options = gate_policy::ParseOptions::with_proto_file_dirs(&dirs).unwrap();
+        let text = lossy(&input);
+        let parsed = timed("fail.textproto", || {
+            gate_policy::parse_as_with(Some(Format::Textproto), "fail.textproto", &text, &options)
+        })?;
+        if let Ok(parsed) = parsed {
+            bounded("values", || parsed.value())?;
         }
     }
 

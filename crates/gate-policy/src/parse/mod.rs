@@ -5,6 +5,7 @@ mod cyclonedx;
 mod dockerfile;
 mod dotenv;
 mod edn;
+mod groovy;
 mod hcl;
 mod hcl1;
 mod hocon;
@@ -16,6 +17,7 @@ mod jsonnet;
 mod nginx;
 mod properties;
 mod spdx;
+mod textproto;
 mod toml;
 mod vcl;
 mod xml;
@@ -27,6 +29,7 @@ use serde_json::Value;
 
 use crate::ParseError;
 
+pub use textproto::ProtoSchemas;
 pub use yaml::ALIAS_NODE_LIMIT;
 
 /// An input format gate can parse, named as conftest's `--parser` names it.
@@ -73,6 +76,10 @@ pub enum Format {
     Nginx,
     /// Jsonnet, evaluated to JSON.
     Jsonnet,
+    /// Protocol buffer text format, typed by `.proto` files ([`ParseOptions::protos`]).
+    Textproto,
+    /// Groovy (Jenkinsfiles), as a syntax tree.
+    Groovy,
 }
 
 impl Format {
@@ -98,6 +105,8 @@ impl Format {
         Format::Cue,
         Format::Nginx,
         Format::Jsonnet,
+        Format::Textproto,
+        Format::Groovy,
     ];
 
     /// The `--parser` name.
@@ -123,6 +132,8 @@ impl Format {
             Format::Cue => "cue",
             Format::Nginx => "nginx",
             Format::Jsonnet => "jsonnet",
+            Format::Textproto => "textproto",
+            Format::Groovy => "groovy",
         }
     }
 
@@ -149,6 +160,8 @@ impl Format {
             "cue" => Format::Cue,
             "nginx" => Format::Nginx,
             "jsonnet" => Format::Jsonnet,
+            "textproto" => Format::Textproto,
+            "groovy" => Format::Groovy,
             _ => {
                 return Err(ParseError::UnknownParser {
                     name: name.to_owned(),
@@ -176,6 +189,9 @@ impl Format {
                 Format::Dotenv
             }
             _ if name == "nginx.conf" => Format::Nginx,
+            // Jenkinsfile, Jenkinsfile.prod
+            _ if name == "jenkinsfile" || name.starts_with("jenkinsfile.") => Format::Groovy,
+            "textproto" | "textpb" => Format::Textproto,
             _ => {
                 // A name that is not a parser's (`README.md`) has no parser, as in conftest.
                 return Format::ALL
@@ -282,8 +298,36 @@ impl Parsed {
     }
 }
 
+/// What parsing needs beyond a file's text.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// The message types textproto inputs name (conftest's `--proto-file-dirs`); without them a
+    /// textproto input is an error, as in conftest.
+    pub protos: ProtoSchemas,
+}
+
+impl ParseOptions {
+    /// Options with the message types of the `.proto` files under `directories`.
+    pub fn with_proto_file_dirs(directories: &[std::path::PathBuf]) -> Result<Self, ParseError> {
+        Ok(ParseOptions {
+            protos: ProtoSchemas::load(directories)?,
+        })
+    }
+}
+
 /// Parses `text` as `format`. `path` only names the input in errors and results.
 pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    parse_with(format, path, text, &ParseOptions::default())
+}
+
+/// [`parse`] with [`ParseOptions`].
+pub fn parse_with(
+    format: Format,
+    path: &str,
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Parsed, ParseError> {
     // Editors on Windows save a UTF-8 byte-order mark; left in, it becomes part of the first key
     // (`\u{feff}kind`), so no rule matches it and the input passes silently. conftest strips it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -308,6 +352,8 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
         Format::Cue => vec![cue::parse(path, text)?],
         Format::Nginx => vec![nginx::parse(path, text)?],
         Format::Jsonnet => vec![jsonnet::parse(path, text)?],
+        Format::Textproto => vec![textproto::parse(path, text, &options.protos)?],
+        Format::Groovy => vec![groovy::parse(path, text)?],
     };
     Ok(Parsed {
         path: path.to_owned(),
@@ -318,6 +364,16 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
 /// Parses `text`, choosing the format from `path` unless `format` is given. Standard input
 /// (`-`) is YAML unless told otherwise, as in conftest.
 pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    parse_as_with(format, path, text, &ParseOptions::default())
+}
+
+/// [`parse_as`] with [`ParseOptions`].
+pub fn parse_as_with(
+    format: Option<Format>,
+    path: &str,
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Parsed, ParseError> {
     let format = match format {
         Some(format) => format,
         None if path == "-" => Format::Yaml,
@@ -325,7 +381,7 @@ pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed
             path: path.to_owned(),
         })?,
     };
-    parse(format, path, text)
+    parse_with(format, path, text, options)
 }
 
 /// The deepest nesting of arrays and objects accepted in an input (or data) document, in every
@@ -342,13 +398,22 @@ pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads and parses one file (the loader for inputs: it reads only the file it is given).
 pub fn parse_file(format: Option<Format>, path: &Path) -> Result<Parsed, ParseError> {
+    parse_file_with(format, path, &ParseOptions::default())
+}
+
+/// [`parse_file`] with [`ParseOptions`].
+pub fn parse_file_with(
+    format: Option<Format>,
+    path: &Path,
+    options: &ParseOptions,
+) -> Result<Parsed, ParseError> {
     let text = gate_core::read_to_string_capped(path, MAX_FILE_BYTES).map_err(|source| {
         ParseError::Read {
             path: path.to_owned(),
             source,
         }
     })?;
-    parse_as(format, &display_path(path), &text)
+    parse_as_with(format, &display_path(path), &text, options)
 }
 
 /// Paths print with `/` on every platform.
