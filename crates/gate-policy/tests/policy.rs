@@ -1015,6 +1015,43 @@ fn textproto_inputs_need_their_proto_files() {
     assert!(error.contains("look up message type"), "{error}");
 }
 
+/// acceptance.bats "Can test a Jenkinsfile with the Groovy parser" and "… a safe Jenkinsfile".
+/// The policy reads `data.conftest.file.name`, which conftest sets for each file and gate does
+/// not yet: the test supplies it as data, so that it checks what the parser gives.
+#[test]
+fn jenkinsfiles_shaped_for_conftest_policies() {
+    let directory = tempfile::tempdir().unwrap();
+    let data_file = directory.path().join("conftest.json");
+    std::fs::write(
+        &data_file,
+        r#"{"conftest": {"file": {"name": "Jenkinsfile"}}}"#,
+    )
+    .unwrap();
+    let sources = load_policies(&[fixture("jenkins/policy")], false).unwrap();
+    let data = load_data(&[data_file]).unwrap();
+    let engine = PolicyEngine::new(sources, data, &EngineOptions::default()).unwrap();
+    let run = |input: &str| {
+        let results = engine
+            .test(&inputs("jenkins", &[input], None), &TestOptions::default())
+            .unwrap();
+        (results.totals().summary(), stdout(&results))
+    };
+    let (summary, printed) = run("Jenkinsfile");
+    assert_eq!(
+        summary,
+        "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions"
+    );
+    assert!(
+        printed.contains("Pipeline downloads a script and pipes it directly to an interpreter"),
+        "{printed}"
+    );
+    let (summary, _) = run("Jenkinsfile.safe");
+    assert_eq!(
+        summary,
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions"
+    );
+}
+
 /// The Jenkinsfile example's own tests (`policy/deny_test.rego`) call `parse_config("groovy", …)`.
 #[test]
 fn jenkins_policy_tests_parse_groovy() {

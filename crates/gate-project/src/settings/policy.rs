@@ -60,6 +60,8 @@ pub struct Policy {
     pub rego_version: RegoVersion,
     /// Time and memory bounds on evaluation.
     pub limits: Limits,
+    /// Directories of `.proto` files that type textproto inputs (conftest's `--proto-file-dirs`).
+    pub proto_file_dirs: Vec<PathBuf>,
 }
 
 impl Policy {
@@ -76,6 +78,7 @@ impl Policy {
             ignore: None,
             rego_version: RegoVersion::V1,
             limits: Limits::default(),
+            proto_file_dirs: Vec::new(),
         }
     }
 
