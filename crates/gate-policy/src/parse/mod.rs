@@ -575,6 +575,43 @@ mod tests {
         assert_eq!(Format::detect(Path::new("README.md")), None);
     }
 
+    /// conftest's `NewFromPath` table, in its order: names first (`Dockerfile.yaml` is a
+    /// Dockerfile, `.env.prod` dotenv, `Jenkinsfile.prod` Groovy), then an extension that names
+    /// a parser. Before, `.env.prod` and `Jenkinsfile` had no parser and `Dockerfile.yaml` was
+    /// read as YAML.
+    #[test]
+    fn detects_every_conftest_file_type() {
+        let cases = [
+            ("Dockerfile.yaml", Some(Format::Dockerfile)),
+            ("app/.env.prod", Some(Format::Dotenv)),
+            ("prod.env", Some(Format::Dotenv)),
+            ("Jenkinsfile", Some(Format::Groovy)),
+            ("ci/Jenkinsfile.prod", Some(Format::Groovy)),
+            ("build.groovy", Some(Format::Groovy)),
+            ("nginx.conf", Some(Format::Nginx)),
+            ("site.conf", None),
+            (".gitignore", Some(Format::Ignore)),
+            ("x/.dockerignore", Some(Format::Ignore)),
+            ("a.textproto", Some(Format::Textproto)),
+            ("a.textpb", Some(Format::Textproto)),
+            ("main.tf", Some(Format::Hcl2)),
+            ("old.hcl1", Some(Format::Hcl1)),
+            ("a.cue", Some(Format::Cue)),
+            ("a.edn", Some(Format::Edn)),
+            ("a.hocon", Some(Format::Hocon)),
+            ("a.vcl", Some(Format::Vcl)),
+            ("a.properties", Some(Format::Properties)),
+            ("sbom.spdx", Some(Format::Spdx)),
+            ("bom.cyclonedx", Some(Format::Cyclonedx)),
+            ("a.jsonc", Some(Format::Jsonc)),
+            ("a.jsonnet", Some(Format::Jsonnet)),
+            ("a.libsonnet", None),
+        ];
+        for (name, format) in cases {
+            assert_eq!(Format::detect(Path::new(name)), format, "{name}");
+        }
+    }
+
     #[test]
     fn parser_names_round_trip() {
         for format in Format::ALL {
