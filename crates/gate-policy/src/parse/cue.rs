@@ -155,6 +155,10 @@ impl Parser {
 
     /// `label: label: … value`.
     fn field(&mut self, fields: &mut Map<String, Value>, depth: usize) -> Result<(), Failure> {
+        // `a: b: c: …` nests through here.
+        if depth > super::MAX_DEPTH {
+            return self.fail(format!("nested deeper than {} levels", super::MAX_DEPTH));
+        }
         let line = self.line;
         let (label, exported) = self.label()?;
         self.skip(false);
@@ -243,6 +247,10 @@ impl Parser {
     }
 
     fn value(&mut self, depth: usize) -> Result<Parsed, Failure> {
+        // Lists nest through here (structs through `fields`): each level is bounded.
+        if depth > super::MAX_DEPTH {
+            return self.fail(format!("nested deeper than {} levels", super::MAX_DEPTH));
+        }
         let first = self.term(depth)?;
         self.skip(false);
         if self.peek() != Some('|') {
@@ -496,6 +504,24 @@ mod tests {
         assert_eq!(
             parse("a.cue", text).unwrap().json(),
             json!({"a": {"b": 1, "c": "x"}, "d": "on", "f": 1.5, "g": null, "s": "one\ntwo"})
+        );
+    }
+
+    /// 100,000 nested lists overflowed the stack (the depth was checked for structs only).
+    #[test]
+    fn deep_lists_are_refused_not_a_crash() {
+        let text = format!("\na: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let error = parse("a.cue", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("a.cue:2: invalid cue: nested deeper than 64"),
+            "{error}"
+        );
+        // And a chain of 100,000 labels (`a: b: c: …`), which overflowed too.
+        let text = format!("a: {}1", "b: ".repeat(100_000));
+        let error = parse("a.cue", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("a.cue:1: invalid cue: nested deeper than 64"),
+            "{error}"
         );
     }
 

@@ -71,18 +71,22 @@ struct Node {
     line: u32,
     column: u32,
     children: Vec<Node>,
+    /// Levels of nodes down to the deepest token (a token is 1).
+    depth: usize,
 }
 
 fn node(kind: &'static str, children: Vec<Node>) -> Node {
     let (line, column) = children
         .first()
         .map_or((1, 1), |first| (first.line, first.column));
+    let depth = 1 + children.iter().map(|child| child.depth).max().unwrap_or(0);
     Node {
         kind,
         text: None,
         line,
         column,
         children,
+        depth,
     }
 }
 
@@ -93,6 +97,7 @@ fn leaf(kind: &'static str, token: &Token) -> Node {
         line: token.line,
         column: token.column,
         children: Vec::new(),
+        depth: 1,
     }
 }
 
@@ -120,6 +125,7 @@ fn lex(text: &str) -> Result<Vec<Token>, Failure> {
         at: 0,
         line: 1,
         column: 1,
+        depth: 0,
     };
     lexer.tokens(None)
 }
@@ -129,6 +135,8 @@ struct Lexer<'a> {
     at: usize,
     line: u32,
     column: u32,
+    /// How many `${…}` are open: each is lexed by a nested call, so the nesting is bounded.
+    depth: usize,
 }
 
 impl Lexer<'_> {
@@ -322,7 +330,17 @@ impl Lexer<'_> {
                 self.bump();
                 text.push('$');
                 pieces.push(Piece::Text(std::mem::take(&mut text)));
-                pieces.push(Piece::Code(self.tokens(Some(()))?));
+                if self.depth >= super::MAX_DEPTH {
+                    return Err((
+                        line,
+                        column,
+                        format!("strings nested deeper than {} levels", super::MAX_DEPTH),
+                    ));
+                }
+                self.depth += 1;
+                let code = self.tokens(Some(()));
+                self.depth -= 1;
+                pieces.push(Piece::Code(code?));
             } else if c == '$'
                 && quote == '"'
                 && self.peek(0).is_some_and(|c| c.is_alphabetic() || c == '_')
@@ -465,6 +483,15 @@ impl Parser {
             return self.fail(format!("nested deeper than {} levels", super::MAX_DEPTH));
         }
         Ok(())
+    }
+
+    /// Refuses a node nested past the limit: each is an object and a list of children in the
+    /// document, and operator chains (`a.b.c…`, `1 + 1 + …`) nest without recursing here.
+    fn bounded(&self, node: Node) -> Result<Node, Failure> {
+        if node.depth > super::MAX_DEPTH / 2 {
+            return self.fail(format!("nested deeper than {} levels", super::MAX_DEPTH));
+        }
+        Ok(node)
     }
 
     fn statement(&mut self) -> Result<Node, Failure> {
@@ -734,14 +761,14 @@ impl Parser {
             self.next();
             self.skip_newlines();
             let right = self.binary(level + 1)?;
-            left = node(
+            left = self.bounded(node(
                 if op.text == "=" {
                     "AssignExpr"
                 } else {
                     "BinaryExpr"
                 },
                 vec![left, leaf("Operator", &op), right],
-            );
+            ))?;
         }
         if level == 0 && self.peek_text() == Some("?") {
             self.next();
@@ -760,8 +787,10 @@ impl Parser {
             .cloned()
         {
             self.next();
-            let operand = self.unary()?;
-            return Ok(node("UnaryExpr", vec![leaf("Operator", &op), operand]));
+            self.enter()?;
+            let operand = self.unary();
+            self.depth -= 1;
+            return self.bounded(node("UnaryExpr", vec![leaf("Operator", &op), operand?]));
         }
         let mut value = self.primary()?;
         loop {
@@ -775,7 +804,8 @@ impl Parser {
                     let Some(name) = name else {
                         return self.fail("expected a property name");
                     };
-                    value = node("PropertyExpr", vec![value, leaf("Identifier", &name)]);
+                    value =
+                        self.bounded(node("PropertyExpr", vec![value, leaf("Identifier", &name)]))?;
                 }
                 Some("(") => {
                     self.next();
@@ -784,16 +814,17 @@ impl Parser {
                     if self.peek_text() == Some("{") {
                         children.push(self.closure()?);
                     }
-                    value = node("CallExpr", children);
+                    value = self.bounded(node("CallExpr", children))?;
                 }
                 Some("{") if matches!(value.kind, "IdentExpr" | "PropertyExpr") => {
-                    value = node("CallExpr", vec![value, self.closure()?]);
+                    let closure = self.closure()?;
+                    value = self.bounded(node("CallExpr", vec![value, closure]))?;
                 }
                 Some("[") => {
                     self.next();
                     let index = self.expression()?;
                     self.expect("]")?;
-                    value = node("IndexExpr", vec![value, index]);
+                    value = self.bounded(node("IndexExpr", vec![value, index]))?;
                 }
                 _ => return Ok(value),
             }
@@ -1010,6 +1041,30 @@ mod tests {
             !printed.contains("comment") && !printed.contains("\"text\":\"\""),
             "{printed}"
         );
+    }
+
+    /// Each of these overflowed the stack: nested `${"${…}"}` strings were lexed recursively
+    /// without a bound.
+    #[test]
+    fn deep_gstrings_are_refused_not_a_crash() {
+        let text = format!("x = {}1{}", "\"${".repeat(50_000), "}\"".repeat(50_000));
+        let error = parse("Jenkinsfile", &text).unwrap_err().to_string();
+        assert!(error.contains("nested deeper than 64"), "{error}");
+    }
+
+    /// Operator chains of 100,000 links overflowed the stack: they nest nodes in a loop.
+    #[test]
+    fn long_operator_chains_are_refused_not_a_crash() {
+        let chains = [
+            format!("x = a{}", ".b".repeat(100_000)),
+            format!("x = 1{}", " + 1".repeat(100_000)),
+            format!("x = f{}", "(1)".repeat(100_000)),
+            format!("x = {}a", "!".repeat(100_000)),
+        ];
+        for text in chains {
+            let error = parse("Jenkinsfile", &text).unwrap_err().to_string();
+            assert!(error.contains("nested deeper than 64"), "{error}");
+        }
     }
 
     #[test]

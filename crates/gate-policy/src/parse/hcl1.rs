@@ -421,6 +421,10 @@ impl Parser {
             if keys.is_empty() {
                 return self.fail("expected a key");
             }
+            // Each label nests a list and a map (and a level of decoding).
+            if keys.len() > super::MAX_DEPTH / 2 {
+                return self.fail(format!("more than {} labels", super::MAX_DEPTH / 2));
+            }
             let value = match self.next() {
                 Some(Token::Punct('=')) => {
                     if keys.len() > 1 {
@@ -527,6 +531,17 @@ ingress { port = 2.5 }
         assert_eq!(
             parse("a.hcl", text).unwrap().json(),
             json!({"a": "x\n  y\n", "b": "p\n  q\n", "c": [{"d": 16}, -3]})
+        );
+    }
+
+    /// A block with 100,000 labels overflowed the stack.
+    #[test]
+    fn many_labels_are_refused_not_a_crash() {
+        let text = format!("a{} {{ }}", " b".repeat(100_000));
+        let error = parse("a.tf", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("a.tf:1: invalid hcl1: more than 32 labels"),
+            "{error}"
         );
     }
 

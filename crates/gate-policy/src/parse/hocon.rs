@@ -287,6 +287,10 @@ impl Parser {
             }
         }
         path.push(segment);
+        // Each segment is a level of objects (and of recursion when the path is assigned).
+        if path.len() > super::MAX_DEPTH {
+            return self.fail(format!("key path deeper than {} levels", super::MAX_DEPTH));
+        }
         if path.iter().all(String::is_empty) {
             return self.fail(format!(
                 "expected a key, found {:?}",
@@ -536,6 +540,17 @@ mod tests {
                 "b": 9001, "c": {"d": "x"}, "t": "\"75 seconds\"", "e": "\"\"",
                 "f": "[1,2]", "g": "x/y", "h": "<<unknown value>>", "i": true, "j": "64k",
             }})
+        );
+    }
+
+    /// A key of 100,000 dotted segments overflowed the stack.
+    #[test]
+    fn long_key_paths_are_refused_not_a_crash() {
+        let text = format!("a{} = 1", ".b".repeat(100_000));
+        let error = parse("a.conf", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("a.conf:1: invalid hocon: key path deeper"),
+            "{error}"
         );
     }
 

@@ -254,6 +254,10 @@ impl Parser {
                     }
                     let mut labels = Vec::new();
                     loop {
+                        // Each label nests an object: bounded like any nesting.
+                        if labels.len() > super::MAX_DEPTH / 2 {
+                            return self.fail(format!("more than {} labels", super::MAX_DEPTH / 2));
+                        }
                         match self.next() {
                             Some(Token::Word(label) | Token::Str(label)) => labels.push(label),
                             Some(Token::Punct('{')) => break,
@@ -332,6 +336,17 @@ mod tests {
                 "backend": {"app": {"host": "127.0.0.1", "port": "8081", "max": 800, "t": "60s"}},
                 "acl": {"purge": ["127.0.0.1", "10.0.0.0/8"]},
             })
+        );
+    }
+
+    /// A block with 100,000 labels overflowed the stack (dropping the nested objects).
+    #[test]
+    fn many_labels_are_refused_not_a_crash() {
+        let text = format!("backend{} {{ .x = 1; }}", " b".repeat(100_000));
+        let error = parse("a.vcl", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("a.vcl:1: invalid vcl: more than 32 labels"),
+            "{error}"
         );
     }
 
