@@ -121,6 +121,11 @@ def cases():
         "policy-yaml-invalid-utf8": {**policy_dir, "input.yaml": invalid_utf8},
         "policy-json-truncated": {**policy_dir, "input.json": b'{"kind": "Bad", "spec": {"replicas": [1, 2'},
         "policy-xml-truncated": {**policy_dir, "input.xml": b'<?xml version="1.0"?>\n<kind>Bad</ki'},
+        # Issue 14's parsers: code and deep nesting end in an error naming the file, not a crash.
+        "policy-jsonnet-runaway-recursion": {**policy_dir, "input.jsonnet": b"local f(x) = f(x + 1);\nf(0)\n"},
+        "policy-cue-deep-lists": {**policy_dir, "input.cue": b"a: " + b"[" * 100000 + b"]" * 100000 + b"\n"},
+        "policy-groovy-operator-chain": {**policy_dir, "Jenkinsfile": b"x = a" + b".b" * 100000 + b"\n"},
+        "policy-hocon-long-key-path": {**policy_dir, "input.hocon": b"a" + b".b" * 100000 + b" = 1\n"},
         "policy-rego-binary-garbage": {"policy/deny.rego": garbage(4096, "rego"), "input.yaml": b"kind: Bad\n"},
         "policy-missing-input": {**policy_dir},
         "policy-no-policy-directory": {"input.yaml": b"kind: Bad\n"},

@@ -162,6 +162,9 @@ pub struct TestArgs {
     /// Parse every input with this parser instead of detecting it from the file name.
     #[arg(long, value_name = "PARSER")]
     pub parser: Option<String>,
+    /// Directories of `.proto` files that type textproto inputs; repeatable or comma-separated.
+    #[arg(long, value_name = "DIR", value_delimiter = ',')]
+    pub proto_file_dirs: Vec<PathBuf>,
     /// Skip files found in directories whose path matches this regular expression.
     #[arg(long, value_name = "REGEX")]
     pub ignore: Option<String>,
@@ -208,6 +211,9 @@ pub struct ParseArgs {
     /// Print all inputs as one `[{"path", "contents"}]` document.
     #[arg(long)]
     pub combine: bool,
+    /// Directories of `.proto` files that type textproto inputs; repeatable or comma-separated.
+    #[arg(long, value_name = "DIR", value_delimiter = ',')]
+    pub proto_file_dirs: Vec<PathBuf>,
     /// Skip files found in directories whose path matches this regular expression.
     #[arg(long, value_name = "REGEX")]
     pub ignore: Option<String>,
@@ -269,6 +275,7 @@ fn test(args: &TestArgs, environment: &Environment) -> anyhow::Result<u8> {
     policy.fail_on_warn = args.fail_on_warn;
     policy.parser = parser(args.parser.as_ref())?;
     policy.ignore = ignore(args.ignore.as_ref())?;
+    policy.proto_file_dirs.clone_from(&args.proto_file_dirs);
     let root = PathBuf::from(".");
     let results =
         gate::evaluate(&policy, &root, &environment.io()).map_err(|message| anyhow!(message))?;
@@ -397,6 +404,7 @@ fn parse(args: &ParseArgs, environment: &Environment) -> anyhow::Result<u8> {
     let mut policy = Policy::new(args.paths.clone());
     policy.parser = parser(args.parser.as_ref())?;
     policy.ignore = ignore(args.ignore.as_ref())?;
+    policy.proto_file_dirs.clone_from(&args.proto_file_dirs);
     let files = gate::read_inputs(&policy, &PathBuf::from("."), &environment.io())
         .map_err(|e| anyhow!(e))?;
     output::print(conftest_parse(&files, args.combine))?;

@@ -1,8 +1,9 @@
 //! The policy gate: conftest-compatible Rego policies over configuration documents.
 //!
 //! Load policies ([`load_policies`]) and data ([`load_data`]) once into a [`PolicyEngine`], parse
-//! inputs ([`parse_as`], [`parse_file`]) — YAML with go-yaml v2 scalar rules, JSON, TOML, HCL2,
-//! Dockerfile, INI, dotenv — and evaluate them with [`PolicyEngine::test`] (conftest's `deny`,
+//! inputs ([`parse_as`], [`parse_file`], or [`parse_file_with`] and [`ParseOptions`] for
+//! textproto's message types) — YAML with go-yaml v2 scalar rules, JSON, TOML, HCL2, Dockerfile,
+//! INI, dotenv, XML and every other format conftest parses ([`Format::ALL`]) — and evaluate them with [`PolicyEngine::test`] (conftest's `deny`,
 //! `violation`, `warn` and `exception` conventions) or run the Rego unit tests with
 //! [`PolicyEngine::verify`]. Results render as conftest's outputs ([`output`]) or convert to a
 //! [`gate_core::GateReport`] ([`test_report`]).
@@ -44,7 +45,10 @@ pub use engine::{EngineOptions, PolicyEngine, RegoVersion, TestOptions};
 pub use error::{ParseError, PolicyError};
 pub use limits::{LimitKind, Limits};
 pub use load::{PolicySource, find_inputs, find_inputs_ignoring, load_data, load_policies};
-pub use parse::{Document, Format, Parsed, parse_as, parse_file};
+pub use parse::{
+    Document, Format, ParseOptions, Parsed, ProtoSchemas, parse_as, parse_as_with, parse_file,
+    parse_file_with,
+};
 pub use report::{test_report, verify_report};
 pub use results::{
     CheckResult, DocumentResult, ResultLocation, RuleOutcome, RuleResult, TestResults, Totals,

@@ -845,3 +845,224 @@ fn standard_input_is_yaml_and_prints_as_a_dash() {
     );
     assert!(output::conftest_json(&checks).contains("\"filename\": \"\","));
 }
+
+/// conftest's `examples/<format>` runs (acceptance.bats "Can parse … files"): each case is the
+/// example directory, its input, the parser chosen, and the summary and message conftest gives.
+const EXAMPLES: &[(&str, &str, Option<Format>, &str, &str)] = &[
+    (
+        "properties",
+        "sample.properties",
+        None,
+        "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "edn",
+        "sample_config.edn",
+        None,
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+        "Applications in the production environment should have error only logging",
+    ),
+    (
+        "hocon",
+        "hocon.conf",
+        Some(Format::Hocon),
+        // conftest gives both: go-akka lets `address = ${?PLAY_HTTP_ADDRESS}` replace it.
+        "2 tests, 0 passed, 0 warnings, 2 failures, 0 exceptions",
+        "Play http server port should be 9000",
+    ),
+    (
+        "vcl",
+        "varnish.vcl",
+        None,
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+        "default backend port should be 8080",
+    ),
+    (
+        "ignore/dockerignore",
+        ".dockerignore",
+        None,
+        "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
+        ".git directories should be ignored",
+    ),
+    (
+        "ignore/gitignore",
+        ".gitignore",
+        None,
+        "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions",
+        "id_rsa files should be ignored",
+    ),
+    (
+        "spdx",
+        "sbom.spdx",
+        None,
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "cyclonedx",
+        "cyclonedx.json",
+        Some(Format::Cyclonedx),
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "hcl1",
+        "gke.tf",
+        Some(Format::Hcl1),
+        "2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "cue",
+        "deployment.cue",
+        None,
+        "4 tests, 3 passed, 0 warnings, 1 failure, 0 exceptions",
+        "The image port should be 8080 in deployment.cue. you have : 8081",
+    ),
+    (
+        "jsonnet",
+        "arith.jsonnet",
+        None,
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions",
+        "Concat array should be less than 3",
+    ),
+    (
+        "nginx",
+        "nginx.conf",
+        None,
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+    (
+        "cyclonedx",
+        "cyclonedx.xml",
+        Some(Format::Cyclonedx),
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "",
+    ),
+];
+
+/// conftest's `examples/<format>` runs (acceptance.bats "Can parse … files"): each example's
+/// policy over its input gives the summary and message conftest's tests expect.
+#[test]
+fn conftest_examples_of_every_parser() {
+    let mut wrong = Vec::new();
+    for (case, input, format, summary, message) in EXAMPLES {
+        let engine = engine(case, "policy", false, &EngineOptions::default());
+        let results = engine
+            .test(&inputs(case, &[input], *format), &TestOptions::default())
+            .unwrap();
+        let printed = stdout(&results);
+        if results.totals().summary() != *summary || !printed.contains(message) {
+            wrong.push(format!("{case}/{input}:\n{printed}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// acceptance.bats "Can combine configs and reference by file": `--combine --parser hcl1
+/// --all-namespaces` with `gke_combine.rego`, which reads `provider[0].google[0].project`.
+#[test]
+fn hcl1_combined_reaches_blocks_by_index() {
+    let engine = try_engine(
+        "hcl1",
+        &["policy/gke_combine.rego"],
+        &[],
+        false,
+        &EngineOptions::default(),
+    )
+    .unwrap();
+    let options = TestOptions {
+        combine: true,
+        all_namespaces: true,
+        ..TestOptions::default()
+    };
+    let results = engine
+        .test(&inputs("hcl1", &["gke.tf"], Some(Format::Hcl1)), &options)
+        .unwrap();
+    assert_eq!(
+        results.totals().summary(),
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions"
+    );
+}
+
+/// acceptance.bats "`TextProto` policy returns expected results" and "… fails when the proto
+/// messages could not be resolved": with the `.proto` files loaded, one of the two inputs fails;
+/// without them, parsing stops at the message type.
+#[test]
+fn textproto_inputs_need_their_proto_files() {
+    let files = gate_policy::find_inputs(&[fixture("textproto")]).unwrap();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let options =
+        gate_policy::ParseOptions::with_proto_file_dirs(&[fixture("textproto/protos")]).unwrap();
+    let parsed: Vec<Parsed> = files
+        .iter()
+        .map(|file| {
+            let mut parsed = gate_policy::parse_file_with(None, file, &options).unwrap();
+            parsed.path = relative("textproto", file);
+            parsed
+        })
+        .collect();
+    let engine = engine("textproto", "policy", false, &EngineOptions::default());
+    let results = engine.test(&parsed, &TestOptions::default()).unwrap();
+    assert_eq!(
+        results.totals().summary(),
+        "2 tests, 1 passed, 0 warnings, 1 failure, 0 exceptions"
+    );
+    assert!(stdout(&results).contains("fail: Power level must be over 9000"));
+    let error = parse_file(None, &files[0]).unwrap_err().to_string();
+    assert!(error.contains("look up message type"), "{error}");
+}
+
+/// acceptance.bats "Can test a Jenkinsfile with the Groovy parser" and "… a safe Jenkinsfile".
+/// The policy reads `data.conftest.file.name`, which conftest sets for each file and gate does
+/// not yet: the test supplies it as data, so that it checks what the parser gives.
+#[test]
+fn jenkinsfiles_shaped_for_conftest_policies() {
+    let directory = tempfile::tempdir().unwrap();
+    let data_file = directory.path().join("conftest.json");
+    std::fs::write(
+        &data_file,
+        r#"{"conftest": {"file": {"name": "Jenkinsfile"}}}"#,
+    )
+    .unwrap();
+    let sources = load_policies(&[fixture("jenkins/policy")], false).unwrap();
+    let data = load_data(&[data_file]).unwrap();
+    let engine = PolicyEngine::new(sources, data, &EngineOptions::default()).unwrap();
+    let run = |input: &str| {
+        let results = engine
+            .test(&inputs("jenkins", &[input], None), &TestOptions::default())
+            .unwrap();
+        (results.totals().summary(), stdout(&results))
+    };
+    let (summary, printed) = run("Jenkinsfile");
+    assert_eq!(
+        summary,
+        "1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions"
+    );
+    assert!(
+        printed.contains("Pipeline downloads a script and pipes it directly to an interpreter"),
+        "{printed}"
+    );
+    let (summary, _) = run("Jenkinsfile.safe");
+    assert_eq!(
+        summary,
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions"
+    );
+}
+
+/// The Jenkinsfile example's own tests (`policy/deny_test.rego`) call `parse_config("groovy", …)`.
+#[test]
+fn jenkins_policy_tests_parse_groovy() {
+    let engine = engine("jenkins", "policy", true, &EngineOptions::default());
+    let results = engine.verify(VerifyOptions { coverage: false }).unwrap();
+    let failed: Vec<_> = results
+        .cases
+        .iter()
+        .filter(|case| case.status != gate_policy::TestStatus::Passed)
+        .map(|case| (case.name.clone(), case.error.clone()))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert!(results.cases.len() >= 2);
+}

@@ -8,6 +8,7 @@ mod coverage;
 mod explain;
 mod licenses;
 mod policy;
+mod policy_parsers;
 mod protect;
 mod release;
 mod release_repros;

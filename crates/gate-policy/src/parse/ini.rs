@@ -52,7 +52,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
 
 /// conftest converts a value that Go's `strconv.ParseFloat` reads (finite) to a number, else one
 /// `strconv.ParseBool` reads to a boolean, else keeps the string.
-fn typed(value: &str) -> Value {
+pub(super) fn typed(value: &str) -> Value {
     if let Some(number) = go_float(value) {
         #[allow(clippy::cast_possible_truncation)]
         if number.fract() == 0.0 && number.abs() < 9.0e15 {

@@ -1,11 +1,25 @@
 //! Input parsing: file name → [`Format`] (conftest's detection rules) → [`Parsed`] documents.
 
+mod cue;
+mod cyclonedx;
 mod dockerfile;
 mod dotenv;
+mod edn;
+mod groovy;
 mod hcl;
+mod hcl1;
+mod hocon;
+mod ignore;
 mod ini;
 mod json;
+mod jsonc;
+mod jsonnet;
+mod nginx;
+mod properties;
+mod spdx;
+mod textproto;
 mod toml;
+mod vcl;
 mod xml;
 mod yaml;
 
@@ -15,6 +29,7 @@ use serde_json::Value;
 
 use crate::ParseError;
 
+pub use textproto::ProtoSchemas;
 pub use yaml::ALIAS_NODE_LIMIT;
 
 /// An input format gate can parse, named as conftest's `--parser` names it.
@@ -37,6 +52,34 @@ pub enum Format {
     Dotenv,
     /// XML, shaped like conftest's goxml2json output.
     Xml,
+    /// JSON with `//` and `/* */` comments.
+    Jsonc,
+    /// Java `.properties`: one object of strings.
+    Properties,
+    /// `.gitignore`/`.dockerignore`: entries with their kind.
+    Ignore,
+    /// EDN, with keys and scalars printed as conftest prints them.
+    Edn,
+    /// HOCON, with leaves converted as conftest converts them.
+    Hocon,
+    /// Varnish VCL declarations.
+    Vcl,
+    /// SPDX tag-value, with SPDX JSON field names.
+    Spdx,
+    /// CycloneDX, JSON or XML, in the JSON BOM's shape.
+    Cyclonedx,
+    /// HCL1 (`--parser hcl1`), shaped like hashicorp/hcl v1's decoding.
+    Hcl1,
+    /// CUE data files.
+    Cue,
+    /// nginx configuration: directives with parameters and blocks.
+    Nginx,
+    /// Jsonnet, evaluated to JSON.
+    Jsonnet,
+    /// Protocol buffer text format, typed by `.proto` files ([`ParseOptions::protos`]).
+    Textproto,
+    /// Groovy (Jenkinsfiles), as a syntax tree.
+    Groovy,
 }
 
 impl Format {
@@ -50,6 +93,20 @@ impl Format {
         Format::Ini,
         Format::Dotenv,
         Format::Xml,
+        Format::Jsonc,
+        Format::Properties,
+        Format::Ignore,
+        Format::Edn,
+        Format::Hocon,
+        Format::Vcl,
+        Format::Spdx,
+        Format::Cyclonedx,
+        Format::Hcl1,
+        Format::Cue,
+        Format::Nginx,
+        Format::Jsonnet,
+        Format::Textproto,
+        Format::Groovy,
     ];
 
     /// The `--parser` name.
@@ -63,6 +120,20 @@ impl Format {
             Format::Ini => "ini",
             Format::Dotenv => "dotenv",
             Format::Xml => "xml",
+            Format::Jsonc => "jsonc",
+            Format::Properties => "properties",
+            Format::Ignore => "ignore",
+            Format::Edn => "edn",
+            Format::Hocon => "hocon",
+            Format::Vcl => "vcl",
+            Format::Spdx => "spdx",
+            Format::Cyclonedx => "cyclonedx",
+            Format::Hcl1 => "hcl1",
+            Format::Cue => "cue",
+            Format::Nginx => "nginx",
+            Format::Jsonnet => "jsonnet",
+            Format::Textproto => "textproto",
+            Format::Groovy => "groovy",
         }
     }
 
@@ -77,6 +148,20 @@ impl Format {
             "ini" => Format::Ini,
             "dotenv" | "env" => Format::Dotenv,
             "xml" => Format::Xml,
+            "jsonc" => Format::Jsonc,
+            "properties" => Format::Properties,
+            "ignore" => Format::Ignore,
+            "edn" => Format::Edn,
+            "hocon" => Format::Hocon,
+            "vcl" => Format::Vcl,
+            "spdx" => Format::Spdx,
+            "cyclonedx" => Format::Cyclonedx,
+            "hcl1" => Format::Hcl1,
+            "cue" => Format::Cue,
+            "nginx" => Format::Nginx,
+            "jsonnet" => Format::Jsonnet,
+            "textproto" => Format::Textproto,
+            "groovy" => Format::Groovy,
             _ => {
                 return Err(ParseError::UnknownParser {
                     name: name.to_owned(),
@@ -86,35 +171,36 @@ impl Format {
         Ok(format)
     }
 
-    /// conftest's detection: by extension, else by a `Dockerfile` file name.
+    /// conftest's detection (`parser.NewFromPath`), in its order: Dockerfile names, then YAML,
+    /// HCL2, ignore files, `.env` names, `nginx.conf`, Jenkinsfiles and textproto extensions,
+    /// then any extension that is a parser's name (`.cue`, `.edn`, `.properties`, `.hcl1`…).
     pub fn detect(path: &Path) -> Option<Format> {
-        let name = path.file_name()?.to_str()?;
-        let lower = name.to_ascii_lowercase();
-        let extension = path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .map(str::to_ascii_lowercase);
-        let by_extension = match extension.as_deref() {
-            Some("yaml" | "yml") => Some(Format::Yaml),
-            Some("json") => Some(Format::Json),
-            Some("toml") => Some(Format::Toml),
-            Some("tf" | "tfvars" | "hcl") => Some(Format::Hcl2),
-            Some("ini") => Some(Format::Ini),
-            Some("env") => Some(Format::Dotenv),
-            Some("dockerfile") => Some(Format::Dockerfile),
-            Some("xml") => Some(Format::Xml),
-            _ => None,
-        };
-        by_extension.or_else(|| {
-            // conftest accepts `Dockerfile`, `Dockerfile.prod` and `prod.Dockerfile`.
-            if lower == "dockerfile" || lower.starts_with("dockerfile.") {
-                Some(Format::Dockerfile)
-            } else if lower == ".env" {
-                Some(Format::Dotenv)
-            } else {
-                None
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // Go's `filepath.Ext`: from the last dot, so `.gitignore` has the extension `gitignore`.
+        let extension = name.rfind('.').map_or("", |at| &name[at + 1..]);
+        if name == "dockerfile" || name.starts_with("dockerfile.") || extension == "dockerfile" {
+            return Some(Format::Dockerfile);
+        }
+        let format = match extension {
+            "yml" | "yaml" => Format::Yaml,
+            "hcl" | "tf" | "tfvars" => Format::Hcl2,
+            "gitignore" | "dockerignore" => Format::Ignore,
+            _ if name == ".env" || name.starts_with(".env.") || extension == "env" => {
+                Format::Dotenv
             }
-        })
+            _ if name == "nginx.conf" => Format::Nginx,
+            // Jenkinsfile, Jenkinsfile.prod
+            _ if name == "jenkinsfile" || name.starts_with("jenkinsfile.") => Format::Groovy,
+            "textproto" | "textpb" => Format::Textproto,
+            _ => {
+                // A name that is not a parser's (`README.md`) has no parser, as in conftest.
+                return Format::ALL
+                    .iter()
+                    .copied()
+                    .find(|format| format.name() == extension);
+            }
+        };
+        Some(format)
     }
 }
 
@@ -212,8 +298,36 @@ impl Parsed {
     }
 }
 
+/// What parsing needs beyond a file's text.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// The message types textproto inputs name (conftest's `--proto-file-dirs`); without them a
+    /// textproto input is an error, as in conftest.
+    pub protos: ProtoSchemas,
+}
+
+impl ParseOptions {
+    /// Options with the message types of the `.proto` files under `directories`.
+    pub fn with_proto_file_dirs(directories: &[std::path::PathBuf]) -> Result<Self, ParseError> {
+        Ok(ParseOptions {
+            protos: ProtoSchemas::load(directories)?,
+        })
+    }
+}
+
 /// Parses `text` as `format`. `path` only names the input in errors and results.
 pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    parse_with(format, path, text, &ParseOptions::default())
+}
+
+/// [`parse`] with [`ParseOptions`].
+pub fn parse_with(
+    format: Format,
+    path: &str,
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Parsed, ParseError> {
     // Editors on Windows save a UTF-8 byte-order mark; left in, it becomes part of the first key
     // (`\u{feff}kind`), so no rule matches it and the input passes silently. conftest strips it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -226,6 +340,20 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
         Format::Ini => vec![ini::parse(path, text)?],
         Format::Dotenv => vec![dotenv::parse(path, text)?],
         Format::Xml => vec![xml::parse(path, text)?],
+        Format::Jsonc => vec![jsonc::parse(path, text)?],
+        Format::Properties => vec![properties::parse(path, text)?],
+        Format::Ignore => vec![ignore::parse(path, text)?],
+        Format::Edn => vec![edn::parse(path, text)?],
+        Format::Hocon => vec![hocon::parse(path, text)?],
+        Format::Vcl => vec![vcl::parse(path, text)?],
+        Format::Spdx => vec![spdx::parse(path, text)?],
+        Format::Cyclonedx => vec![cyclonedx::parse(path, text)?],
+        Format::Hcl1 => vec![hcl1::parse(path, text)?],
+        Format::Cue => vec![cue::parse(path, text)?],
+        Format::Nginx => vec![nginx::parse(path, text)?],
+        Format::Jsonnet => vec![jsonnet::parse(path, text)?],
+        Format::Textproto => vec![textproto::parse(path, text, &options.protos)?],
+        Format::Groovy => vec![groovy::parse(path, text)?],
     };
     Ok(Parsed {
         path: path.to_owned(),
@@ -236,6 +364,16 @@ pub fn parse(format: Format, path: &str, text: &str) -> Result<Parsed, ParseErro
 /// Parses `text`, choosing the format from `path` unless `format` is given. Standard input
 /// (`-`) is YAML unless told otherwise, as in conftest.
 pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    parse_as_with(format, path, text, &ParseOptions::default())
+}
+
+/// [`parse_as`] with [`ParseOptions`].
+pub fn parse_as_with(
+    format: Option<Format>,
+    path: &str,
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Parsed, ParseError> {
     let format = match format {
         Some(format) => format,
         None if path == "-" => Format::Yaml,
@@ -243,7 +381,7 @@ pub fn parse_as(format: Option<Format>, path: &str, text: &str) -> Result<Parsed
             path: path.to_owned(),
         })?,
     };
-    parse(format, path, text)
+    parse_with(format, path, text, options)
 }
 
 /// The deepest nesting of arrays and objects accepted in an input (or data) document, in every
@@ -260,13 +398,22 @@ pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads and parses one file (the loader for inputs: it reads only the file it is given).
 pub fn parse_file(format: Option<Format>, path: &Path) -> Result<Parsed, ParseError> {
+    parse_file_with(format, path, &ParseOptions::default())
+}
+
+/// [`parse_file`] with [`ParseOptions`].
+pub fn parse_file_with(
+    format: Option<Format>,
+    path: &Path,
+    options: &ParseOptions,
+) -> Result<Parsed, ParseError> {
     let text = gate_core::read_to_string_capped(path, MAX_FILE_BYTES).map_err(|source| {
         ParseError::Read {
             path: path.to_owned(),
             source,
         }
     })?;
-    parse_as(format, &display_path(path), &text)
+    parse_as_with(format, &display_path(path), &text, options)
 }
 
 /// Paths print with `/` on every platform.
@@ -428,12 +575,49 @@ mod tests {
         assert_eq!(Format::detect(Path::new("README.md")), None);
     }
 
+    /// conftest's `NewFromPath` table, in its order: names first (`Dockerfile.yaml` is a
+    /// Dockerfile, `.env.prod` dotenv, `Jenkinsfile.prod` Groovy), then an extension that names
+    /// a parser. Before, `.env.prod` and `Jenkinsfile` had no parser and `Dockerfile.yaml` was
+    /// read as YAML.
+    #[test]
+    fn detects_every_conftest_file_type() {
+        let cases = [
+            ("Dockerfile.yaml", Some(Format::Dockerfile)),
+            ("app/.env.prod", Some(Format::Dotenv)),
+            ("prod.env", Some(Format::Dotenv)),
+            ("Jenkinsfile", Some(Format::Groovy)),
+            ("ci/Jenkinsfile.prod", Some(Format::Groovy)),
+            ("build.groovy", Some(Format::Groovy)),
+            ("nginx.conf", Some(Format::Nginx)),
+            ("site.conf", None),
+            (".gitignore", Some(Format::Ignore)),
+            ("x/.dockerignore", Some(Format::Ignore)),
+            ("a.textproto", Some(Format::Textproto)),
+            ("a.textpb", Some(Format::Textproto)),
+            ("main.tf", Some(Format::Hcl2)),
+            ("old.hcl1", Some(Format::Hcl1)),
+            ("a.cue", Some(Format::Cue)),
+            ("a.edn", Some(Format::Edn)),
+            ("a.hocon", Some(Format::Hocon)),
+            ("a.vcl", Some(Format::Vcl)),
+            ("a.properties", Some(Format::Properties)),
+            ("sbom.spdx", Some(Format::Spdx)),
+            ("bom.cyclonedx", Some(Format::Cyclonedx)),
+            ("a.jsonc", Some(Format::Jsonc)),
+            ("a.jsonnet", Some(Format::Jsonnet)),
+            ("a.libsonnet", None),
+        ];
+        for (name, format) in cases {
+            assert_eq!(Format::detect(Path::new(name)), format, "{name}");
+        }
+    }
+
     #[test]
     fn parser_names_round_trip() {
         for format in Format::ALL {
             assert_eq!(Format::from_name(format.name()).unwrap(), *format);
         }
-        assert!(Format::from_name("cue").is_err());
+        assert!(Format::from_name("nonsense").is_err());
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use gate_core::{GateError, GateReport, Location, Verdict};
 use gate_policy::{
-    EngineOptions, Parsed, PolicyEngine, TestResults, find_inputs_ignoring, load_data,
-    load_policies, parse_as, parse_file,
+    EngineOptions, ParseOptions, Parsed, PolicyEngine, TestResults, find_inputs_ignoring,
+    load_data, load_policies, parse_as_with, parse_file_with,
 };
 
 use crate::Gate;
@@ -125,27 +125,35 @@ pub fn read_inputs(
             searched.join(", ")
         ));
     }
+    // The `.proto` types are read once, and only when textproto inputs may need them.
+    let options = if policy.proto_file_dirs.is_empty() {
+        ParseOptions::default()
+    } else {
+        ParseOptions::with_proto_file_dirs(&policy.proto_file_dirs)
+            .map_err(|error| format!("--proto-file-dirs: {error}"))?
+    };
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         if path.as_os_str() == "-" {
             let text = io
                 .read_stdin()
                 .map_err(|error| format!("-: cannot read standard input: {error}"))?;
-            let parsed =
-                parse_as(policy.parser_for("-"), "-", &text).map_err(|error| error.to_string())?;
+            let parsed = parse_as_with(policy.parser_for("-"), "-", &text, &options)
+                .map_err(|error| error.to_string())?;
             files.push(parsed);
             continue;
         }
         let shown = display(&path, root);
         // Errors name the file as reports do, relative to the configuration's directory.
-        let mut parsed = parse_file(policy.parser_for(&shown), &path).map_err(|error| {
-            let message = error.to_string();
-            let full = path.to_string_lossy().replace('\\', "/");
-            match message.strip_prefix(full.as_str()) {
-                Some(rest) => format!("{shown}{rest}"),
-                None => message,
-            }
-        })?;
+        let mut parsed =
+            parse_file_with(policy.parser_for(&shown), &path, &options).map_err(|error| {
+                let message = error.to_string();
+                let full = path.to_string_lossy().replace('\\', "/");
+                match message.strip_prefix(full.as_str()) {
+                    Some(rest) => format!("{shown}{rest}"),
+                    None => message,
+                }
+            })?;
         parsed.path = shown;
         files.push(parsed);
     }

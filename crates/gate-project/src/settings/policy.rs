@@ -67,6 +67,8 @@ pub struct Policy {
     /// `gate check` also runs the policies' unit tests (`*_test.rego`, as `conftest verify`):
     /// a failing test fails the gate.
     pub verify: bool,
+    /// Directories of `.proto` files that type textproto inputs (conftest's `--proto-file-dirs`).
+    pub proto_file_dirs: Vec<PathBuf>,
 }
 
 impl Policy {
@@ -84,6 +86,7 @@ impl Policy {
             rego_version: RegoVersion::V1,
             limits: Limits::default(),
             verify: false,
+            proto_file_dirs: Vec::new(),
         }
     }
 

@@ -1,0 +1,6 @@
+package main
+
+deny contains msg if {
+	input.kind == "Bad"
+	msg := "kind Bad is not allowed"
+}
