@@ -23,6 +23,7 @@ use anyhow::{bail, Result};
 mod go_is_print;
 mod gofmt;
 
+use alloc::borrow::Cow;
 use gofmt::GoArg;
 use num_bigint::BigInt;
 use num_traits::FromPrimitive;
@@ -190,19 +191,19 @@ fn split(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
 /// An argument as OPA hands it to Go's `fmt.Sprintf`: integral numbers as
 /// `int64` or `*big.Int`, other numbers as `float64`, strings as themselves
 /// and every other value as its Rego text.
-fn go_arg(v: &Value) -> GoArg {
+fn go_arg(v: &Value) -> GoArg<'_> {
     match v {
-        Value::String(s) => GoArg::Str(s.as_ref().to_string()),
+        Value::String(s) => GoArg::Str(Cow::Borrowed(s.as_ref())),
         Value::Number(n) => go_number(n),
         _ => {
             let mut text = String::new();
             rego_text(v, &mut text);
-            GoArg::Str(text)
+            GoArg::Str(Cow::Owned(text))
         }
     }
 }
 
-fn go_number(n: &Number) -> GoArg {
+fn go_number(n: &Number) -> GoArg<'static> {
     if let Some(i) = n.as_i64() {
         return GoArg::Int(i);
     }
@@ -214,7 +215,7 @@ fn go_number(n: &Number) -> GoArg {
         Number::Float(f) => GoArg::Float(*f),
         _ => match n.as_big() {
             Some(b) => GoArg::Big((*b).clone()),
-            None => GoArg::Str(n.format_decimal()),
+            None => GoArg::Str(Cow::Owned(n.format_decimal())),
         },
     }
 }
@@ -222,7 +223,7 @@ fn go_number(n: &Number) -> GoArg {
 /// The Go arguments of `sprintf`. OPA keeps a number literal's text, and one
 /// written with an exponent (`1e21`, `1e-5`) reaches Go as that text, a
 /// string; the literal's span gives the same text here.
-fn go_args(param: &Expr, args: &[&Value]) -> Vec<GoArg> {
+fn go_args<'a>(param: &'a Expr, args: &[&'a Value]) -> Vec<GoArg<'a>> {
     let items = match param {
         Expr::Array { items, .. } if items.len() == args.len() => Some(items),
         _ => None,
@@ -234,7 +235,7 @@ fn go_args(param: &Expr, args: &[&Value]) -> Vec<GoArg> {
                 if let Some(Expr::Number { span, .. }) = items.get(k).map(|e| e.as_ref()) {
                     let text = span.text();
                     if text.contains(['e', 'E']) {
-                        return GoArg::Str(text.to_string());
+                        return GoArg::Str(Cow::Borrowed(text));
                     }
                 }
             }
@@ -551,7 +552,7 @@ mod tests {
     use super::*;
 
     fn go_quote_string(s: &str) -> String {
-        gofmt::sprintf("%q", &[GoArg::Str(s.to_string())])
+        gofmt::sprintf("%q", &[GoArg::Str(s.into())])
     }
     // Reference values below were captured from `sprintf("%q", [...])`
     // evaluated with OPA (github.com/open-policy-agent/opa), which in turn
@@ -600,7 +601,7 @@ mod tests {
     #[test]
     fn quote_string_applies_supported_width_and_precision() {
         let quote = |input: &str, spec: &str| {
-            gofmt::sprintf(&format!("%{spec}q"), &[GoArg::Str(input.to_string())])
+            gofmt::sprintf(&format!("%{spec}q"), &[GoArg::Str(input.into())])
         };
 
         assert_eq!(quote("foo", "10"), "     \"foo\"");

@@ -21,6 +21,7 @@
     clippy::pattern_type_mismatch
 )]
 
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -32,14 +33,14 @@ use super::go_is_print;
 
 /// One argument as Go sees it.
 #[derive(Debug, Clone)]
-pub enum GoArg {
+pub enum GoArg<'a> {
     Int(i64),
     Big(BigInt),
     Float(f64),
-    Str(String),
+    Str(Cow<'a, str>),
 }
 
-impl GoArg {
+impl GoArg<'_> {
     /// `reflect.TypeOf(arg).String()`, used in the `%!` markers.
     fn type_name(&self) -> &'static str {
         match self {
@@ -71,7 +72,8 @@ struct Spec {
 
 /// Formats `format` with `args` exactly as Go's `fmt.Sprintf`.
 pub fn sprintf(format: &str, args: &[GoArg]) -> String {
-    let f: Vec<char> = format.chars().collect();
+    // Scanned as bytes: everything but the verb and the literal text is ASCII.
+    let f = format.as_bytes();
     let end = f.len();
     let mut out = String::with_capacity(format.len() + 8 * args.len());
     let mut arg_num = 0usize;
@@ -80,10 +82,10 @@ pub fn sprintf(format: &str, args: &[GoArg]) -> String {
 
     while i < end {
         let start = i;
-        while i < end && f[i] != '%' {
+        while i < end && f[i] != b'%' {
             i += 1;
         }
-        out.extend(&f[start..i]);
+        out.push_str(&format[start..i]);
         if i >= end {
             break;
         }
@@ -93,14 +95,14 @@ pub fn sprintf(format: &str, args: &[GoArg]) -> String {
         let mut good_arg_num = true;
         while i < end {
             match f[i] {
-                '#' => s.sharp = true,
-                '0' => s.zero = !s.minus, // zero padding only to the left
-                '+' => s.plus = true,
-                '-' => {
+                b'#' => s.sharp = true,
+                b'0' => s.zero = !s.minus, // zero padding only to the left
+                b'+' => s.plus = true,
+                b'-' => {
                     s.minus = true;
                     s.zero = false;
                 }
-                ' ' => s.space = true,
+                b' ' => s.space = true,
                 _ => break,
             }
             i += 1;
@@ -108,15 +110,9 @@ pub fn sprintf(format: &str, args: &[GoArg]) -> String {
 
         // Explicit argument index, then width.
         let mut after_index;
-        (arg_num, i, after_index) = arg_number(
-            arg_num,
-            &f,
-            i,
-            args.len(),
-            &mut reordered,
-            &mut good_arg_num,
-        );
-        if i < end && f[i] == '*' {
+        (arg_num, i, after_index) =
+            arg_number(arg_num, f, i, args.len(), &mut reordered, &mut good_arg_num);
+        if i < end && f[i] == b'*' {
             i += 1;
             let (w, ok, next) = int_from_arg(args, arg_num);
             arg_num = next;
@@ -132,7 +128,7 @@ pub fn sprintf(format: &str, args: &[GoArg]) -> String {
             }
             after_index = false;
         } else {
-            let (w, next) = parse_num(&f, i);
+            let (w, next) = parse_num(f, i);
             i = next;
             s.wid = w;
             if after_index && w.is_some() {
@@ -141,20 +137,14 @@ pub fn sprintf(format: &str, args: &[GoArg]) -> String {
         }
 
         // Precision.
-        if i + 1 < end && f[i] == '.' {
+        if i + 1 < end && f[i] == b'.' {
             i += 1;
             if after_index {
                 good_arg_num = false; // "%[3].2d"
             }
-            (arg_num, i, after_index) = arg_number(
-                arg_num,
-                &f,
-                i,
-                args.len(),
-                &mut reordered,
-                &mut good_arg_num,
-            );
-            if i < end && f[i] == '*' {
+            (arg_num, i, after_index) =
+                arg_number(arg_num, f, i, args.len(), &mut reordered, &mut good_arg_num);
+            if i < end && f[i] == b'*' {
                 i += 1;
                 let (p, ok, next) = int_from_arg(args, arg_num);
                 arg_num = next;
@@ -165,29 +155,23 @@ pub fn sprintf(format: &str, args: &[GoArg]) -> String {
                 }
                 after_index = false;
             } else {
-                let (p, next) = parse_num(&f, i);
+                let (p, next) = parse_num(f, i);
                 i = next;
                 s.prec = Some(p.unwrap_or(0));
             }
         }
 
         if !after_index {
-            (arg_num, i, _) = arg_number(
-                arg_num,
-                &f,
-                i,
-                args.len(),
-                &mut reordered,
-                &mut good_arg_num,
-            );
+            (arg_num, i, _) =
+                arg_number(arg_num, f, i, args.len(), &mut reordered, &mut good_arg_num);
         }
 
         if i >= end {
             out.push_str("%!(NOVERB)");
             break;
         }
-        let verb = f[i];
-        i += 1;
+        let verb = format[i..].chars().next().unwrap_or('%');
+        i += verb.len_utf8();
 
         if verb == '%' {
             // Percent takes no operand and ignores width and precision.
@@ -228,7 +212,7 @@ pub fn sprintf(format: &str, args: &[GoArg]) -> String {
 }
 
 /// Go's `parsenum`: digits at `i`, or `None` (also when too large).
-fn parse_num(f: &[char], mut i: usize) -> (Option<usize>, usize) {
+fn parse_num(f: &[u8], mut i: usize) -> (Option<usize>, usize) {
     let mut num: i64 = 0;
     let mut found = false;
     while i < f.len() && f[i].is_ascii_digit() {
@@ -236,7 +220,7 @@ fn parse_num(f: &[char], mut i: usize) -> (Option<usize>, usize) {
             // Go gives up and skips the rest of the format.
             return (None, f.len());
         }
-        num = num * 10 + i64::from(f[i] as u8 - b'0');
+        num = num * 10 + i64::from(f[i] - b'0');
         found = true;
         i += 1;
     }
@@ -246,13 +230,13 @@ fn parse_num(f: &[char], mut i: usize) -> (Option<usize>, usize) {
 /// Go's `argNumber`: an explicit `[n]` index at `i`.
 fn arg_number(
     arg_num: usize,
-    f: &[char],
+    f: &[u8],
     i: usize,
     num_args: usize,
     reordered: &mut bool,
     good_arg_num: &mut bool,
 ) -> (usize, usize, bool) {
-    if i >= f.len() || f[i] != '[' {
+    if i >= f.len() || f[i] != b'[' {
         return (arg_num, i, false);
     }
     *reordered = true;
@@ -261,7 +245,7 @@ fn arg_number(
     let (index, width, ok) = if rest.len() < 3 {
         (0i64, 1usize, false)
     } else {
-        match rest.iter().position(|c| *c == ']') {
+        match rest.iter().position(|c| *c == b']') {
             Some(close) => {
                 let (n, next) = parse_num(rest, 1);
                 match n {
@@ -723,7 +707,7 @@ fn fmt_str(out: &mut String, v: &str, verb: char, s: &Spec) {
         'q' => fmt_q(out, v, s),
         'x' => fmt_sx(out, v, "0123456789abcdefx", s),
         'X' => fmt_sx(out, v, "0123456789ABCDEFX", s),
-        _ => bad_verb(out, &GoArg::Str(v.to_string()), verb, s),
+        _ => bad_verb(out, &GoArg::Str(Cow::Borrowed(v)), verb, s),
     }
 }
 
@@ -826,16 +810,16 @@ mod tests {
     use super::*;
     use alloc::vec;
 
-    fn i(v: i64) -> GoArg {
+    fn i(v: i64) -> GoArg<'static> {
         GoArg::Int(v)
     }
-    fn fl(v: f64) -> GoArg {
+    fn fl(v: f64) -> GoArg<'static> {
         GoArg::Float(v)
     }
-    fn st(v: &str) -> GoArg {
-        GoArg::Str(v.to_string())
+    fn st(v: &str) -> GoArg<'static> {
+        GoArg::Str(v.to_string().into())
     }
-    fn big(v: &str) -> GoArg {
+    fn big(v: &str) -> GoArg<'static> {
         GoArg::Big(v.parse().unwrap())
     }
 
@@ -964,6 +948,19 @@ mod tests {
             "%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!(NOVERB)"
         );
         assert_eq!(sprintf("%", &[]), "%!(NOVERB)");
+    }
+
+    #[test]
+    fn non_ascii_text_and_verbs() {
+        assert_eq!(
+            sprintf("\u{e9}%d\u{fc}%\u{e9}", &[i(1)]),
+            "\u{e9}1\u{fc}%!\u{e9}(MISSING)"
+        );
+        assert_eq!(sprintf("%[1\u{e9}", &[i(1)]), "%!\u{e9}(BADINDEX)");
+        assert_eq!(
+            sprintf("%5.2\u{e9}|%-4\u{fc}|", &[i(1), st("x")]),
+            "%!\u{e9}(int64=   01)|%!\u{fc}(string=x   )|"
+        );
     }
 
     #[test]
