@@ -97,6 +97,12 @@ impl Decimal {
         if rhs.mantissa == 0 {
             return None;
         }
+        if self.mantissa == 0 {
+            return Some(Decimal {
+                mantissa: 0,
+                exp: 0,
+            });
+        }
         let neg = (self.mantissa < 0) != (rhs.mantissa < 0);
         let (a, b) = (self.mantissa.unsigned_abs(), rhs.mantissa.unsigned_abs());
         // Scale the dividend up to about 10^37 so the quotient has enough
@@ -217,5 +223,10 @@ mod tests {
     fn overflow_is_reported() {
         assert!(d(1e300).checked_add(d(1e-300)).is_none());
         assert!(d(1.0).checked_div(Decimal::from_i128(0)).is_none());
+        // A zero dividend must not be scaled up forever.
+        assert_eq!(
+            Decimal::from_i128(0).checked_div(d(0.5)).unwrap().to_f64(),
+            0.0
+        );
     }
 }
