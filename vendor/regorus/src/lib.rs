@@ -158,6 +158,7 @@ pub mod languages {
 mod lexer;
 pub(crate) mod lookup;
 mod number;
+mod number_decimal;
 mod parser;
 mod policy_info;
 mod query;

@@ -48,9 +48,28 @@ use vstd::std_specs::cmp::*;
 #[cfg(verus_keep_ghost)]
 use vstd::std_specs::convert::*;
 
+use crate::number_decimal::Decimal;
 use crate::*;
 
 pub type BigInt = NumBigInt;
+
+/// A number as an exact decimal, for `number_decimal`'s arithmetic.
+fn to_decimal(n: &Number) -> Option<Decimal> {
+    match n {
+        Number::Float(f) => Decimal::from_f64(*f),
+        Number::UInt(v) => Some(Decimal::from_i128(i128::from(*v))),
+        Number::Int(v) => Some(Decimal::from_i128(i128::from(*v))),
+        Number::BigInt(v) => v.to_i128().map(Decimal::from_i128),
+    }
+}
+
+/// `op` done exactly on the decimal forms of `a` and `b` (so `0.1 + 0.2` is
+/// `0.3`, as in OPA), rounded once to `f64`; `None` when the decimals do not
+/// fit and the caller should use plain `f64` arithmetic.
+fn decimal_op(a: &Number, b: &Number, op: fn(Decimal, Decimal) -> Option<Decimal>) -> Option<f64> {
+    let result = op(to_decimal(a)?, to_decimal(b)?)?.to_f64();
+    result.is_finite().then_some(result)
+}
 
 #[derive(Debug)]
 pub struct NumericOverflowError {
@@ -1086,7 +1105,10 @@ impl Number {
             axiom_f64_ops_deterministic();
             lemma_div_ensures_cases(self@, rhs@);
         }
-        let quotient = Self::checked_float(self.to_f64_lossy() / rhs.to_f64_lossy(), "division")?;
+        let quotient = match decimal_op(self, rhs, Decimal::checked_div) {
+            Some(quotient) => quotient,
+            None => Self::checked_float(self.to_f64_lossy() / rhs.to_f64_lossy(), "division")?,
+        };
         Ok(Number::Float(quotient))
     }
 
@@ -1118,8 +1140,12 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let sum =
-                    Self::checked_float(self.to_f64_lossy() + rhs.to_f64_lossy(), "addition")?;
+                let sum = match decimal_op(self, rhs, Decimal::checked_add) {
+                    Some(sum) => sum,
+                    None => {
+                        Self::checked_float(self.to_f64_lossy() + rhs.to_f64_lossy(), "addition")?
+                    }
+                };
                 Ok(Number::normalize_float(sum))
             }
             (Number::UInt(a), Number::UInt(b)) => {
@@ -1182,8 +1208,13 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let diff =
-                    Self::checked_float(self.to_f64_lossy() - rhs.to_f64_lossy(), "subtraction")?;
+                let diff = match decimal_op(self, rhs, Decimal::checked_sub) {
+                    Some(diff) => diff,
+                    None => Self::checked_float(
+                        self.to_f64_lossy() - rhs.to_f64_lossy(),
+                        "subtraction",
+                    )?,
+                };
                 Ok(Number::normalize_float(diff))
             }
             (Number::UInt(a), Number::UInt(b)) => {
@@ -1257,10 +1288,13 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let product = Self::checked_float(
-                    self.to_f64_lossy() * rhs.to_f64_lossy(),
-                    "multiplication",
-                )?;
+                let product = match decimal_op(self, rhs, Decimal::checked_mul) {
+                    Some(product) => product,
+                    None => Self::checked_float(
+                        self.to_f64_lossy() * rhs.to_f64_lossy(),
+                        "multiplication",
+                    )?,
+                };
                 Ok(Number::normalize_float(product))
             }
             (Number::UInt(a), Number::UInt(b)) => {
@@ -1405,6 +1439,22 @@ impl Number {
                 }
             }
             _ => self.float_quotient(rhs),
+        }
+    }
+
+    /// Multiplication in binary floating point, without the decimal
+    /// correction of `mul`: OPA's `product` multiplies `float64`s.
+    #[verus_verify(external_body)]
+    pub fn mul_binary64(&self, rhs: &Self) -> Result<Number> {
+        match (self, rhs) {
+            (Number::Float(_), _) | (_, Number::Float(_)) => {
+                let product = Self::checked_float(
+                    self.to_f64_lossy() * rhs.to_f64_lossy(),
+                    "multiplication",
+                )?;
+                Ok(Number::normalize_float(product))
+            }
+            _ => self.mul(rhs),
         }
     }
 

@@ -1017,4 +1017,32 @@ fn verify_in_gate_toml_makes_a_failing_policy_test_fail_the_gate() {
     )
     .unwrap();
     assert_eq!(code(&gate(root, &["check", "--color", "never"])), 2);
+
+/// `gate policy test <case>/input.yaml -p <case>/policy.rego -o json` in `policy-opa`, and the
+/// JSON the real OPA engine (through conftest) gives for it, `<case>/opa.json`.
+fn against_opa(case: &str) -> (serde_json::Value, serde_json::Value, Output) {
+    let directory = fixture("policy-opa");
+    let input = format!("{case}/input.yaml");
+    let policy = format!("{case}/policy.rego");
+    let output = gate(
+        &directory,
+        &["policy", "test", &input, "-p", &policy, "-o", "json"],
+    );
+    let ours = serde_json::from_str(&stdout(&output)).unwrap_or(serde_json::Value::Null);
+    let opa = std::fs::read_to_string(directory.join(case).join("opa.json")).unwrap();
+    (ours, serde_json::from_str(&opa).unwrap(), output)
+}
+
+#[test]
+fn sprintf_formats_like_go_as_opa_does() {
+    let (ours, opa, output) = against_opa("06-sprintf");
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(ours, opa, "{}", both(&output));
+}
+
+#[test]
+fn decimal_arithmetic_gives_opas_results() {
+    let (ours, opa, output) = against_opa("08-arith-precision");
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert_eq!(ours, opa, "{}", both(&output));
 }

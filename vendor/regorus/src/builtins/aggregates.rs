@@ -77,14 +77,14 @@ fn product(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
     Ok(Value::from(match &args[0] {
         Value::Array(a) => {
             for e in a.iter() {
-                v.mul_assign(&ensure_numeric("product", &params[0], e)?)?;
+                v = v.mul_binary64(&ensure_numeric("product", &params[0], e)?)?;
             }
             v
         }
 
         Value::Set(a) => {
             for e in a.iter() {
-                v.mul_assign(&ensure_numeric("product", &params[0], e)?)?;
+                v = v.mul_binary64(&ensure_numeric("product", &params[0], e)?)?;
             }
             v
         }

@@ -21,6 +21,12 @@ use crate::*;
 use anyhow::{bail, Result};
 
 mod go_is_print;
+mod gofmt;
+
+use alloc::borrow::Cow;
+use gofmt::GoArg;
+use num_bigint::BigInt;
+use num_traits::FromPrimitive;
 
 pub fn register(m: &mut builtins::BuiltinsMap<&'static str, builtins::BuiltinFcn>) {
     m.insert("concat", (concat, 2));
@@ -182,332 +188,118 @@ fn split(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     Ok(Value::from(parts))
 }
 
-fn to_string(v: &Value, unescape: bool) -> String {
+/// An argument as OPA hands it to Go's `fmt.Sprintf`: integral numbers as
+/// `int64` or `*big.Int`, other numbers as `float64`, strings as themselves
+/// and every other value as its Rego text.
+fn go_arg(v: &Value) -> GoArg<'_> {
     match v {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::String(s) if unescape => {
-            serde_json::to_string(s.as_ref()).unwrap_or(s.as_ref().to_string())
+        Value::String(s) => GoArg::Str(Cow::Borrowed(s.as_ref())),
+        Value::Number(n) => go_number(n),
+        _ => {
+            let mut text = String::new();
+            rego_text(v, &mut text);
+            GoArg::Str(Cow::Owned(text))
         }
-        Value::String(s) => s.as_ref().to_string(),
-        Value::Number(n) => n.format_decimal(),
+    }
+}
+
+fn go_number(n: &Number) -> GoArg<'static> {
+    if let Some(i) = n.as_i64() {
+        return GoArg::Int(i);
+    }
+    match n {
+        Number::Float(f) if f.fract() == 0.0 => match BigInt::from_f64(*f) {
+            Some(b) => GoArg::Big(b),
+            None => GoArg::Float(*f),
+        },
+        Number::Float(f) => GoArg::Float(*f),
+        _ => match n.as_big() {
+            Some(b) => GoArg::Big((*b).clone()),
+            None => GoArg::Str(Cow::Owned(n.format_decimal())),
+        },
+    }
+}
+
+/// The Go arguments of `sprintf`. OPA keeps a number literal's text, and one
+/// written with an exponent (`1e21`, `1e-5`) reaches Go as that text, a
+/// string; the literal's span gives the same text here.
+fn go_args<'a>(param: &'a Expr, args: &[&'a Value]) -> Vec<GoArg<'a>> {
+    let items = match param {
+        Expr::Array { items, .. } if items.len() == args.len() => Some(items),
+        _ => None,
+    };
+    args.iter()
+        .enumerate()
+        .map(|(k, v)| {
+            if let (Some(items), Value::Number(_)) = (items, *v) {
+                if let Some(Expr::Number { span, .. }) = items.get(k).map(|e| e.as_ref()) {
+                    let text = span.text();
+                    if text.contains(['e', 'E']) {
+                        return GoArg::Str(Cow::Borrowed(text));
+                    }
+                }
+            }
+            go_arg(v)
+        })
+        .collect()
+}
+
+/// OPA's `Term.String()` of a value, which `sprintf` prints for anything that
+/// is neither a number nor a string.
+fn rego_text(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::String(s) => gofmt::push_quoted(out, s.chars(), '"', false),
+        Value::Number(n) => out.push_str(&n.format_decimal()),
         Value::Array(a) => {
-            "[".to_owned()
-                + &a.iter()
-                    .map(|e| to_string(e, true))
-                    .collect::<Vec<String>>()
-                    .join(", ")
-                + "]"
+            out.push('[');
+            for (k, e) in a.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                rego_text(e, out);
+            }
+            out.push(']');
         }
+        Value::Set(s) if s.is_empty() => out.push_str("set()"),
         Value::Set(s) => {
-            "{".to_owned()
-                + &s.iter()
-                    .map(|e| to_string(e, true))
-                    .collect::<Vec<String>>()
-                    .join(", ")
-                + "}"
+            out.push('{');
+            for (k, e) in s.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                rego_text(e, out);
+            }
+            out.push('}');
         }
         Value::Object(o) => {
-            "{".to_owned()
-                + &o.iter_sorted()
-                    .map(|(k, v)| to_string(k, true) + ": " + &to_string(v, true))
-                    .collect::<Vec<String>>()
-                    .join(", ")
-                + "}"
-        }
-        Value::Undefined => "#undefined".to_string(),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Width {
-    None,
-    LeadingZeros(usize),
-    Cell(usize),
-    Decimals(usize),
-}
-
-fn apply_width(w: Width, s: String) -> String {
-    match w {
-        Width::LeadingZeros(n) if n > s.len() => "0".repeat(n - s.len()) + &s,
-        Width::Cell(n) if n > s.len() => " ".repeat(n - s.len()) + &s,
-        _ => s,
-    }
-}
-
-const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
-
-// Append a string quoted like Go's `strconv.Quote` (and therefore OPA's `%q`).
-// Precision truncates the input by Unicode scalar values before quoting, while
-// width pads the quoted result by Unicode scalar values.
-fn append_go_quoted(out: &mut String, input: &str, width: Width) -> Result<()> {
-    let input = match width {
-        Width::Decimals(precision) => truncate_chars(input, precision),
-        _ => input,
-    };
-
-    let (padding, padding_char) = match width {
-        Width::Cell(width) => (width.saturating_sub(go_quoted_len(input)), ' '),
-        Width::LeadingZeros(width) => (width.saturating_sub(go_quoted_len(input)), '0'),
-        Width::None | Width::Decimals(_) => (0, ' '),
-    };
-    for _ in 0..padding {
-        out.push(padding_char);
-        enforce_limit()?;
-    }
-
-    out.push('"');
-    for c in input.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{0007}' => out.push_str("\\a"),
-            '\u{0008}' => out.push_str("\\b"),
-            '\u{000C}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{000B}' => out.push_str("\\v"),
-            c if go_is_print::is_print(c) => out.push(c),
-            c if (c as u32) <= 0x7f => append_hex_escape(out, 'x', c as u32, 2),
-            c if (c as u32) <= 0xffff => append_hex_escape(out, 'u', c as u32, 4),
-            c => append_hex_escape(out, 'U', c as u32, 8),
-        }
-        enforce_limit()?;
-    }
-    out.push('"');
-    enforce_limit()
-}
-
-fn truncate_chars(s: &str, count: usize) -> &str {
-    s.char_indices()
-        .nth(count)
-        .map_or(s, |(byte_index, _)| &s[..byte_index])
-}
-
-fn go_quoted_len(s: &str) -> usize {
-    s.chars().fold(2usize, |len, c| {
-        let escaped_len = match c {
-            '"' | '\\' | '\u{0007}' | '\u{0008}' | '\u{000C}' | '\n' | '\r' | '\t' | '\u{000B}' => {
-                2
+            out.push('{');
+            for (k, (key, val)) in o.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                rego_text(key, out);
+                out.push_str(": ");
+                rego_text(val, out);
             }
-            c if go_is_print::is_print(c) => 1,
-            c if (c as u32) <= 0x7f => 4,
-            c if (c as u32) <= 0xffff => 6,
-            _ => 10,
-        };
-        len.saturating_add(escaped_len)
-    })
-}
-
-fn append_hex_escape(out: &mut String, prefix: char, value: u32, digits: usize) {
-    out.push('\\');
-    out.push(prefix);
-    for digit in (0..digits).rev() {
-        let nibble = ((value >> (digit * 4)) & 0x0f) as usize;
-        out.push(LOWER_HEX[nibble] as char);
+            out.push('}');
+        }
+        Value::Undefined => out.push_str("#undefined"),
     }
 }
 
+// OPA formats with Go's `fmt.Sprintf`, which never fails: bad verbs, missing
+// and extra arguments are reported inside the result (`%!d(string=x)`).
 fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "sprintf";
     ensure_args_count(span, name, params, args, 2)?;
-    let fmt = ensure_string(name, &params[0], &args[0])?;
+    let format = ensure_string(name, &params[0], &args[0])?;
     let args = ensure_array(name, &params[1], args[1].clone())?;
-
-    let mut s = String::default();
-    let mut args_idx = 0usize;
-    let mut chars = fmt.chars().peekable();
-    let args_span = params[1].span();
-    loop {
-        let (verb, width) = match chars.next() {
-            Some('%') => match chars.next() {
-                Some('%') => {
-                    s.push('%');
-                    continue;
-                }
-                Some(c) if c == '.' || c.is_numeric() => {
-                    let first_char = c;
-                    let mut w = 0;
-                    if c != '.' {
-                        w = c.to_digit(10).expect("could not get digit from char");
-                    }
-
-                    while chars.peek().map(|c| c.is_numeric()) == Some(true) {
-                        w = w * 10
-                            + chars
-                                .next()
-                                .expect("could not get next digit")
-                                .to_digit(10)
-                                .expect("could not get digit from char");
-                    }
-                    let width = match first_char {
-                        '0' => Width::LeadingZeros(w as usize),
-                        '.' => Width::Decimals(w as usize),
-                        _ => Width::Cell(w as usize),
-                    };
-                    match chars.next() {
-                        Some(c) => (c, width),
-                        _ => {
-                            let span = params[0].span();
-                            bail!(span.error(
-                                "missing format verb after `%width` at end of format string"
-                            ));
-                        }
-                    }
-                }
-                Some(c) => (c, Width::None),
-                None => {
-                    let span = params[0].span();
-                    bail!(span.error("missing format verb after `%` at end of format string"));
-                }
-            },
-            Some(c) => {
-                s.push(c);
-                continue;
-            }
-            None => break,
-        };
-
-        if args_idx >= args.len() {
-            bail!(args_span
-                .error(format!("no argument specified for format verb {args_idx}").as_str()));
-        }
-        let arg = &args[args_idx];
-        args_idx += 1;
-
-        // Handle Golang flags.
-        let emit_sign = false;
-        let leave_space_for_elided_sign = false;
-        // Note: Golang flags come BEFORE the format verb, not after.
-        // This code was incorrectly consuming characters after the verb.
-        // Removing the incorrect flag handling to fix sprintf spacing.
-
-        let get_sign_value = |f: &Number| match (emit_sign, f) {
-            (_, v) if v < &Number::from(0.0) => ("-", v.clone()),
-            (true, v) => ("+", v.clone()),
-            (false, v) if leave_space_for_elided_sign => (" ", v.clone()),
-            (false, v) => ("", v.clone()),
-        };
-
-        // Handle Golang printing verbs.
-        // https://pkg.go.dev/fmt
-        match (verb, arg) {
-            ('s', Value::String(sv)) => s += sv.as_ref(),
-            ('s', v) => s += &to_string(v, false),
-
-            ('v', _) => s += &to_string(arg, false),
-            ('b', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += v.format_bin().as_str()
-            }
-            ('c', Value::Number(f)) if f.is_integer() => {
-                // TODO: range error
-                let ch_opt = f.as_u64().map(|ival| char::from_u32(ival as u32));
-                match ch_opt {
-                    Some(Some(c)) => s.push(c),
-                    _ => {
-                        bail!(args_span.error(
-                            format!("invalid value {} for format verb c.", f.format_decimal())
-                                .as_str()
-                        ))
-                    }
-                }
-            }
-            ('d', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, v.format_decimal()).as_str()
-            }
-            ('o', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, "0O".to_owned() + &v.format_octal()).as_str()
-            }
-            ('O', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, "0o".to_owned() + &v.format_octal()).as_str()
-            }
-            ('x', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, v.format_hex()).as_str()
-            }
-            ('X', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, v.format_big_hex()).as_str()
-            }
-            ('e', Value::Number(f)) => s += &f.format_scientific(),
-            ('E', Value::Number(f)) => s += &f.format_scientific().replace('e', "E"),
-            ('f' | 'F', Value::Number(f)) => {
-                s += &match width {
-                    Width::Decimals(d) => f.format_decimal_with_width(d as u32),
-                    _ => apply_width(width, f.format_decimal()),
-                }
-            }
-            ('g', Value::Number(f)) => {
-                let (sign, v) = get_sign_value(f);
-                let v = match v.as_f64() {
-                    Some(v) => v,
-                    _ => bail!(span.error("cannot print large float using g format specified")),
-                };
-                s += sign;
-                let bits = v.to_bits();
-                let exponent = (bits >> 52) & 0x7ff;
-                // TODO: what is large exponent?
-                if exponent > 32 {
-                    s += format!("{v:e}").as_str()
-                } else {
-                    s += format!("{v}").as_str()
-                }
-            }
-            ('G', Value::Number(f)) => {
-                let (sign, v) = get_sign_value(f);
-                let v = match v.as_f64() {
-                    Some(v) => v,
-                    _ => bail!("cannot print large float using g format specified"),
-                };
-                s += sign;
-                let bits = v.to_bits();
-                let exponent = (bits >> 52) & 0x7ff;
-                // TODO: what is large exponent?
-                if exponent > 32 {
-                    s += format!("{v:E}").as_str()
-                } else {
-                    s += format!("{v}").as_str()
-                }
-            }
-            (_, Value::Number(_)) => {
-                bail!(args_span.error(&format!("number specified for format verb {verb}.")));
-            }
-
-            ('q', Value::String(sv)) => append_go_quoted(&mut s, sv.as_ref(), width)?,
-
-            ('+', _) if chars.next() == Some('v') => {
-                bail!(args_span.error("Go-syntax fields names format verm %#v is not supported."));
-            }
-            ('T', _) | ('#', _) | ('q', _) | ('p', _) => {
-                bail!(
-                    args_span.error("Go-syntax format verbs %#v. %q, %p and %T are not supported.")
-                );
-            }
-            _ => {}
-        }
-    }
-
-    if args_idx < args.len() {
-        bail!(args_span.error(
-            format!(
-                "extra arguments ({}) specified for {args_idx} format verbs.",
-                args.len()
-            )
-            .as_str()
-        ));
-    }
-
+    let values: Vec<&Value> = args.iter().collect();
+    let go_args = go_args(&params[1], &values);
+    let s = gofmt::sprintf(format.as_ref(), &go_args);
+    enforce_limit()?;
     Ok(Value::String(s.into()))
 }
 
@@ -760,11 +552,8 @@ mod tests {
     use super::*;
 
     fn go_quote_string(s: &str) -> String {
-        let mut out = String::new();
-        append_go_quoted(&mut out, s, Width::None).expect("quoting must succeed");
-        out
+        gofmt::sprintf("%q", &[GoArg::Str(s.into())])
     }
-
     // Reference values below were captured from `sprintf("%q", [...])`
     // evaluated with OPA (github.com/open-policy-agent/opa), which in turn
     // delegates to Go's `strconv.Quote`.
@@ -811,17 +600,15 @@ mod tests {
 
     #[test]
     fn quote_string_applies_supported_width_and_precision() {
-        let quote = |input, width| {
-            let mut out = String::new();
-            append_go_quoted(&mut out, input, width).expect("quoting must succeed");
-            out
+        let quote = |input: &str, spec: &str| {
+            gofmt::sprintf(&format!("%{spec}q"), &[GoArg::Str(input.into())])
         };
 
-        assert_eq!(quote("foo", Width::Cell(10)), "     \"foo\"");
-        assert_eq!(quote("a", Width::LeadingZeros(5)), "00\"a\"");
-        assert_eq!(quote("abcdef", Width::Decimals(3)), "\"abc\"");
-        assert_eq!(quote("abc", Width::Decimals(0)), "\"\"");
-        assert_eq!(quote("\u{1F642}", Width::Cell(6)), "   \"\u{1F642}\"");
-        assert_eq!(quote("\u{1F642}x", Width::Decimals(1)), "\"\u{1F642}\"");
+        assert_eq!(quote("foo", "10"), "     \"foo\"");
+        assert_eq!(quote("a", "05"), "00\"a\"");
+        assert_eq!(quote("abcdef", ".3"), "\"abc\"");
+        assert_eq!(quote("abc", ".0"), "\"\"");
+        assert_eq!(quote("\u{1F642}", "6"), "   \"\u{1F642}\"");
+        assert_eq!(quote("\u{1F642}x", ".1"), "\"\u{1F642}\"");
     }
 }
