@@ -209,6 +209,13 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     if let Some(ratchet) = &config.ratchet {
         check_ratchet(&mut report, coverage, ratchet, config);
     }
+    // Messages carry figures that move with every run: a finding is the same problem when it
+    // is about the same thing (`total`, a path glob, a file, `diff`).
+    for finding in &mut report.findings {
+        if finding.identity_key.is_none() {
+            finding.identity_key.clone_from(&finding.target);
+        }
+    }
     report
 }
 
@@ -686,6 +693,9 @@ mod tests {
             ["api/ 75.00% < 85%", "worker/job.py 25.00% < 50%"]
         );
         assert_eq!(report.findings[1].target.as_deref(), Some("worker/job.py"));
+        // Identity is what the figure is about, not the figure: a base run's finding matches.
+        let identities: Vec<String> = report.findings.iter().map(Finding::identity).collect();
+        assert_eq!(identities, ["api/", "worker/job.py"]);
         // On the file's first uncovered line, so a GitHub annotation has a `line=`.
         assert_eq!(
             report.findings[1].location,
