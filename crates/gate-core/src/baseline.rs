@@ -228,7 +228,7 @@ impl Base {
                 // A baseline entry accepts the finding as it was written down, failure or not.
                 verdict: Verdict::Fail,
                 severity: entry.severity,
-                percent: None,
+                percent: entry.percent,
                 path: None,
             };
             match gates
@@ -404,7 +404,7 @@ pub struct BaselineFile {
 }
 
 /// One accepted finding of a [`BaselineFile`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaselineEntry {
     /// The gate (`supply`).
@@ -418,6 +418,9 @@ pub struct BaselineEntry {
     /// The severity when it was written: a finding whose severity rises is new again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
+    /// The percentage when it was written (coverage): a finding whose figure drops is new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f64>,
     /// Why the finding is accepted for now (empty when written; the team fills it in).
     #[serde(default)]
     pub reason: String,
@@ -445,6 +448,7 @@ impl BaselineFile {
                     identity: finding.identity(),
                     message: finding.message.clone(),
                     severity: finding.severity,
+                    percent: BaseFinding::of(finding).percent,
                     reason: String::new(),
                 };
                 let key = (
