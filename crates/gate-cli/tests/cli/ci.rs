@@ -63,10 +63,24 @@ fn the_github_workflow_has_a_job_per_gate_an_aggregator_and_a_publish_job() {
         jobs["publish"]["permissions"]["contents"].as_str(),
         Some("write")
     );
-    // The release gate reads the whole history; the other gates need only the commit.
+    // The release gate reads the whole history, and every gate reads the base branch.
     let checkout = |job: &str| jobs[job]["steps"][0]["with"].clone();
     assert_eq!(checkout("release")["fetch-depth"].as_i64(), Some(0));
-    assert!(checkout("policy")["fetch-depth"].is_null());
+    assert_eq!(checkout("policy")["fetch-depth"].as_i64(), Some(0));
+    // Pull requests judge new findings against their base; pushes stay strict (no base).
+    let check_step = jobs["policy"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|step| step["with"]["only"].as_str() == Some("policy"))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        check_step["with"]["base"].as_str(),
+        Some(
+            "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || '' }}"
+        )
+    );
     assert_eq!(
         jobs["policy"]["steps"][0]["uses"].as_str(),
         Some("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"),
@@ -374,9 +388,9 @@ fn the_workflow_only_passes_inputs_the_action_declares() {
             }
         }
     }
-    // only + sarif for policy, coverage and supply, `args` for the database update, only for
-    // release, `args` for the publish job's install.
-    assert_eq!(used, 9);
+    // only + sarif + base for policy, coverage and supply, `args` for the database update,
+    // only + base for release, `args` for the publish job's install.
+    assert_eq!(used, 13);
 }
 
 #[test]

@@ -124,7 +124,9 @@ fn gate_job(
         out.push_str("      security-events: write  # the SARIF upload to code scanning\n");
     }
     out.push_str("    steps:\n");
-    checkout(out, ci, gate == "release", false);
+    // Every gate job needs history: the release gate reads every tag and commit, and on pull
+    // requests each gate judges the change against the base branch (`--base`).
+    checkout(out, ci, true, false);
     if let Some(commands) = ci.setup.get(gate) {
         let _ = write!(
             out,
@@ -138,7 +140,9 @@ fn gate_job(
     let _ = write!(
         out,
         "      - name: gate check --only {gate}\n        uses: {action}\n        with:\n          \
-         only: {gate}\n"
+         only: {gate}\n          \
+         # Pull requests fail only on what they introduce; the default branch stays strict.\n          \
+         base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}\n"
     );
     if let Some(path) = config_argument {
         let _ = writeln!(out, "          config: {}", scalar(path));
@@ -166,7 +170,7 @@ fn checkout(out: &mut String, ci: &Ci, full_history: bool, push: bool) {
         pinned(ci, "actions/checkout")
     );
     if full_history {
-        out.push_str("          fetch-depth: 0  # the release gate reads every tag and commit\n");
+        out.push_str("          fetch-depth: 0  # tags, commits and the base branch\n");
     }
     if !push {
         out.push_str("          persist-credentials: false\n");
