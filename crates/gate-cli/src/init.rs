@@ -62,6 +62,14 @@ pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must
 # reason = "no fixed release yet; not reachable from our code (SEC-123)"
 # expires = 2026-12-31             # the last day the waiver applies
 # owner = "@platform-team"
+
+# On an existing repository: fail only on what a change introduces (README, "Adopting gate on an
+# existing repository"). Either compare with a base revision, or commit today's findings with
+# `gate baseline write` and name the file here.
+# [check]
+# base = "origin/main"             # `gate check --base` by default (CI passes it on pull requests)
+# baseline = "gate-baseline.json"  # accepted findings; `gate baseline prune` shrinks it
+# inherited = "warn"               # or "fail", or per gate: { supply = "fail" }
 "#;
 
 /// Runs `gate init`.
@@ -73,7 +81,13 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
         );
     }
     write_atomically(&args.path, STARTER.as_bytes())?;
-    output::print(format!("wrote {}\n", args.path.display()))?;
+    output::print(format!(
+        "wrote {}\n\
+         On an existing repository, judge only what each change introduces: \
+         `gate check --base origin/main`, or commit the current findings with \
+         `gate baseline write` (README: \"Adopting gate on an existing repository\").\n",
+        args.path.display()
+    ))?;
     Ok(())
 }
 

@@ -471,3 +471,14 @@ fn a_base_that_does_not_exist_is_an_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn init_points_at_adopting_gate_on_an_existing_repository() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = gate(directory.path(), &["init"]);
+    assert_eq!(code(&output), 0);
+    let text = stdout(&output);
+    assert!(text.contains("gate check --base origin/main"), "{text}");
+    assert!(text.contains("gate baseline write"), "{text}");
+    assert!(text.contains("Adopting gate on an existing repository"), "{text}");
+}
