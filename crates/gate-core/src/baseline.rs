@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, GateReport, Report, Severity, Verdict};
+use crate::{Finding, GateReport, Metric, Report, Severity, Verdict};
 
 /// Whether a finding was already there in the base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,6 +125,8 @@ enum BaseGate {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Base {
     gates: BTreeMap<String, BaseGate>,
+    /// Each gate's numeric metrics (coverage figures per file), for comparisons of figures.
+    metrics: BTreeMap<String, BTreeMap<String, f64>>,
     /// A committed baseline lists each identity once, and one entry covers every finding of
     /// that identity; a base run is matched finding for finding.
     per_identity: bool,
@@ -151,10 +153,34 @@ impl Base {
                 (gate.gate.clone(), base)
             })
             .collect();
+        let metrics = report
+            .gates
+            .iter()
+            .map(|gate| {
+                let numbers = gate
+                    .metrics
+                    .iter()
+                    .filter_map(|(name, metric)| match metric {
+                        Metric::Percent(value) | Metric::Number(value) => {
+                            Some((name.clone(), *value))
+                        }
+                        Metric::Count(_) | Metric::Text(_) => None,
+                    })
+                    .collect();
+                (gate.gate.clone(), numbers)
+            })
+            .collect();
         Base {
             gates,
+            metrics,
             per_identity: false,
         }
+    }
+
+    /// A gate's numeric metrics in the base run (percentages and numbers; counts and text are
+    /// left out), when the base has them.
+    pub fn metrics(&self, gate: &str) -> Option<&BTreeMap<String, f64>> {
+        self.metrics.get(gate)
     }
 
     /// The base of a saved JSON report (`gate check --format json`, schema version 1) of the
@@ -178,7 +204,15 @@ impl Base {
             )));
         }
         let mut gates = BTreeMap::new();
+        let mut metrics = BTreeMap::new();
         for gate in document.gates {
+            let numbers: BTreeMap<String, f64> = gate
+                .metrics
+                .iter()
+                .filter(|(_, value)| value.is_f64())
+                .filter_map(|(name, value)| Some((name.clone(), value.as_f64()?)))
+                .collect();
+            metrics.insert(gate.gate.clone(), numbers);
             let base = if gate.errors.is_empty() {
                 let mut findings = Vec::new();
                 for finding in gate.findings {
@@ -213,6 +247,7 @@ impl Base {
         }
         Ok(Base {
             gates,
+            metrics,
             per_identity: false,
         })
     }
@@ -241,6 +276,7 @@ impl Base {
         }
         Base {
             gates,
+            metrics: BTreeMap::new(),
             per_identity: true,
         }
     }
@@ -276,6 +312,8 @@ struct SavedGate {
     gate: String,
     #[serde(default)]
     errors: Vec<serde_json::Value>,
+    #[serde(default)]
+    metrics: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     findings: Vec<SavedFinding>,
 }

@@ -131,6 +131,9 @@ pub struct CheckConfig {
     pub diff: Option<DiffRule>,
     /// Ratchet against a baseline.
     pub ratchet: Option<RatchetRule>,
+    /// Record each file's figure as a metric (`file.<path>.percent`), for a comparison with a
+    /// base run ([`crate::file_drops`]).
+    pub file_figures: bool,
 }
 
 /// Runs every configured rule and records the metrics (raw counts and unrounded percentages,
@@ -208,6 +211,19 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     }
     if let Some(ratchet) = &config.ratchet {
         check_ratchet(&mut report, coverage, ratchet, config);
+    }
+    if config.file_figures {
+        for (path, file) in coverage.files() {
+            let figure = config.mode(file.totals()).percent();
+            report.set_metric(
+                format!(
+                    "{}{path}{}",
+                    crate::FILE_METRIC_PREFIX,
+                    crate::FILE_METRIC_SUFFIX
+                ),
+                Metric::Percent(figure),
+            );
+        }
     }
     // Messages carry figures that move with every run: a finding is the same problem when it
     // is about the same thing (`total`, a path glob, a file, `diff`).

@@ -546,6 +546,24 @@ mod tests {
         assert!(error.contains("`precision` is 65536"), "{error}");
     }
 
+    #[cfg(feature = "coverage")]
+    #[test]
+    fn file_drop_max_is_points_zero_or_more() {
+        let error = parse_err("[coverage]\nreports = [\"c.xml\"]\nfile-drop-max = -1.0\n");
+        assert!(
+            error.starts_with("gate.toml:3:17: [coverage]: `file-drop-max` is -1"),
+            "{error}"
+        );
+        let config = parse(
+            "[coverage]\nreports = [\"c.xml\"]\nfile-drop-max = 2.5\n",
+            "gate.toml",
+            "gate.toml",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(config.coverage.unwrap()[0].file_drop_max, Some(2.5));
+    }
+
     #[test]
     fn a_byte_order_mark_is_skipped() {
         let text = "[[waiver]]\nrule = \"supply/vulnerability\"\ntarget = \"urllib3\"\nreason = \"r\"\nexpires = 2026-12-31\n";

@@ -480,5 +480,60 @@ fn init_points_at_adopting_gate_on_an_existing_repository() {
     let text = stdout(&output);
     assert!(text.contains("gate check --base origin/main"), "{text}");
     assert!(text.contains("gate baseline write"), "{text}");
-    assert!(text.contains("Adopting gate on an existing repository"), "{text}");
+    assert!(
+        text.contains("Adopting gate on an existing repository"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_touched_file_that_loses_coverage_against_the_base_fails() {
+    let repository = clean_beacon("feat: beacon");
+    let root = repository.path();
+    edit(
+        &root.join("gate.toml"),
+        "pyproject = \"api/pyproject.toml\"\n",
+        "pyproject = \"api/pyproject.toml\"\nfile-drop-max = 1\n",
+    );
+    commit_all(root, "chore: no touched file loses more than a point");
+    git(root, &["checkout", "-q", "-b", "change"]);
+    let source = root.join("api/beacon_api/notifications.py");
+    let mut text = std::fs::read_to_string(&source).unwrap();
+    text.push_str("# touched\n");
+    std::fs::write(&source, text).unwrap();
+    let report = root.join("api/coverage.xml");
+    for _ in 0..3 {
+        edit(&report, "hits=\"1\"", "hits=\"0\"");
+    }
+    commit_all(root, "feat: drop three lines' tests");
+
+    let output = gate(
+        root,
+        &["check", "--base", "main", "--only", "coverage", TODAY],
+    );
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    let text = super::human_stdout(&output);
+    assert!(
+        text.contains(
+            "new: api: api/beacon_api/notifications.py 90.57% (base 96.23%): dropped 5.66 \
+             points, more than file-drop-max=1"
+        ),
+        "{text}"
+    );
+    // Untouched, the same drop is not this change's: only the total's figures judge it.
+    git(root, &["checkout", "-q", "main"]);
+    git(root, &["checkout", "-q", "-b", "untouched"]);
+    for _ in 0..3 {
+        edit(&report, "hits=\"1\"", "hits=\"0\"");
+    }
+    commit_all(root, "test: regenerate the report");
+    let output = gate(
+        root,
+        &["check", "--base", "main", "--only", "coverage", TODAY],
+    );
+    assert!(
+        !stdout(&output).contains("coverage/file-dropped"),
+        "{}",
+        stdout(&output)
+    );
 }

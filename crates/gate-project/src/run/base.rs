@@ -3,6 +3,7 @@
 //! committed baseline of `[check] baseline` — and the comparison itself
 //! ([`gate_core::baseline`]).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use gate_core::baseline::{Base, BaselineFile, compare, compare_with_baseline};
@@ -35,6 +36,17 @@ pub enum BaseRunError {
     },
 }
 
+/// A base to judge a run against: a base run's findings (and figures), and the files the
+/// change touches where they are known.
+#[derive(Debug, Clone)]
+pub struct BaseRun {
+    /// The base run's findings and metrics.
+    pub base: Base,
+    /// The files (relative to the configuration's directory) changed since the base; `None`
+    /// when the base is a saved report and the change is not known.
+    pub touched: Option<BTreeSet<String>>,
+}
+
 /// Runs `gates` as `config` sets them up on `revision`, checked out in a temporary worktree
 /// that is removed afterwards (also when a gate fails to run). The head's gate.toml is used,
 /// so a rule added by the change judges the base too and what it finds there is existing.
@@ -49,7 +61,7 @@ pub fn base_from_revision(
     gates: &[Gate],
     io: &dyn ProjectIo,
     revision: &str,
-) -> Result<Base, BaseRunError> {
+) -> Result<BaseRun, BaseRunError> {
     let fail = |message: String| BaseRunError::Revision {
         revision: revision.to_owned(),
         message,
@@ -91,7 +103,24 @@ pub fn base_from_revision(
     let reports = run_gates(&base_config, gates, io).map_err(|error| fail(error.to_string()))?;
     let mut report = Report::new(reports);
     rebase_paths(&mut report, &root, &config.root);
-    Ok(Base::from_report(&report))
+    let range = format!("{}...HEAD", commit.trim());
+    let touched = git
+        .text(&[
+            "diff",
+            "--name-only",
+            "--no-renames",
+            "--relative",
+            &range,
+            "--",
+        ])
+        .map_err(fail)?
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    Ok(BaseRun {
+        base: Base::from_report(&report),
+        touched: Some(touched),
+    })
 }
 
 /// Reads a saved JSON report (`gate check --format json`) of the base run.
@@ -99,14 +128,18 @@ pub fn base_from_revision(
 /// # Errors
 ///
 /// When it cannot be read or is not a gate JSON report with finding identities.
-pub fn base_from_report(path: &Path) -> Result<Base, BaseRunError> {
+pub fn base_from_report(path: &Path) -> Result<BaseRun, BaseRunError> {
     let fail = |message: String| BaseRunError::File {
         path: path.display().to_string(),
         message,
     };
     let text = read_to_string_capped(path, MAX_FILE_BYTES)
         .map_err(|error| fail(format!("cannot read the base report: {error}")))?;
-    Base::from_json_report(&text).map_err(|error| fail(error.message))
+    let base = Base::from_json_report(&text).map_err(|error| fail(error.message))?;
+    Ok(BaseRun {
+        base,
+        touched: None,
+    })
 }
 
 /// Reads a committed baseline file.
@@ -138,11 +171,13 @@ pub fn read_baseline(path: &Path) -> Result<BaselineFile, BaseRunError> {
 pub fn judge(
     report: &mut Report,
     config: &Config,
-    base: Option<&Base>,
+    base: Option<&BaseRun>,
 ) -> Result<(), BaseRunError> {
     let inherited = |gate: &str| config.check.inherited_fails(gate);
-    if let Some(base) = base {
-        compare(report, base, &inherited);
+    if let Some(run) = base {
+        #[cfg(feature = "coverage")]
+        coverage_deltas(report, config, run);
+        compare(report, &run.base, &inherited);
     } else if let Some(path) = &config.check.baseline {
         let file = read_baseline(path)?;
         let shown = config
@@ -153,6 +188,61 @@ pub fn judge(
         compare_with_baseline(report, &file, shown, &inherited);
     }
     Ok(())
+}
+
+/// `coverage/file-dropped`: for each coverage project with `file-drop-max`, the touched files
+/// whose figure dropped against the base run by more than that. Added before the comparison,
+/// so a drop that was already there and grew is new, and one that stayed is existing.
+#[cfg(feature = "coverage")]
+fn coverage_deltas(report: &mut Report, config: &Config, run: &BaseRun) {
+    let Some(projects) = &config.coverage else {
+        return;
+    };
+    let gate_name = gate_coverage::GATE;
+    let Some(base_metrics) = run.base.metrics(gate_name) else {
+        return;
+    };
+    let Some(gate) = report
+        .gates
+        .iter_mut()
+        .find(|gate| gate.gate == gate_name && gate.errors.is_empty())
+    else {
+        return;
+    };
+    for project in projects {
+        let Some(max_drop) = project.file_drop_max else {
+            continue;
+        };
+        let prefix = project
+            .name
+            .as_ref()
+            .map(|name| format!("{name}."))
+            .unwrap_or_default();
+        let base = gate_coverage::file_figures(
+            base_metrics.iter().map(|(name, value)| (name, *value)),
+            &prefix,
+        );
+        let head_numbers: Vec<(String, f64)> = gate
+            .metrics
+            .iter()
+            .filter_map(|(name, metric)| match metric {
+                gate_core::Metric::Percent(value) => Some((name.clone(), *value)),
+                _ => None,
+            })
+            .collect();
+        let head = gate_coverage::file_figures(
+            head_numbers.iter().map(|(name, value)| (name, *value)),
+            &prefix,
+        );
+        for mut finding in gate_coverage::file_drops(&base, &head, run.touched.as_ref(), max_drop) {
+            if let Some(name) = &project.name {
+                finding.message = format!("{name}: {}", finding.message);
+                finding.target = finding.target.map(|target| format!("{name}:{target}"));
+                finding.identity_key = finding.identity_key.map(|key| format!("{name}:{key}"));
+            }
+            gate.push(finding);
+        }
+    }
 }
 
 /// Paths in the base run's findings point into the worktree: make them what the head run
