@@ -536,6 +536,9 @@ fn compared_snapshots() {
     insta::assert_snapshot!("compared_markdown", render::markdown(&report));
     insta::assert_snapshot!("compared_json", render::json(&report));
     insta::assert_snapshot!("compared_sarif", render::sarif(&report, &options()));
+    insta::assert_snapshot!("compared_github", render::github(&report));
+    insta::assert_snapshot!("compared_junit", render::junit(&report));
+    insta::assert_snapshot!("compared_gitlab", render::gitlab(&report, "gate.toml"));
 }
 
 #[test]
