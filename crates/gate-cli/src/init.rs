@@ -51,6 +51,14 @@ pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must
 # action = "your-org/gate@v0.1.0"  # where the workflow gets gate from
 # branch = "main"
 
+# On an existing repository: fail only on what a change introduces (README, "Adopting gate on an
+# existing repository"). Either compare with a base revision, or commit today's findings with
+# `gate baseline write` and name the file here.
+# [check]
+# base = "origin/main"             # local runs judge what is new since it (CI: the action's `base`)
+# baseline = "gate-baseline.json"  # accepted findings; `gate baseline prune` shrinks it
+# inherited = "warn"               # or "fail", or per gate: { supply = "fail" }
+
 # Waivers: reasoned, time-boxed exceptions. A matching finding stays visible but does not fail;
 # an expired waiver fails the run; a waiver that matches nothing warns so it gets cleaned up.
 # `gate explain RULE` describes each rule id.
@@ -62,14 +70,6 @@ pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must
 # reason = "no fixed release yet; not reachable from our code (SEC-123)"
 # expires = 2026-12-31             # the last day the waiver applies
 # owner = "@platform-team"
-
-# On an existing repository: fail only on what a change introduces (README, "Adopting gate on an
-# existing repository"). Either compare with a base revision, or commit today's findings with
-# `gate baseline write` and name the file here.
-# [check]
-# base = "origin/main"             # `gate check --base` by default (CI passes it on pull requests)
-# baseline = "gate-baseline.json"  # accepted findings; `gate baseline prune` shrinks it
-# inherited = "warn"               # or "fail", or per gate: { supply = "fail" }
 "#;
 
 /// Runs `gate init`.
