@@ -471,3 +471,53 @@ fn the_commit_msg_hook_fails_a_bad_message_file() {
     );
     assert_eq!(code(&output), 0, "{}", stdout(&output));
 }
+
+/// The action's `gate check` step passes `--base` from its input, and `--no-base` without one,
+/// so the default branch's runs stay strict even when gate.toml sets `[check] base`.
+#[cfg(unix)]
+#[test]
+fn the_action_passes_its_base_or_no_base() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let action = repository_file("action.yml");
+    let script = action["runs"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find_map(|step| {
+            let run = step["run"].as_str()?;
+            run.contains("INPUT_ONLY").then(|| run.to_owned())
+        })
+        .expect("the gate step");
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("gate");
+    std::fs::write(&fake, "#!/bin/sh\necho \"$@\"\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |base: &str| {
+        let output = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .env("PATH", &path)
+            .env("INPUT_ARGS", "check")
+            .env("INPUT_ONLY", "supply")
+            .env("INPUT_CONFIG", "")
+            .env("INPUT_SARIF", "")
+            .env("INPUT_BASE", base)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(
+        run("origin/main").trim(),
+        "check --only supply --base origin/main --format github"
+    );
+    assert_eq!(
+        run("").trim(),
+        "check --only supply --no-base --format github"
+    );
+}
