@@ -305,13 +305,34 @@ impl<'a> Worktree<'a> {
                 String::from_utf8_lossy(&output.stderr).trim()
             ));
         }
-        Ok(Worktree {
+        let worktree = Worktree {
             io,
             top: top.to_path_buf(),
             path,
             _directory: directory,
-        })
+        };
+        // The gates only read the base: a gate that tried to write there would be a bug.
+        make_files_read_only(&worktree.path)
+            .map_err(|error| format!("cannot make the base worktree read-only: {error}"))?;
+        Ok(worktree)
     }
+}
+
+/// Makes every file under `directory` read-only. Directories stay writable, so that
+/// `git worktree remove` can still delete the tree; symbolic links are not followed.
+fn make_files_read_only(directory: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(directory)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            make_files_read_only(&entry.path())?;
+        } else if kind.is_file() {
+            let mut permissions = entry.metadata()?.permissions();
+            permissions.set_readonly(true);
+            std::fs::set_permissions(entry.path(), permissions)?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Worktree<'_> {
@@ -322,5 +343,25 @@ impl Drop for Worktree<'_> {
             .io
             .git(&self.top, &["worktree", "remove", "--force", &shown], None);
         let _ = self.io.git(&self.top, &["worktree", "prune"], None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_worktree_is_made_read_only_but_stays_removable() {
+        let directory = tempfile::tempdir().unwrap();
+        let nested = directory.path().join("deploy");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(nested.join("api.yaml"), "kind: Deployment\n").unwrap();
+        make_files_read_only(directory.path()).unwrap();
+        let permissions = std::fs::metadata(nested.join("api.yaml"))
+            .unwrap()
+            .permissions();
+        assert!(permissions.readonly());
+        assert!(!std::fs::metadata(&nested).unwrap().permissions().readonly());
+        std::fs::remove_dir_all(directory.path().join("deploy")).unwrap();
     }
 }
