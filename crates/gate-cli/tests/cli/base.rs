@@ -537,3 +537,34 @@ fn a_touched_file_that_loses_coverage_against_the_base_fails() {
         stdout(&output)
     );
 }
+
+#[test]
+fn baseline_write_takes_another_file_and_refuses_a_gate_that_could_not_run() {
+    let repository = repository_with_problems();
+    let root = repository.path();
+    let output = gate(
+        root,
+        &["baseline", "write", "--file", "accepted.json", TODAY],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("wrote accepted.json"),
+        "{}",
+        stderr(&output)
+    );
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("accepted.json")).unwrap())
+            .unwrap();
+    assert_eq!(file["version"], 1);
+    assert!(!root.join("gate-baseline.json").exists());
+
+    std::fs::remove_file(root.join("api/coverage.xml")).unwrap();
+    let output = gate(root, &["baseline", "write", TODAY]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("the coverage gate could not run"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!root.join("gate-baseline.json").exists());
+}
