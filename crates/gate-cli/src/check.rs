@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, anyhow, bail};
 use gate_core::{Report, apply_waivers};
 use gate_project::git::Git;
+use gate_project::run::base;
 use gate_project::{Config, Gate};
 
 use crate::environment::Environment;
@@ -30,6 +31,17 @@ pub struct CheckArgs {
     /// Judge waivers as if today were this date (YYYY-MM-DD) [default: today, UTC].
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// Fail only on findings that are new against this revision (`origin/main`): the gates
+    /// also run on it, in a temporary worktree [default: `[check] base`].
+    #[arg(long, value_name = "REF", conflicts_with_all = ["base_report", "no_base"])]
+    pub base: Option<String>,
+    /// Like --base, with the base run's saved JSON report (`gate check --format json`): for
+    /// inputs that only exist in CI, such as coverage reports.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_base")]
+    pub base_report: Option<PathBuf>,
+    /// Judge every finding: ignore `[check] base` (the default branch's own runs).
+    #[arg(long)]
+    pub no_base: bool,
 }
 
 /// Runs `gate check` and returns the exit code.
@@ -48,6 +60,19 @@ pub fn run(args: &CheckArgs, environment: &Environment) -> anyhow::Result<u8> {
     let io = environment.io();
     let mut report = Report::new(gate_project::run_gates(&config, &selected, &io)?);
     apply_waivers(&mut report, &config.waivers, today);
+    let base = match (&args.base_report, args.base.as_deref()) {
+        (Some(path), _) => Some(base::base_from_report(path)?),
+        (None, Some(revision)) => {
+            Some(base::base_from_revision(&config, &selected, &io, revision)?)
+        }
+        (None, None) => match config.check.base.as_deref() {
+            Some(revision) if !args.no_base => {
+                Some(base::base_from_revision(&config, &selected, &io, revision)?)
+            }
+            _ => None,
+        },
+    };
+    base::judge(&mut report, &config, base.as_ref())?;
 
     // Findings are relative to gate.toml's directory; platforms want the repository's root.
     let prefix = Git::new(&io, &config.root)
@@ -83,7 +108,11 @@ pub(crate) fn locate_config(given: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 /// The sections to run: those configured, narrowed by `--only` and `--skip`.
-fn select(config: &Config, only: &[String], skip: &[String]) -> anyhow::Result<Vec<Gate>> {
+pub(crate) fn select(
+    config: &Config,
+    only: &[String],
+    skip: &[String],
+) -> anyhow::Result<Vec<Gate>> {
     let gates = |names: &[String]| -> anyhow::Result<Vec<Gate>> {
         names
             .iter()

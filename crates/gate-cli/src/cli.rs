@@ -21,6 +21,9 @@ pub enum Command {
     Check(crate::check::CheckArgs),
     /// Write a commented starter gate.toml.
     Init(crate::init::InitArgs),
+    /// The committed baseline of accepted findings (`[check] baseline`): write it, prune it.
+    #[command(subcommand)]
+    Baseline(crate::baseline_command::BaselineCommand),
     /// Policy gate on its own: Rego policies over manifests, drop-in for conftest
     /// (`test`, `verify`, `parse`) plus `fmt`.
     #[command(subcommand)]

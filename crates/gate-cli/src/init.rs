@@ -52,6 +52,14 @@ pub const STARTER: &str = r#"# gate.toml: the quality gates this repository must
 # action = "your-org/gate@v0.1.0"  # where the workflow gets gate from
 # branch = "main"
 
+# On an existing repository: fail only on what a change introduces (README, "Adopting gate on an
+# existing repository"). Either compare with a base revision, or commit today's findings with
+# `gate baseline write` and name the file here.
+# [check]
+# base = "origin/main"             # local runs judge what is new since it (CI: the action's `base`)
+# baseline = "gate-baseline.json"  # accepted findings; `gate baseline prune` shrinks it
+# inherited = "warn"               # or "fail", or per gate: { supply = "fail" }
+
 # Waivers: reasoned, time-boxed exceptions. A matching finding stays visible but does not fail;
 # an expired waiver fails the run; a waiver that matches nothing warns so it gets cleaned up.
 # `gate explain RULE` describes each rule id.
@@ -106,7 +114,13 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
             output::print(format!("  not honoured: {note}\n"))?;
         }
     }
-    output::print(format!("wrote {}\n", args.path.display()))?;
+    output::print(format!(
+        "wrote {}\n\
+         On an existing repository, judge only what each change introduces: \
+         `gate check --base origin/main`, or commit the current findings with \
+         `gate baseline write` (README: \"Adopting gate on an existing repository\").\n",
+        args.path.display()
+    ))?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 // gate.toml section, not an item to link.
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
 
+mod baseline_command;
 mod check;
 mod ci_command;
 mod cli;
@@ -62,6 +63,7 @@ fn run(cli: Cli, environment: &Environment) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, environment),
         Command::Init(args) => init::run(&args).map(|()| EXIT_PASS),
+        Command::Baseline(command) => baseline_command::run(&command, environment),
         Command::Policy(command) => policy_command::run(&command, environment),
         Command::Coverage(command) => coverage_command::run(&command, environment),
         Command::Supply(command) => supply_command::run(&command, environment),

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::{Location, Rule, Severity, Verdict, waiver::Waived};
+use crate::{BaselineState, Location, Rule, Severity, Verdict, waiver::Waived};
 
 /// One result of one check, with everything a renderer needs to show it.
 ///
@@ -56,6 +56,20 @@ pub struct Finding {
     /// The waiver that suppresses it, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived_by: Option<Waived>,
+    /// What makes two runs' findings of this rule the same problem, when the default
+    /// (`target` or path, then the message) is not stable: a vulnerability's package and
+    /// advisory id, a coverage finding's file (its message carries figures). See
+    /// [`Finding::identity`]. Rendered through `identity`, not on its own.
+    #[serde(skip)]
+    pub identity_key: Option<String>,
+    /// New or existing against a base run or a committed baseline; `None` when the run was
+    /// not compared (see [`crate::baseline`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+    /// An existing finding keeps its failure (the gate's `inherited = "fail"`); otherwise an
+    /// existing failure counts as a warning.
+    #[serde(skip)]
+    pub inherited_fails: bool,
 }
 
 impl Finding {
@@ -72,6 +86,9 @@ impl Finding {
             location: None,
             details: BTreeMap::new(),
             waived_by: None,
+            identity_key: None,
+            baseline: None,
+            inherited_fails: false,
         }
     }
 
@@ -125,10 +142,35 @@ impl Finding {
         self
     }
 
-    /// The verdict that counts: a waived finding counts as a pass.
+    /// Sets what makes this finding the same problem across runs (see [`Finding::identity`]).
+    #[must_use]
+    pub fn with_identity(mut self, key: impl Into<String>) -> Finding {
+        self.identity_key = Some(key.into());
+        self
+    }
+
+    /// The finding's identity within its gate and rule: the thing it is about, never a line
+    /// number, so that it survives unrelated edits and a base run can be compared with a head
+    /// run. It is the gate's [`Finding::identity_key`] when set (a vulnerability's
+    /// `package id`, a coverage finding's file or `total`), else the target (or the location's
+    /// path) and the message (`deploy/api.yaml: image uses :latest`).
+    pub fn identity(&self) -> String {
+        if let Some(key) = &self.identity_key {
+            return key.clone();
+        }
+        match self.waiver_subject() {
+            Some(subject) => format!("{subject}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    /// The verdict that counts: a waived finding counts as a pass, and an existing one (see
+    /// [`crate::baseline`]) as at most a warning unless its gate keeps inherited failures.
     pub fn effective_verdict(&self) -> Verdict {
         if self.waived_by.is_some() {
             Verdict::Pass
+        } else if self.baseline == Some(BaselineState::Existing) && !self.inherited_fails {
+            self.verdict.min(Verdict::Warn)
         } else {
             self.verdict
         }

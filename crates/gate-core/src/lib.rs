@@ -24,6 +24,7 @@
 //! assert!(json.contains("\"verdict\": \"fail\""));
 //! ```
 
+pub mod baseline;
 mod date;
 mod finding;
 mod location;
@@ -39,6 +40,7 @@ mod write;
 #[cfg(test)]
 mod test_files;
 
+pub use baseline::BaselineState;
 pub use date::{Date, DateError};
 pub use finding::Finding;
 pub use location::Location;

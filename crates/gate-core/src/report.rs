@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::baseline::{BaseFinding, BaselineCounts, BaselineState};
 use crate::{Finding, Location, Outcome, Verdict};
 
 /// A named figure a gate measured, such as a coverage total or a count of packages.
@@ -77,6 +78,12 @@ pub struct GateReport {
     /// gate's next version); machine formats carry the same figures as metrics.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Whether [`crate::baseline::compare`] judged this gate against a base.
+    #[serde(skip)]
+    pub compared: bool,
+    /// The base's warnings and failures this run no longer has (after a comparison).
+    #[serde(skip)]
+    pub fixed: Vec<BaseFinding>,
 }
 
 impl GateReport {
@@ -88,6 +95,8 @@ impl GateReport {
             metrics: BTreeMap::new(),
             errors: Vec::new(),
             summary: None,
+            compared: false,
+            fixed: Vec::new(),
         }
     }
 
@@ -126,6 +135,10 @@ impl GateReport {
                 Some(target) => format!("{name}:{target}"),
                 None => name.to_owned(),
             });
+            finding.identity_key = finding
+                .identity_key
+                .take()
+                .map(|key| format!("{name}:{key}"));
             self.findings.push(finding);
         }
         for (metric, value) in part.metrics {
@@ -160,7 +173,23 @@ impl GateReport {
         }
     }
 
-    /// How many findings count as each verdict, and how many are waived.
+    /// New, existing and fixed warnings and failures, after a comparison with a base.
+    pub fn baseline_counts(&self) -> BaselineCounts {
+        let state_count = |state: BaselineState| {
+            self.findings
+                .iter()
+                .filter(|finding| finding.baseline == Some(state))
+                .count()
+        };
+        BaselineCounts {
+            new: state_count(BaselineState::New),
+            existing: state_count(BaselineState::Existing),
+            fixed: self.fixed.len(),
+        }
+    }
+
+    /// How many findings count as each verdict, and how many are waived. An existing failure
+    /// that its gate lets pass counts as a warning.
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
         for finding in &self.findings {
@@ -168,7 +197,7 @@ impl GateReport {
                 counts.waived += 1;
                 continue;
             }
-            match finding.verdict {
+            match finding.effective_verdict() {
                 Verdict::Pass => counts.passed += 1,
                 Verdict::Warn => counts.warnings += 1,
                 Verdict::Fail => counts.failures += 1,
@@ -228,6 +257,19 @@ impl Report {
             .map(GateReport::outcome)
             .max()
             .unwrap_or(Outcome::Pass)
+    }
+
+    /// Whether any gate was compared with a base.
+    pub fn compared(&self) -> bool {
+        self.gates.iter().any(|gate| gate.compared)
+    }
+
+    /// The new, existing and fixed tallies of all gates added up.
+    pub fn baseline_counts(&self) -> BaselineCounts {
+        self.gates
+            .iter()
+            .map(GateReport::baseline_counts)
+            .fold(BaselineCounts::default(), |total, counts| total + counts)
     }
 
     /// The tallies of all gates added up.

@@ -1,4 +1,4 @@
-//! The rules gate-core itself raises: the waiver bookkeeping every gate shares.
+//! The rules gate-core itself raises: the waiver and baseline bookkeeping every gate shares.
 
 use crate::Rule;
 
@@ -19,6 +19,15 @@ pub static WAIVER_UNUSED: Rule = Rule {
            Delete the [[waiver]] entry, or correct its `gate`, `rule` and `target` so it matches.",
 };
 
+/// An entry of the committed baseline that matches no finding any more: the problem was fixed.
+pub static BASELINE_UNMATCHED: Rule = Rule {
+    id: "baseline/unmatched",
+    summary: "Every entry of the committed baseline (gate-baseline.json) still matches a finding.",
+    help: "The finding the entry accepted is gone (fixed, or its identity changed), so the entry \
+           would let the same problem back in unnoticed. Run `gate baseline prune` to remove \
+           the entries that no longer match, and commit the smaller baseline.",
+};
+
 /// A gate that could not run (unreadable input, invalid setting): the id the GitLab and JUnit
 /// renderers give its error, so `gate explain` can tell what it means.
 pub static GATE_ERROR: Rule = Rule {
@@ -31,13 +40,26 @@ pub static GATE_ERROR: Rule = Rule {
 
 /// Every rule gate-core declares (re-exported as `gate_core::RULES`, the name every gate crate
 /// gives its list).
-pub static RULES: &[&Rule] = &[&GATE_ERROR, &WAIVER_EXPIRED, &WAIVER_UNUSED];
+pub static RULES: &[&Rule] = &[
+    &BASELINE_UNMATCHED,
+    &GATE_ERROR,
+    &WAIVER_EXPIRED,
+    &WAIVER_UNUSED,
+];
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_crate_root_lists_the_waiver_rules() {
         let ids: Vec<&str> = crate::RULES.iter().map(|rule| rule.id).collect();
-        assert_eq!(ids, ["gate/error", "waiver/expired", "waiver/unused"]);
+        assert_eq!(
+            ids,
+            [
+                "baseline/unmatched",
+                "gate/error",
+                "waiver/expired",
+                "waiver/unused"
+            ]
+        );
     }
 }

@@ -1,11 +1,11 @@
 //! How bad a result is: [`Verdict`] for pass/fail, [`Severity`] for impact, [`Outcome`] for a whole run.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The pass/fail judgement of a finding, a gate or a whole report.
 ///
 /// Ordered so that the worst wins: `Pass < Warn < Fail`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// The standard is met.
@@ -28,7 +28,7 @@ impl Verdict {
 }
 
 /// The impact of a finding, in the bands CVSS uses where a score applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// No direct impact (CVSS 0.0).

@@ -504,3 +504,68 @@ fn every_format_renders_by_name() {
     }
     assert!("yaml".parse::<Format>().is_err());
 }
+
+/// The policy gate judged against a base: the `:latest` finding is inherited, the readiness
+/// probe and memory limit ones are new, and a base finding is gone.
+fn compared() -> Report {
+    let mut base_gate = GateReport::new("policy");
+    base_gate.push(
+        Finding::new(
+            &DENY,
+            Verdict::Fail,
+            "container \"api\" uses image \"python:latest\": pin a version & registry <ghcr.io/beacon>",
+        )
+        .with_target("deploy/api.yaml")
+        .with_location(Location::line("deploy/api.yaml", 3)),
+    );
+    base_gate.push(
+        Finding::new(&DENY, Verdict::Fail, "container \"db\" runs as root")
+            .with_target("deploy/db.yaml")
+            .with_location(Location::line("deploy/db.yaml", 8)),
+    );
+    let base = gate_core::baseline::Base::from_report(&Report::new(vec![base_gate]));
+    let mut report = Report::new(vec![policy()]);
+    gate_core::baseline::compare(&mut report, &base, &|_: &str| false);
+    report
+}
+
+#[test]
+fn compared_snapshots() {
+    let report = compared();
+    insta::assert_snapshot!("compared_human", render::human(&report, false));
+    insta::assert_snapshot!("compared_markdown", render::markdown(&report));
+    insta::assert_snapshot!("compared_json", render::json(&report));
+    insta::assert_snapshot!("compared_sarif", render::sarif(&report, &options()));
+    insta::assert_snapshot!("compared_github", render::github(&report));
+    insta::assert_snapshot!("compared_junit", render::junit(&report));
+    insta::assert_snapshot!("compared_gitlab", render::gitlab(&report, "gate.toml"));
+}
+
+#[test]
+fn compared_json_validates_and_marks_sarif_baseline_states() {
+    let schema: Value = serde_json::from_str(include_str!("../schema/report.v1.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let document: Value = serde_json::from_str(&render::json(&compared())).unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "schema violations: {problems:#?}");
+    assert_eq!(document["baseline"]["new"], 2);
+    assert_eq!(document["gates"][0]["baseline"]["existing"], 1);
+    assert_eq!(
+        document["gates"][0]["fixed"][0]["identity"],
+        "deploy/db.yaml: container \"db\" runs as root"
+    );
+
+    let sarif: Value = serde_json::from_str(&render::sarif(&compared(), &options())).unwrap();
+    let states: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| result["baselineState"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["new", "new", "unchanged", "absent"]);
+    // The inherited failure counts as a warning, so the run passes on it.
+    assert_eq!(sarif["runs"][0]["results"][2]["level"], "warning");
+}

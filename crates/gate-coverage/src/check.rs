@@ -131,6 +131,9 @@ pub struct CheckConfig {
     pub diff: Option<DiffRule>,
     /// Ratchet against a baseline.
     pub ratchet: Option<RatchetRule>,
+    /// Record each file's figure as a metric (`file.<path>.percent`), for a comparison with a
+    /// base run ([`crate::file_drops`]).
+    pub file_figures: bool,
 }
 
 /// Runs every configured rule and records the metrics (raw counts and unrounded percentages,
@@ -208,6 +211,26 @@ pub fn check(coverage: &Coverage, config: &CheckConfig) -> GateReport {
     }
     if let Some(ratchet) = &config.ratchet {
         check_ratchet(&mut report, coverage, ratchet, config);
+    }
+    if config.file_figures {
+        for (path, file) in coverage.files() {
+            let figure = config.mode(file.totals()).percent();
+            report.set_metric(
+                format!(
+                    "{}{path}{}",
+                    crate::FILE_METRIC_PREFIX,
+                    crate::FILE_METRIC_SUFFIX
+                ),
+                Metric::Percent(figure),
+            );
+        }
+    }
+    // Messages carry figures that move with every run: a finding is the same problem when it
+    // is about the same thing (`total`, a path glob, a file, `diff`).
+    for finding in &mut report.findings {
+        if finding.identity_key.is_none() {
+            finding.identity_key.clone_from(&finding.target);
+        }
     }
     report
 }
@@ -686,6 +709,9 @@ mod tests {
             ["api/ 75.00% < 85%", "worker/job.py 25.00% < 50%"]
         );
         assert_eq!(report.findings[1].target.as_deref(), Some("worker/job.py"));
+        // Identity is what the figure is about, not the figure: a base run's finding matches.
+        let identities: Vec<String> = report.findings.iter().map(Finding::identity).collect();
+        assert_eq!(identities, ["api/", "worker/job.py"]);
         // On the file's first uncovered line, so a GitHub annotation has a `line=`.
         assert_eq!(
             report.findings[1].location,

@@ -31,6 +31,7 @@
 mod check;
 mod cobertura;
 mod coveragepy_json;
+mod delta;
 mod diff;
 mod error;
 mod jacoco;
@@ -46,6 +47,7 @@ mod threshold;
 mod xml;
 
 pub use check::{CheckConfig, DiffRule, DiffUnmatched, GATE, PathRule, RatchetRule, check};
+pub use delta::{FILE_METRIC_PREFIX, FILE_METRIC_SUFFIX, file_drops, file_figures};
 pub use diff::{AddedLines, DiffCoverage};
 pub use error::CoverageError;
 pub use model::{BranchCounts, Coverage, FileCoverage, LineHits, ReportNote, Totals};

@@ -108,6 +108,15 @@ pub static REPORT_MISMATCH: Rule = Rule {
            figures that match its own summary. Waive with the report's path as target.",
 };
 
+/// A file the change touches lost more coverage than `file-drop-max` allows, against the base.
+pub static FILE_DROPPED: Rule = Rule {
+    id: "coverage/file-dropped",
+    summary: "No file the change touches loses more than file-drop-max points of coverage.",
+    help: "Add tests for what the change added or made unreachable by the tests, or raise \
+           file-drop-max in a reviewed change. The figures come from the base run (`gate check \
+           --base`, `--base-report`). Waive with the file path as target.",
+};
+
 /// Every rule of the coverage gate.
 pub static RULES: &[&Rule] = &[
     &TOTAL,
@@ -122,6 +131,7 @@ pub static RULES: &[&Rule] = &[
     &RATCHET,
     &BRANCH_MERGE,
     &REPORT_MISMATCH,
+    &FILE_DROPPED,
 ];
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use gate_core::{Date, Location, Target, Waiver};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+use crate::settings::check;
 #[cfg(feature = "ci")]
 use crate::settings::ci;
 #[cfg(feature = "coverage")]
@@ -120,6 +121,8 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
     /// The gates the file configures, in [`Gate::ALL`] order.
     pub sections: Vec<Section>,
+    /// `[check]`: the base and baseline findings are judged against (default: none).
+    pub check: check::Check,
     /// `[policy]`, when present.
     #[cfg(feature = "policy")]
     pub policy: Option<policy::Policy>,
@@ -207,6 +210,7 @@ type Unbuilt = Spanned<toml::Table>;
 struct RawConfig {
     #[serde(default)]
     waiver: Vec<Spanned<RawWaiver>>,
+    check: Option<check::RawCheck>,
     #[cfg(feature = "policy")]
     policy: Option<Spanned<policy::RawPolicy>>,
     #[cfg(not(feature = "policy"))]
@@ -302,6 +306,7 @@ pub fn parse(
         report_path: report_path.to_owned(),
         waivers: Vec::new(),
         sections,
+        check: check::Check::default(),
         #[cfg(feature = "policy")]
         policy: None,
         #[cfg(feature = "coverage")]
@@ -320,6 +325,10 @@ pub fn parse(
         .protect
         .as_ref()
         .and_then(|table| table.get_ref().branch_span());
+    if let Some(raw_check) = raw.check {
+        config.check = check::check(raw_check, root)
+            .map_err(|(span, message)| error_at(span, format!("[check]: {message}")))?;
+    }
     #[cfg(feature = "protect")]
     {
         config.protect = raw
@@ -559,6 +568,24 @@ mod tests {
         assert!(error.contains("`precision` is 65536"), "{error}");
     }
 
+    #[cfg(feature = "coverage")]
+    #[test]
+    fn file_drop_max_is_points_zero_or_more() {
+        let error = parse_err("[coverage]\nreports = [\"c.xml\"]\nfile-drop-max = -1.0\n");
+        assert!(
+            error.starts_with("gate.toml:3:17: [coverage]: `file-drop-max` is -1"),
+            "{error}"
+        );
+        let config = parse(
+            "[coverage]\nreports = [\"c.xml\"]\nfile-drop-max = 2.5\n",
+            "gate.toml",
+            "gate.toml",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(config.coverage.unwrap()[0].file_drop_max, Some(2.5));
+    }
+
     #[test]
     fn a_byte_order_mark_is_skipped() {
         let text = "[[waiver]]\nrule = \"supply/vulnerability\"\ntarget = \"urllib3\"\nreason = \"r\"\nexpires = 2026-12-31\n";
@@ -647,6 +674,45 @@ mod tests {
         );
         assert!(
             message.starts_with("gate.toml:3:10: invalid waiver target `api/[`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn check_reads_base_baseline_and_inherited() {
+        let config = parse(
+            "[check]\nbase = \"origin/main\"\nbaseline = \"gate-baseline.json\"\ninherited = { supply = \"fail\", policy = \"warn\" }\n",
+            "gate.toml",
+            "gate.toml",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(config.check.base.as_deref(), Some("origin/main"));
+        assert_eq!(
+            config.check.baseline_shown.as_deref(),
+            Some("gate-baseline.json")
+        );
+        assert!(config.check.inherited_fails("supply"));
+        assert!(!config.check.inherited_fails("policy"));
+        assert!(config.sections.is_empty(), "[check] is not a gate");
+        let all = parse(
+            "[check]\ninherited = \"fail\"\n",
+            "gate.toml",
+            "gate.toml",
+            Path::new("."),
+        )
+        .unwrap();
+        assert!(all.check.inherited_fails("coverage"));
+        let message = parse_err("[check]\nbase = \"--output=x\"\n");
+        assert!(
+            message.starts_with("gate.toml:2:8: [check]: the base revision"),
+            "{message}"
+        );
+        let message = parse_err("[check]\ninherited = { lint = \"fail\" }\n");
+        assert!(message.contains("`lint` is not a gate"), "{message}");
+        let message = parse_err("[check]\ninherited = \"strict\"\n");
+        assert!(
+            message.contains("must be \"fail\" or \"warn\""),
             "{message}"
         );
     }

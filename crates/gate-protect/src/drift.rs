@@ -195,7 +195,22 @@ impl Drift<'_> {
         found: Value,
         extra: Vec<(&str, Value)>,
     ) {
+        // The same problem while it is about the same branch and setting (or check, or
+        // ruleset), whatever values the message shows.
+        let subject = extra
+            .iter()
+            .find(|(key, _)| matches!(*key, "setting" | "check" | "ruleset_id"))
+            .map(|(_, value)| {
+                value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned)
+            });
+        let identity = match subject {
+            Some(subject) => format!("{} {subject}", self.protection.branch),
+            None => self.protection.branch.clone(),
+        };
         let mut finding = Finding::new(rule, Verdict::Fail, message)
+            .with_identity(identity)
             .with_target(self.file)
             .with_detail("branch", self.protection.branch.clone())
             .with_detail("expected", expected)

@@ -252,6 +252,12 @@ fn a_weaker_ruleset_reports_each_weaker_setting() {
     );
     let missing = find(&report, "protect/missing-check");
     assert_eq!(detail(missing, "check"), "beacon / test");
+    // Identity is the branch and the setting or check, not the figures found.
+    assert_eq!(missing.identity(), "main beacon / test");
+    assert_eq!(
+        find(&report, "protect/weaker-reviews").identity(),
+        "main required_approving_review_count"
+    );
     assert_eq!(detail(missing, "found"), &json!(["gate", "lint"]));
     assert_eq!(
         settings_of(&report, "protect/weaker-reviews"),

@@ -490,12 +490,11 @@ fn advisory_finding(
         let _ = write!(message, ": {summary}");
     }
     match &fix {
-        Some(fix) => {
-            let _ = write!(message, " — fixed in {fix}");
-        }
+        Some(fix) => drop(write!(message, " — fixed in {fix}")),
         None => message.push_str(" — no fixed version"),
     }
     let mut finding = Finding::new(rule, verdict, message)
+        .with_identity(format!("{} {id}", dependency.name))
         .with_target(id.clone())
         .with_also_known_as(waiver_names(&aliases, dependency, text))
         .with_location(location(dependency))

@@ -371,6 +371,8 @@ fn awkward_pypa_records() {
         .find(|f| f.target.as_deref() == Some("PYSEC-2018-28"))
         .unwrap();
     assert_eq!(requests.verdict, Verdict::Fail);
+    // Package and advisory, not the pinned version: a newer affected pin is the same problem.
+    assert_eq!(requests.identity(), "requests PYSEC-2018-28");
     assert_eq!(requests.details["severity"], "unknown");
     assert_eq!(requests.details["fix"], "2.20.0");
     assert_eq!(

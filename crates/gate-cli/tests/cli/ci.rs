@@ -70,11 +70,24 @@ fn the_github_workflow_has_a_job_per_gate_an_aggregator_and_a_publish_job() {
         jobs["gate-publish"]["permissions"]["contents"].as_str(),
         Some("write")
     );
-    // The release gate reads the whole history; the other gates need only the commit.
+    // The release gate reads the whole history, and every gate reads the base branch.
     let checkout = |job: &str| jobs[job]["steps"][0]["with"].clone();
     assert_eq!(checkout("gate-release")["fetch-depth"].as_i64(), Some(0));
-    assert!(checkout("gate-policy")["fetch-depth"].is_null());
-    assert!(checkout("gate-coverage")["fetch-depth"].is_null());
+    assert_eq!(checkout("gate-policy")["fetch-depth"].as_i64(), Some(0));
+    // Pull requests judge new findings against their base; pushes stay strict (no base).
+    let check_step = jobs["gate-policy"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|step| step["with"]["only"].as_str() == Some("policy"))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        check_step["with"]["base"].as_str(),
+        Some(
+            "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || '' }}"
+        )
+    );
     assert_eq!(
         jobs["gate-policy"]["steps"][0]["uses"].as_str(),
         Some("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"),
@@ -398,9 +411,9 @@ fn the_workflow_only_passes_inputs_the_action_declares() {
             }
         }
     }
-    // only + sarif for policy, coverage and supply, `args` for the database update, only for
-    // release, `args` for the publish job's install.
-    assert_eq!(used, 9);
+    // only + sarif + base for policy, coverage and supply, `args` for the database update,
+    // only + base for release, `args` for the publish job's install.
+    assert_eq!(used, 13);
 }
 
 #[test]
@@ -788,5 +801,55 @@ fn the_coverage_jobs_checkout_lets_diff_coverage_read_the_base_branch() {
         stdout(&shallow).contains("origin/main"),
         "{}",
         stdout(&shallow)
+    );
+}
+
+/// The action's `gate check` step passes `--base` from its input, and `--no-base` without one,
+/// so the default branch's runs stay strict even when gate.toml sets `[check] base`.
+#[cfg(unix)]
+#[test]
+fn the_action_passes_its_base_or_no_base() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let action = repository_file("action.yml");
+    let script = action["runs"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find_map(|step| {
+            let run = step["run"].as_str()?;
+            run.contains("INPUT_ONLY").then(|| run.to_owned())
+        })
+        .expect("the gate step");
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("gate");
+    std::fs::write(&fake, "#!/bin/sh\necho \"$@\"\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |base: &str| {
+        let output = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .env("PATH", &path)
+            .env("INPUT_ARGS", "check")
+            .env("INPUT_ONLY", "supply")
+            .env("INPUT_CONFIG", "")
+            .env("INPUT_SARIF", "")
+            .env("INPUT_BASE", base)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(
+        run("origin/main").trim(),
+        "check --only supply --base origin/main --format github"
+    );
+    assert_eq!(
+        run("").trim(),
+        "check --only supply --no-base --format github"
     );
 }

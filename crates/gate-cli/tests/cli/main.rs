@@ -1,6 +1,7 @@
 //! The built `gate` binary, run as a user would: exit codes, messages, files written.
 //! One test binary for the crate; a module per command.
 
+mod base;
 mod check;
 mod ci;
 mod closed_stdout;

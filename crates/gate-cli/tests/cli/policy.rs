@@ -1017,6 +1017,7 @@ fn verify_in_gate_toml_makes_a_failing_policy_test_fail_the_gate() {
     )
     .unwrap();
     assert_eq!(code(&gate(root, &["check", "--color", "never"])), 2);
+}
 
 /// `gate policy test <case>/input.yaml -p <case>/policy.rego -o json` in `policy-opa`, and the
 /// JSON the real OPA engine (through conftest) gives for it, `<case>/opa.json`.

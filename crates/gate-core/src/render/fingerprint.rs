@@ -19,32 +19,23 @@ fn fnv1a(parts: &[&str]) -> u64 {
     hash
 }
 
-/// Identifies "the same problem" across runs: rule, gate, subject and message, not the line,
-/// so a finding keeps its identity when code above it moves.
+/// Identifies "the same problem" across runs: gate, rule and [`Finding::identity`], never the
+/// line, so a finding keeps its fingerprint when code above it moves — the identity a base
+/// comparison uses, so platforms and `gate check --base` agree on what is new.
 pub(crate) fn identity(gate: &str, finding: &Finding) -> String {
-    let path = finding
-        .location
-        .as_ref()
-        .map_or("", |location| location.path.as_str());
-    let target = finding.target.as_deref().unwrap_or("");
-    format!(
-        "{:016x}",
-        fnv1a(&[gate, finding.rule.id, path, target, &finding.message])
-    )
+    of_identity(gate, finding.rule.id, &finding.identity(), 0)
 }
 
-/// Identifies a result at its place: GitLab wants the location in the fingerprint.
-pub(crate) fn with_location(
-    gate: &str,
-    rule: &str,
-    path: &str,
-    line: u32,
-    message: &str,
-) -> String {
-    format!(
-        "{:016x}",
-        fnv1a(&[gate, rule, path, &line.to_string(), message])
-    )
+/// The fingerprint of a rule and identity; `occurrence` tells apart repeated findings of one
+/// identity (GitLab drops issues that share a fingerprint), and is left out when 0 so the
+/// first keeps the fingerprint SARIF gives it.
+pub(crate) fn of_identity(gate: &str, rule: &str, identity: &str, occurrence: usize) -> String {
+    let hash = if occurrence == 0 {
+        fnv1a(&[gate, rule, identity])
+    } else {
+        fnv1a(&[gate, rule, identity, &occurrence.to_string()])
+    };
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub fn github(report: &Report) -> String {
             if finding.waived_by.is_some() {
                 continue;
             }
-            let level = match finding.verdict {
+            let level = match finding.effective_verdict() {
                 Verdict::Fail => Level::Error,
                 Verdict::Warn => Level::Warning,
                 Verdict::Pass => continue,

@@ -1,4 +1,7 @@
-//! GitLab Code Quality: a JSON array of issues with stable, location-including fingerprints.
+//! GitLab Code Quality: a JSON array of issues whose fingerprints follow each finding's identity
+//! (not its line), so a merge request shows as new only what it introduced.
+
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
@@ -13,19 +16,27 @@ use crate::{Finding, Report, Severity, Verdict};
 pub fn gitlab(report: &Report, config_path: &str) -> String {
     let mut issues: Vec<Value> = Vec::new();
     for gate in &report.gates {
+        // How often each identity was seen: repeats get their own fingerprint.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for error in &gate.errors {
             let place = RepositoryPlace::of(error.location.as_ref(), config_path);
             let description = place.message(&format!(
                 "{}: gate could not run: {}",
                 gate.gate, error.message
             ));
-            issues.push(issue(
+            let occurrence = next(&mut seen, &description);
+            let fingerprint = fingerprint::of_identity(
                 &gate.gate,
                 crate::rules::GATE_ERROR.id,
                 &description,
+                occurrence,
+            );
+            issues.push(issue(
+                crate::rules::GATE_ERROR.id,
+                &description,
                 "blocker",
-                place.path,
-                place.line,
+                &fingerprint,
+                (place.path, place.line),
             ));
         }
         for finding in &gate.findings {
@@ -33,13 +44,16 @@ pub fn gitlab(report: &Report, config_path: &str) -> String {
                 continue;
             }
             let place = RepositoryPlace::of(finding.location.as_ref(), config_path);
+            let identity = finding.identity();
+            let occurrence = next(&mut seen, &format!("{}\u{0}{identity}", finding.rule.id));
+            let fingerprint =
+                fingerprint::of_identity(&gate.gate, finding.rule.id, &identity, occurrence);
             issues.push(issue(
-                &gate.gate,
                 finding.rule.id,
                 &place.message(&finding.message),
                 severity(finding),
-                place.path,
-                place.line,
+                &fingerprint,
+                (place.path, place.line),
             ));
         }
     }
@@ -48,18 +62,24 @@ pub fn gitlab(report: &Report, config_path: &str) -> String {
     text
 }
 
+/// The number of earlier issues with this key, counting this one in.
+fn next(seen: &mut HashMap<String, usize>, key: &str) -> usize {
+    let count = seen.entry(key.to_owned()).or_insert(0);
+    *count += 1;
+    *count - 1
+}
+
 fn issue(
-    gate: &str,
     rule: &str,
     description: &str,
     severity: &str,
-    path: &str,
-    line: u32,
+    fingerprint: &str,
+    (path, line): (&str, u32),
 ) -> Value {
     json!({
         "description": description,
         "check_name": rule,
-        "fingerprint": fingerprint::with_location(gate, rule, path, line, description),
+        "fingerprint": fingerprint,
         "severity": severity,
         "location": {
             "path": path,

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::{Counts, Finding, GateReport, Outcome, Report, Verdict};
+use crate::baseline::BaselineCounts;
+use crate::{BaselineState, Counts, Finding, GateReport, Outcome, Report, Verdict};
 
 const RED: &str = "\u{1b}[31m";
 const YELLOW: &str = "\u{1b}[33m";
@@ -37,7 +38,10 @@ pub fn human(report: &Report, color: bool) -> String {
         outcome.as_str().to_uppercase(),
         gate_tally(report)
     );
-    let checks = format!("checks: {}", tally(report.counts()));
+    let mut checks = format!("checks: {}", tally(report.counts()));
+    if report.compared() {
+        checks = format!("{checks} · {}", baseline_tally(report.baseline_counts()));
+    }
     let separator = if gates.chars().count() + 3 + checks.chars().count() <= WIDTH {
         " · "
     } else {
@@ -54,9 +58,14 @@ pub fn human(report: &Report, color: bool) -> String {
 }
 
 fn write_gate(out: &mut String, gate: &GateReport, paint: Paint) {
+    let baseline = if gate.compared {
+        format!(" · {}", baseline_tally(gate.baseline_counts()))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} {} ({})",
+        "{} {} ({}){baseline}",
         paint.bold(&gate.gate),
         paint.outcome(gate.outcome()),
         tally(gate.counts())
@@ -86,7 +95,12 @@ fn write_gate(out: &mut String, gate: &GateReport, paint: Paint) {
         let mark = mark(finding, paint);
         let rule = pad(finding.rule.id, rule_width);
         let place = pad(place, place_width);
-        let message = finding.message.trim_end();
+        let message = match finding.baseline {
+            Some(BaselineState::New) => format!("new: {}", finding.message.trim_end()),
+            Some(BaselineState::Existing) => format!("existing: {}", finding.message.trim_end()),
+            None => finding.message.trim_end().to_owned(),
+        };
+        let message = message.as_str();
         if message_column <= MESSAGE_COLUMN_LIMIT {
             let message = wrap(message, WIDTH - message_column, message_column);
             let line = format!("{rule}  {place}  {message}");
@@ -107,6 +121,23 @@ fn write_gate(out: &mut String, gate: &GateReport, paint: Paint) {
             let _ = writeln!(out, "    {}", paint.dim(&wrap(&note, WIDTH - 4, 4)));
         }
     }
+    for fixed in &gate.fixed {
+        let text = format!("{}  {}", fixed.rule, fixed.message.trim_end());
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            paint.green("fixed "),
+            wrap(&text, WIDTH - MARK_WIDTH, MARK_WIDTH)
+        );
+    }
+}
+
+/// `1 new, 2 existing, 1 fixed`: what a change introduced, inherited and removed.
+fn baseline_tally(counts: BaselineCounts) -> String {
+    format!(
+        "{} new, {} existing, {} fixed",
+        counts.new, counts.existing, counts.fixed
+    )
 }
 
 /// The finding's location as shown: a long path outside the repository (an installed package)
@@ -205,7 +236,7 @@ fn mark(finding: &Finding, paint: Paint) -> String {
     if finding.waived_by.is_some() {
         return paint.dim("waived");
     }
-    match finding.verdict {
+    match finding.effective_verdict() {
         Verdict::Pass => paint.green("ok    "),
         Verdict::Warn => paint.yellow("warn  "),
         Verdict::Fail => paint.red("fail  "),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::baseline::{BaseFinding, BaselineCounts};
 use crate::{Counts, Finding, GateError, Metric, Outcome, Report};
 
 /// The schema version written as `"version"`. Bumped only for incompatible changes.
@@ -14,6 +15,9 @@ struct Document<'a> {
     version: u32,
     verdict: Outcome,
     counts: Counts,
+    /// Only when the run was compared with a base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineCounts>,
     gates: Vec<Gate<'a>>,
 }
 
@@ -24,8 +28,21 @@ struct Gate<'a> {
     verdict: Outcome,
     counts: Counts,
     metrics: &'a BTreeMap<String, Metric>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineCounts>,
     errors: &'a [GateError],
-    findings: &'a [Finding],
+    findings: Vec<IdentifiedFinding<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    fixed: &'a [BaseFinding],
+}
+
+/// A finding with its identity written out, so that a saved report can serve as the base of a
+/// later run (`gate check --base-report`).
+#[derive(Serialize)]
+struct IdentifiedFinding<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    identity: String,
 }
 
 /// Renders the report as the versioned JSON document (pretty-printed, keys in a fixed order).
@@ -34,6 +51,7 @@ pub fn json(report: &Report) -> String {
         version: JSON_SCHEMA_VERSION,
         verdict: report.outcome(),
         counts: report.counts(),
+        baseline: report.compared().then(|| report.baseline_counts()),
         gates: report
             .gates
             .iter()
@@ -42,8 +60,17 @@ pub fn json(report: &Report) -> String {
                 verdict: gate.outcome(),
                 counts: gate.counts(),
                 metrics: &gate.metrics,
+                baseline: gate.compared.then(|| gate.baseline_counts()),
                 errors: &gate.errors,
-                findings: &gate.findings,
+                findings: gate
+                    .findings
+                    .iter()
+                    .map(|finding| IdentifiedFinding {
+                        finding,
+                        identity: finding.identity(),
+                    })
+                    .collect(),
+                fixed: &gate.fixed,
             })
             .collect(),
     };

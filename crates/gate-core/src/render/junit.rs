@@ -110,7 +110,7 @@ impl Suite {
             let reason = format!("waived until {}: {}", waived.expires, waived.reason);
             format!("      <skipped message=\"{}\"/>\n", xml(&reason))
         } else {
-            match finding.verdict {
+            match finding.effective_verdict() {
                 Verdict::Fail => {
                     self.failures += 1;
                     format!(

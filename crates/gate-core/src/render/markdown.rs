@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::escape::markdown_cell;
-use crate::{Finding, Outcome, Report, Verdict};
+use crate::{BaselineState, Finding, Outcome, Report, Verdict};
 
 /// Findings listed per gate before the rest are only counted, so a comment stays readable.
 const MAX_ROWS_PER_GATE: usize = 50;
@@ -13,13 +13,27 @@ const MAX_ROWS_PER_GATE: usize = 50;
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## gate: {}\n", badge(report.outcome()));
-    out.push_str("| Gate | Result | Failures | Warnings | Waived | Errors |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|\n");
+    let compared = report.compared();
+    if compared {
+        out.push_str(
+            "| Gate | Result | New | Existing | Fixed | Failures | Warnings | Waived | Errors |\n",
+        );
+        out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    } else {
+        out.push_str("| Gate | Result | Failures | Warnings | Waived | Errors |\n");
+        out.push_str("|---|---|---:|---:|---:|---:|\n");
+    }
     for gate in &report.gates {
         let counts = gate.counts();
+        let baseline = if compared {
+            let b = gate.baseline_counts();
+            format!(" {} | {} | {} |", b.new, b.existing, b.fixed)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} |{baseline} {} | {} | {} | {} |",
             markdown_cell(&gate.gate),
             badge(gate.outcome()),
             counts.failures,
@@ -30,7 +44,7 @@ pub fn markdown(report: &Report) -> String {
     }
     for gate in &report.gates {
         let listed: Vec<&Finding> = gate.findings.iter().collect();
-        if listed.is_empty() && gate.errors.is_empty() {
+        if listed.is_empty() && gate.errors.is_empty() && gate.fixed.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n### {}\n", markdown_cell(&gate.gate));
@@ -57,9 +71,14 @@ pub fn markdown(report: &Report) -> String {
                     .as_ref()
                     .map(|location| format!("`{}`", markdown_cell(&location.to_string())))
                     .unwrap_or_default();
+                let state = match finding.baseline {
+                    Some(BaselineState::New) => " · new",
+                    Some(BaselineState::Existing) => " · existing",
+                    None => "",
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | `{}` | {place} | {} |",
+                    "| {}{state} | `{}` | {place} | {} |",
                     finding_badge(finding),
                     finding.rule.id,
                     markdown_cell(&finding.message)
@@ -71,6 +90,20 @@ pub fn markdown(report: &Report) -> String {
                     "\n…and {} more; the JSON or SARIF report has them all.",
                     listed.len() - MAX_ROWS_PER_GATE
                 );
+            }
+        }
+        if !gate.fixed.is_empty() {
+            let _ = writeln!(out, "\nFixed by this change:\n");
+            for fixed in gate.fixed.iter().take(MAX_ROWS_PER_GATE) {
+                let _ = writeln!(
+                    out,
+                    "- `{}` {}",
+                    markdown_cell(&fixed.rule),
+                    markdown_cell(&fixed.message)
+                );
+            }
+            if gate.fixed.len() > MAX_ROWS_PER_GATE {
+                let _ = writeln!(out, "- …and {} more", gate.fixed.len() - MAX_ROWS_PER_GATE);
             }
         }
     }
@@ -90,7 +123,7 @@ fn finding_badge(finding: &Finding) -> &'static str {
     if finding.waived_by.is_some() {
         return "💤 waived";
     }
-    match finding.verdict {
+    match finding.effective_verdict() {
         Verdict::Pass => "✅ pass",
         Verdict::Warn => "⚠️ warn",
         Verdict::Fail => "❌ fail",

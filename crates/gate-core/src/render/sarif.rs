@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::{RenderOptions, RepositoryPlace, fingerprint};
-use crate::{Finding, GateReport, Report, Rule, Verdict};
+use crate::baseline::BaseFinding;
+use crate::{BaselineState, Finding, GateReport, Report, Rule, Verdict};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -35,10 +36,11 @@ fn run(gate: &GateReport, options: &RenderOptions) -> Value {
         .filter(|finding| finding.verdict != Verdict::Pass)
         .collect();
     let rules = rules_of(&alerts);
-    let results: Vec<Value> = alerts
+    let mut results: Vec<Value> = alerts
         .iter()
         .map(|finding| result(gate, finding, &rules, options))
         .collect();
+    results.extend(gate.fixed.iter().map(|fixed| absent(gate, fixed, options)));
     let rule_objects: Vec<Value> = rules.iter().map(|rule| rule_object(gate, rule)).collect();
     let notifications: Vec<Value> = gate
         .errors
@@ -120,7 +122,9 @@ fn result(gate: &GateReport, finding: &Finding, rules: &[&Rule], options: &Rende
     let mut value = json!({
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
-        "level": level(finding.verdict),
+        // A waived result keeps its level (it is marked suppressed); an existing one that its
+        // gate lets pass is shown as the warning it counts as.
+        "level": level(if finding.waived_by.is_some() { finding.verdict } else { finding.effective_verdict() }),
         "message": { "text": place.message(&finding.message) },
         "locations": [{
             "physicalLocation": {
@@ -143,6 +147,12 @@ fn result(gate: &GateReport, finding: &Finding, rules: &[&Rule], options: &Rende
     if !properties.is_empty() {
         value["properties"] = Value::Object(properties);
     }
+    if let Some(state) = finding.baseline {
+        value["baselineState"] = json!(match state {
+            BaselineState::New => "new",
+            BaselineState::Existing => "unchanged",
+        });
+    }
     if let Some(waived) = &finding.waived_by {
         value["suppressions"] = json!([{
             "kind": "external",
@@ -151,6 +161,29 @@ fn result(gate: &GateReport, finding: &Finding, rules: &[&Rule], options: &Rende
         }]);
     }
     value
+}
+
+/// A base result this run no longer has: SARIF's `baselineState: absent`. It is a `pass` of
+/// level `none`, so code scanning does not raise it as an alert.
+fn absent(gate: &GateReport, fixed: &BaseFinding, options: &RenderOptions) -> Value {
+    let location = fixed.path.as_deref().map(crate::Location::file);
+    let place = RepositoryPlace::of(location.as_ref(), &options.config_path);
+    json!({
+        "ruleId": fixed.rule,
+        "kind": "pass",
+        "level": "none",
+        "message": { "text": place.message(&fixed.message) },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": relative_uri(place.path), "uriBaseId": "%SRCROOT%" },
+                "region": { "startLine": place.line },
+            }
+        }],
+        "partialFingerprints": {
+            "gateFinding/v1": fingerprint::of_identity(&gate.gate, &fixed.rule, &fixed.identity, 0)
+        },
+        "baselineState": "absent",
+    })
 }
 
 fn level(verdict: Verdict) -> &'static str {

@@ -7,7 +7,6 @@ use super::yaml::{block, scalar};
 use super::{CiError, shell_word, uses_default_advisory_cache};
 use crate::ci_checks::{AGGREGATOR, job_name};
 use crate::settings::ci::{Ci, Image, PublishIdentity};
-use crate::settings::coverage::DiffSource;
 use crate::{Config, Gate};
 
 /// The publish job's name after the job prefix (`gate-publish`). It runs on pushes to the
@@ -139,14 +138,13 @@ fn gate_job(
         out.push_str("      security-events: write  # the SARIF upload to code scanning\n");
     }
     out.push_str("    steps:\n");
+    // Every gate job needs history: the release gate reads every tag and commit, and on pull
+    // requests each gate judges the change against the base branch (`--base`).
     let history = match gate {
-        "release" => Some("the release gate reads every tag and commit"),
-        "coverage" if diffs_against_a_branch(config) => {
-            Some("diff coverage compares with the base branch's history")
-        }
-        _ => None,
+        "release" => "the release gate reads every tag and commit",
+        _ => "pull requests judge the change against the base branch (--base)",
     };
-    checkout(out, ci, history, None);
+    checkout(out, ci, Some(history), None);
     if let Some(commands) = ci.setup.get(gate) {
         let _ = write!(
             out,
@@ -160,7 +158,9 @@ fn gate_job(
     let _ = write!(
         out,
         "      - name: gate check --only {gate}\n        uses: {action}\n        with:\n          \
-         only: {gate}\n"
+         only: {gate}\n          \
+         # Pull requests fail only on what they introduce; the default branch stays strict.\n          \
+         base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}\n"
     );
     if let Some(path) = config_argument {
         let _ = writeln!(out, "          config: {}", scalar(path));
@@ -179,16 +179,6 @@ fn gate_job(
             upload = pinned(ci, "github/codeql-action/upload-sarif"),
         );
     }
-}
-
-/// Whether a coverage project diffs against a git ref (`diff-base`), whose history a shallow
-/// clone lacks: `git diff origin/main...HEAD` needs both sides and their merge base.
-fn diffs_against_a_branch(config: &Config) -> bool {
-    config
-        .coverage
-        .iter()
-        .flatten()
-        .any(|project| matches!(project.diff, Some(DiffSource::GitBase(_))))
 }
 
 /// The checkout step. `history`: why the job needs every branch, tag and commit (`fetch-depth:

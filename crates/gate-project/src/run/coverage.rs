@@ -133,6 +133,7 @@ fn check_config(
         max_uncovered_lines: project.max_uncovered_lines,
         diff,
         ratchet,
+        file_figures: project.file_drop_max.is_some(),
     })
 }
 

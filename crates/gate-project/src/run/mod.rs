@@ -2,6 +2,7 @@
 //! read by the libraries' loaders; processes, the clock and standard input go through
 //! [`ProjectIo`].
 
+pub mod base;
 #[cfg(feature = "coverage")]
 pub mod coverage;
 #[cfg(feature = "supply")]

@@ -39,6 +39,7 @@ pub(crate) struct RawProject {
     diff_unmatched: Option<Spanned<String>>,
     baseline: Option<String>,
     tolerance: Option<f64>,
+    file_drop_max: Option<Spanned<f64>>,
     #[serde(default)]
     project: Vec<Spanned<RawProject>>,
 }
@@ -94,6 +95,9 @@ pub struct Project {
     pub baseline: Option<PathBuf>,
     /// Percentage points a ratcheted figure may drop.
     pub tolerance: f64,
+    /// Percentage points a file the change touches may lose against the base run
+    /// (`coverage/file-dropped`, with `gate check --base` or `--base-report`).
+    pub file_drop_max: Option<f64>,
 }
 
 /// Turns the raw `[coverage]` table into projects; paths are resolved against `root`.
@@ -204,6 +208,17 @@ fn project(raw: RawProject, span: Range<usize>, root: &Path) -> Result<Project, 
             ),
         ));
     }
+    if let Some(max) = &raw.file_drop_max
+        && !(max.get_ref().is_finite() && *max.get_ref() >= 0.0)
+    {
+        return Err((
+            Some(max.span()),
+            format!(
+                "`file-drop-max` is {}: percentage points, 0 or more",
+                max.get_ref()
+            ),
+        ));
+    }
     let mut paths = Vec::new();
     for (glob, value) in &raw.paths {
         paths.push((
@@ -231,6 +246,7 @@ fn project(raw: RawProject, span: Range<usize>, root: &Path) -> Result<Project, 
         diff_unmatched,
         baseline: raw.baseline.map(|path| root.join(path)),
         tolerance: raw.tolerance.unwrap_or(0.0),
+        file_drop_max: raw.file_drop_max.map(Spanned::into_inner),
     })
 }
 

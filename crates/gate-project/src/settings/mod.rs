@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+pub mod check;
 #[cfg(feature = "ci")]
 pub mod ci;
 #[cfg(feature = "coverage")]

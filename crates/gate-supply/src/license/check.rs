@@ -121,6 +121,10 @@ fn rejection(
             parts.join("; ")
         ),
     )
+    .with_identity(format!(
+        "{} {expression}",
+        record.ecosystem.normalise_name(&record.package)
+    ))
     .with_detail("expression", expression.as_str())
     .with_detail("decided-by", source.to_string())
     .with_detail("reason", reason)
@@ -154,8 +158,12 @@ fn base(record: &LicenseRecord, verdict: Verdict, message: String) -> Finding {
         .iter()
         .map(|d| serde_json::json!({ "source": d.source.to_string(), "value": d.value }))
         .collect();
+    let package = record.ecosystem.normalise_name(&record.package);
+    // Package and license, not the version: a version bump does not make it a new problem.
+    let identity = format!("{package} {}", record.declared_summary());
     Finding::new(&LICENSE, verdict, message)
-        .with_target(record.ecosystem.normalise_name(&record.package))
+        .with_identity(identity)
+        .with_target(package)
         .with_location(location)
         .with_detail("package", record.package.clone())
         .with_detail("version", record.version.clone())

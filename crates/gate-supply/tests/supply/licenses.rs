@@ -588,6 +588,8 @@ fn and_needs_every_part_allowed() {
          not acceptable (not allowed: MPL-2.0)"
     );
     assert_eq!(finding.target.as_deref(), Some("combo"));
+    // Package and license, not the version: a version bump is not a new problem.
+    assert_eq!(finding.identity(), "combo MPL-2.0 AND MIT");
     assert_eq!(finding.details["expression"], "MPL-2.0 AND MIT");
     assert_eq!(
         finding.details["not-allowed"],
