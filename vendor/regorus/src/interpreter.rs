@@ -398,6 +398,14 @@ impl Interpreter {
         };
     }
 
+    /// The messages `trace()` recorded since tracing was enabled, leaving tracing on.
+    pub fn take_traces(&mut self) -> Vec<Rc<str>> {
+        match &mut self.traces {
+            Some(traces) => core::mem::take(traces),
+            None => Vec::new(),
+        }
+    }
+
     pub fn set_strict_builtin_errors(&mut self, b: bool) {
         self.compiled_policy_mut().strict_builtin_errors = b;
     }

@@ -557,6 +557,9 @@ impl Analyzer {
 
         // Remove input vars that are shadowed.
         for v in scope.locals.keys() {
+            if scope.inputs.contains(v) {
+                scope.shadowing.insert(v.clone());
+            }
             scope.inputs.remove(v);
             scope.unscoped.remove(v);
         }
@@ -581,7 +584,16 @@ impl Analyzer {
                     _ => false,
                 };
 
-                if scope.locals.contains_key(&name) || scope.unscoped.contains(&name)
+                // OPA: before a comprehension's `name := …`, `name` is the enclosing scope's
+                // variable of that name.
+                let declared_later = scope.shadowing.contains(&name)
+                    && scope
+                        .locals
+                        .get(&name)
+                        .is_some_and(|decl| (decl.line, decl.col) > (v.line, v.col));
+                if declared_later {
+                    scope.inputs.insert(name);
+                } else if scope.locals.contains_key(&name) || scope.unscoped.contains(&name)
                 /*|| scope.inputs.contains(name) */
                 {
                     if !is_extra_arg {

@@ -22,6 +22,9 @@ pub struct Scope {
     pub unscoped: BTreeSet<SourceStr>,
     pub inputs: BTreeSet<SourceStr>,
     pub uses_input: bool,
+    /// Locals (`:=`) of a comprehension that an enclosing scope also defines: a use before the
+    /// local's declaration refers to the enclosing variable, as in OPA.
+    pub shadowing: BTreeSet<SourceStr>,
 }
 
 pub fn traverse(expr: &ExprRef, f: &mut dyn FnMut(&ExprRef) -> Result<bool>) -> Result<()> {
