@@ -57,6 +57,8 @@ pub fn engine(policy: &Policy, root: &Path, include_tests: bool) -> Result<Polic
         rego_version: policy.rego_version,
         file_roots: vec![root.to_path_buf()],
         limits: policy.limits,
+        strict: policy.strict,
+        capabilities: policy.capabilities.clone(),
     };
     PolicyEngine::new(sources, data, &options).map_err(|error| error.to_string())
 }
@@ -75,6 +77,10 @@ pub fn read_inputs(
     };
     let mut paths: Vec<PathBuf> = Vec::new();
     for input in &policy.inputs {
+        // conftest ignores an explicit empty file name (`conftest test file.yaml ""`).
+        if input.as_os_str().is_empty() {
+            continue;
+        }
         let mut found = find_inputs_ignoring(std::slice::from_ref(input), &ignore)
             .map_err(|error| error.to_string())?;
         // Files whose type is not detected are found in directories when a `parsers` glob names

@@ -5,6 +5,8 @@ use std::ops::Range;
 
 #[cfg(feature = "ci")]
 pub mod ci;
+#[cfg(feature = "policy")]
+pub mod conftest;
 #[cfg(feature = "coverage")]
 pub mod coverage;
 #[cfg(feature = "policy")]

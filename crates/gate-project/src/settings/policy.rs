@@ -60,6 +60,10 @@ pub struct Policy {
     pub rego_version: RegoVersion,
     /// Time and memory bounds on evaluation.
     pub limits: Limits,
+    /// `--strict`: unused assigned variables, function arguments and imports are errors.
+    pub strict: bool,
+    /// `--capabilities`: the builtins the policies may call (`None`: all).
+    pub capabilities: Option<gate_policy::Capabilities>,
 }
 
 impl Policy {
@@ -76,6 +80,8 @@ impl Policy {
             ignore: None,
             rego_version: RegoVersion::V1,
             limits: Limits::default(),
+            strict: false,
+            capabilities: None,
         }
     }
 
@@ -130,6 +136,7 @@ pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Pro
         namespaces: raw.namespaces,
         all_namespaces: raw.all_namespaces,
         combine: raw.combine,
+        trace: false,
     };
     policy.fail_on_warn = raw.fail_on_warn;
     policy.parser = raw.parser.as_ref().map(parser).transpose()?;
