@@ -4,6 +4,7 @@
 mod check;
 mod ci;
 mod closed_stdout;
+mod conftest_replay;
 mod coverage;
 mod explain;
 mod licenses;
