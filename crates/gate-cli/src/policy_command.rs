@@ -23,6 +23,7 @@ use crate::environment::Environment;
 use crate::output::ColorChoice;
 use crate::output::{self, Output};
 use crate::{EXIT_FAIL, EXIT_PASS};
+use gate_project::ProjectIo as _;
 use gate_project::run::policy as gate;
 use gate_project::settings::policy::Policy;
 
@@ -55,6 +56,9 @@ pub enum PolicyCommand {
     Verify(VerifyArgs),
     /// Print input files as the JSON policies see them, like `conftest parse`.
     Parse(ParseArgs),
+    /// Print conftest's JSON results (`-o json`, from a file or standard input) in another
+    /// format, like `conftest reformat`.
+    Reformat(ReformatArgs),
     /// Normalise the whitespace of Rego files. Not `opa fmt`: no Rego formatter exists in Rust,
     /// so this only indents with tabs, removes trailing whitespace and ends each file with one
     /// newline.
@@ -258,6 +262,17 @@ pub struct ParseArgs {
     pub config: Option<PathBuf>,
 }
 
+/// `gate policy reformat`.
+#[derive(Debug, Args)]
+pub struct ReformatArgs {
+    /// The JSON file `gate policy test -o json` (or conftest) wrote; standard input when absent.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Output format (sarif is not available: the JSON has no report to render).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = PolicyOutput::Stdout)]
+    pub output: PolicyOutput,
+}
+
 /// `gate policy fmt`.
 #[derive(Debug, Args)]
 pub struct FmtArgs {
@@ -275,6 +290,7 @@ pub fn run(command: &PolicyCommand, environment: &Environment) -> anyhow::Result
         PolicyCommand::Test(args) => test(args, environment),
         PolicyCommand::Verify(args) => verify(args, environment),
         PolicyCommand::Parse(args) => parse(args, environment),
+        PolicyCommand::Reformat(args) => reformat(args, environment),
         PolicyCommand::Fmt(args) => fmt(args),
     }
 }
@@ -643,6 +659,45 @@ fn print_failed_tests(results: &gate_policy::VerifyResults) {
             }
         }
     }
+}
+
+fn reformat(args: &ReformatArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let text = match &args.file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("failed to open input file {}", path.display()))?,
+        None => environment
+            .io()
+            .read_stdin()
+            .context("failed to read standard input")?,
+    };
+    let checks = gate_policy::output::read_conftest_json(&text).map_err(|message| {
+        let source = args
+            .file
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |path| path.display().to_string());
+        anyhow!("failed to parse JSON input: {source}: {message}")
+    })?;
+    let text = match args.output {
+        PolicyOutput::Stdout => conftest_stdout(
+            &checks,
+            &StdoutOptions {
+                color: false,
+                ..StdoutOptions::default()
+            },
+        ),
+        PolicyOutput::Json => conftest_json(&checks),
+        PolicyOutput::Tap => conftest_tap(&checks),
+        PolicyOutput::Table => conftest_table(&checks),
+        PolicyOutput::Junit => conftest_junit(&checks, false),
+        PolicyOutput::Github => conftest_github(&checks),
+        PolicyOutput::Sarif => {
+            return Err(anyhow!(
+                "reformat cannot write sarif: use gate policy test -o sarif"
+            ));
+        }
+    };
+    output::print(text)?;
+    Ok(EXIT_PASS)
 }
 
 fn parse(args: &ParseArgs, environment: &Environment) -> anyhow::Result<u8> {

@@ -474,3 +474,47 @@ fn junit_hide_message() {
     );
     assert!(!text.contains("deployment.yaml - "), "{text}");
 }
+
+/// `tests/reformat`: conftest's JSON, from a file or standard input, printed as a table or
+/// JUnit; a missing file or bad JSON is an error (exit 2) saying so.
+#[test]
+fn reformat_reads_conftest_json() {
+    let json = gate(
+        &root(),
+        &[
+            "policy",
+            "test",
+            "-o",
+            "json",
+            "-p",
+            "examples/kubernetes/policy",
+            "examples/kubernetes/deployment.yaml",
+        ],
+    );
+    let directory = tempfile::tempdir().unwrap();
+    let results = directory.path().join("results.json");
+    std::fs::write(&results, stdout(&json)).unwrap();
+    let file = results.to_str().unwrap();
+    let table = gate(&root(), &["policy", "reformat", file, "--output", "table"]);
+    assert_eq!(code(&table), 0, "{}", stderr(&table));
+    assert!(stdout(&table).contains("│ RESULT  │"), "{}", stdout(&table));
+    assert!(stdout(&table).contains("examples/kubernetes/deployment.yaml"));
+    let junit = gate(&root(), &["policy", "reformat", file, "-o", "junit"]);
+    assert!(stdout(&junit).starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>"));
+    assert!(stdout(&junit).contains("hello-kubernetes"));
+    let missing = gate(&root(), &["policy", "reformat", "nonexistent.json"]);
+    assert_eq!(code(&missing), 2);
+    assert!(
+        stderr(&missing).contains("failed to open input file"),
+        "{}",
+        stderr(&missing)
+    );
+    std::fs::write(&results, "invalid json").unwrap();
+    let invalid = gate(&root(), &["policy", "reformat", file]);
+    assert_eq!(code(&invalid), 2);
+    assert!(
+        stderr(&invalid).contains("failed to parse JSON input"),
+        "{}",
+        stderr(&invalid)
+    );
+}

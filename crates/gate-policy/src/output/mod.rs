@@ -16,7 +16,7 @@ mod tap;
 mod verify_report;
 
 pub use conftest_github::conftest_github;
-pub use conftest_json::conftest_json;
+pub use conftest_json::{conftest_json, read_conftest_json};
 pub use conftest_junit::conftest_junit;
 pub use conftest_parse::conftest_parse;
 pub use conftest_stdout::{StdoutOptions, conftest_stdout};
