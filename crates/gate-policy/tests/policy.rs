@@ -906,3 +906,29 @@ fn verify_keeps_trace_notes() {
         .unwrap();
     assert_eq!(results.cases[0].notes, ["checked"]);
 }
+
+/// conftest's `tests/rego-version`: a Rego v1 policy (`deny contains msg if`) read as v0
+/// without `import future.keywords` does not parse in OPA; regorus only warned and loaded
+/// something else (vendor/regorus patch 3).
+#[test]
+fn a_v1_policy_read_as_v0_is_refused() {
+    let policy = PolicySource::new(
+        "v1.rego",
+        "package main\n\ndeny contains msg if {\n    input.bar == \"baz\"\n    msg := \"foo\"\n}\n",
+    );
+    let options = EngineOptions {
+        rego_version: RegoVersion::V0,
+        ..EngineOptions::default()
+    };
+    let error = PolicyEngine::new(vec![policy.clone()], serde_json::json!({}), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("v1.rego:3:"), "{error}");
+    assert!(error.contains("import future.keywords.if"), "{error}");
+    PolicyEngine::new(
+        vec![policy],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .unwrap();
+}
