@@ -932,3 +932,45 @@ fn a_v1_policy_read_as_v0_is_refused() {
     )
     .unwrap();
 }
+
+/// conftest's `examples/combine`: a `some i` that only comprehensions use is bound by each
+/// comprehension (OPA's closures), and a `some i` evaluated again on the next iteration of an
+/// enclosing loop declares `i` afresh. regorus could not schedule the rule, then failed with
+/// "duplicated definition of local variable i" (vendor/regorus patch 4).
+#[test]
+fn some_variables_used_only_in_comprehensions_and_inside_loops() {
+    let policy = PolicySource::new(
+        "closures.rego",
+        "package main\n\ndeny contains msg if {\n\tkind := input[_].contents.kind\n\t\
+         kind == \"team\"\n\tsome i\n\t\
+         users := {u | some i; input[i].contents.kind == \"user\"; u := input[i].contents.name}\n\t\
+         teams := [t | input[i].contents.kind == \"team\"; t := input[i].contents.name]\n\t\
+         msg := sprintf(\"%v %v\", [users, teams])\n}\n",
+    );
+    let engine = PolicyEngine::new(
+        vec![policy],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .expect("the policy compiles");
+    let files: Vec<Parsed> = [
+        ("a.yaml", "kind: team\nname: t1\n"),
+        ("b.yaml", "kind: user\nname: u1\n"),
+        ("c.yaml", "kind: team\nname: t2\n"),
+    ]
+    .iter()
+    .map(|(path, text)| gate_policy::parse_as(None, path, text).unwrap())
+    .collect();
+    let options = TestOptions {
+        combine: true,
+        ..TestOptions::default()
+    };
+    let results = engine.test(&files, &options).unwrap();
+    let messages: Vec<&str> = results.documents[0]
+        .failures
+        .iter()
+        .map(|outcome| outcome.result.message.as_str())
+        .collect();
+    // Two team documents, one message: a set.
+    assert_eq!(messages, [r#"{"u1"} ["t1", "t2"]"#]);
+}

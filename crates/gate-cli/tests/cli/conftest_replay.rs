@@ -293,6 +293,35 @@ const CASES: &[Case] = &[
         contains: &["2 tests, 2 passed"],
     },
     Case {
+        name: "Can combine yaml files",
+        directory: "",
+        args: &[
+            "test",
+            "-p",
+            "examples/combine/policy",
+            "examples/combine/team.yaml",
+            "examples/combine/user1.yaml",
+            "examples/combine/user2.yaml",
+            "--combine",
+        ],
+        code: 1,
+        contains: &["2 tests, 1 passed, 0 warnings, 1 failure"],
+    },
+    Case {
+        name: "Combining multi-document yaml file has same result",
+        directory: "",
+        args: &[
+            "test",
+            "-p",
+            "examples/combine/policy",
+            "examples/combine/team.yaml",
+            "examples/combine/users.yaml",
+            "--combine",
+        ],
+        code: 1,
+        contains: &["2 tests, 1 passed, 0 warnings, 1 failure"],
+    },
+    Case {
         name: "Location is included in GitHub results - Different file",
         directory: "tests/source-location",
         args: &[
