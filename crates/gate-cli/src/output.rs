@@ -181,6 +181,15 @@ pub fn write_all_in(
     Ok(())
 }
 
+/// Appends the Markdown job summary of `report` to `$GITHUB_STEP_SUMMARY`, when set: for
+/// commands that print GitHub annotations in a layout of their own (`gate policy -o github`).
+pub fn append_job_summary(report: &Report, environment: &Environment) -> anyhow::Result<()> {
+    if let Some(summary) = &environment.github_step_summary {
+        append(summary, gate_core::render::markdown(report).as_bytes())?;
+    }
+    Ok(())
+}
+
 /// The report with `prefix` before every location's path.
 fn with_prefix(report: &Report, prefix: &str) -> Report {
     let mut rooted = report.clone();

@@ -10,29 +10,38 @@ use anyhow::{Context as _, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
 use gate_core::{GateReport, Report};
 use gate_policy::output::{
-    StdoutOptions, conftest_json, conftest_parse, conftest_stdout, conftest_tap,
+    ReportMode, StdoutOptions, conftest_github, conftest_json, conftest_junit, conftest_parse,
+    conftest_stdout, conftest_table, conftest_tap,
 };
 use gate_policy::{
-    CheckResult, Format, Limits, RegoVersion, TestOptions, TestStatus, Totals, VerifyOptions,
+    Capabilities, CheckResult, Format, Limits, RegoVersion, TestOptions, TestStatus, Totals,
+    VerifyOptions,
 };
+use gate_project::settings::conftest::{CONFTEST_FILE_NAME, ConftestConfig};
 
 use crate::environment::Environment;
 use crate::output::ColorChoice;
 use crate::output::{self, Output};
 use crate::{EXIT_FAIL, EXIT_PASS};
+use gate_project::ProjectIo as _;
 use gate_project::run::policy as gate;
 use gate_project::settings::policy::Policy;
 
 const EXIT_CODES: &str = "\
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed (or warned, with \
 --fail-on-warn), 2 an error: a policy that does not compile, an input that cannot be parsed, a \
-missing path. conftest differs: it exits 1 on errors, and 2 for failures with --fail-on-warn.";
+missing path. conftest differs: it exits 1 on errors, and 2 for failures with --fail-on-warn.
+
+Configuration: conftest.toml in the working directory (or the file -c names) sets any flag by \
+its long name (policy, namespace, data, parser, all-namespaces…); a flag on the command line \
+wins. gate.toml is not read here (gate check reads it).";
 
 const VERIFY_EXIT_CODES: &str = "\
 Exit codes: 0 every test passed, 1 a test failed or policy coverage is below \
 --fail-under-coverage, 2 an error: a policy that does not compile, a missing path. conftest \
 exits 1 on errors as well as failures. A failed test is also printed to standard error as \
-file:line: data.pkg.test_name failed, with its print() output.";
+file:line: data.pkg.test_name failed, with its print() output. conftest.toml is read as by \
+gate policy test.";
 
 /// `gate policy …`.
 #[derive(Debug, Subcommand)]
@@ -47,6 +56,9 @@ pub enum PolicyCommand {
     Verify(VerifyArgs),
     /// Print input files as the JSON policies see them, like `conftest parse`.
     Parse(ParseArgs),
+    /// Print conftest's JSON results (`-o json`, from a file or standard input) in another
+    /// format, like `conftest reformat`.
+    Reformat(ReformatArgs),
     /// Normalise the whitespace of Rego files. Not `opa fmt`: no Rego formatter exists in Rust,
     /// so this only indents with tabs, removes trailing whitespace and ends each file with one
     /// newline.
@@ -56,20 +68,34 @@ pub enum PolicyCommand {
 /// The policies and data a command compiles.
 #[derive(Debug, Args)]
 pub struct PolicySetArgs {
-    /// Policy files or directories (`.rego`, recursively); repeatable.
-    #[arg(
-        short = 'p',
-        long = "policy",
-        value_name = "PATH",
-        default_value = "policy"
-    )]
+    /// Policy files or directories (`.rego`, recursively); repeatable [default: policy].
+    #[arg(short = 'p', long = "policy", value_name = "PATH")]
     pub policy: Vec<PathBuf>,
     /// Data files or directories (JSON, YAML) loaded under `data`; repeatable.
     #[arg(short = 'd', long = "data", value_name = "PATH")]
     pub data: Vec<PathBuf>,
-    /// The Rego syntax of the policies.
-    #[arg(long, value_name = "VERSION", default_value = "v1", value_parser = ["v0", "v1"])]
-    pub rego_version: String,
+    /// The Rego syntax of the policies [default: v1].
+    #[arg(long, value_name = "VERSION", value_parser = ["v0", "v1"])]
+    pub rego_version: Option<String>,
+    /// Unused assigned variables, function arguments and imports are errors (as `opa check
+    /// --strict`).
+    #[arg(long)]
+    pub strict: bool,
+    /// OPA capabilities JSON: policies calling a builtin it does not list are refused.
+    #[arg(long, value_name = "FILE")]
+    pub capabilities: Option<PathBuf>,
+    /// Print which rules and policy lines each evaluation went through, to standard error.
+    #[arg(long)]
+    pub trace: bool,
+    /// conftest's configuration file [default: conftest.toml, when the working directory has
+    /// one].
+    #[arg(
+        short = 'c',
+        long = "config",
+        visible_alias = "config-file",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
 }
 
 /// Bounds on evaluation: a policy that runs into one is an error (exit 2) naming the document
@@ -97,10 +123,13 @@ impl LimitArgs {
 /// How results are shown.
 #[derive(Debug, Args)]
 pub struct DisplayArgs {
-    /// Output format: stdout, json and tap are conftest's text; table is a plain table; junit,
-    /// github and sarif are gate's renderers of the report.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = PolicyOutput::Stdout)]
-    pub output: PolicyOutput,
+    /// Output format: stdout, json, tap, table, junit and github are conftest's layouts; sarif
+    /// is gate's renderer of the report [default: stdout].
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<PolicyOutput>,
+    /// JUnit test case names leave out the message (conftest's flag).
+    #[arg(long)]
+    pub junit_hide_message: bool,
     /// Print nothing with the stdout format when every check passed.
     #[arg(long)]
     pub quiet: bool,
@@ -118,11 +147,11 @@ pub enum PolicyOutput {
     Json,
     /// conftest's TAP.
     Tap,
-    /// One row per warning, failure and exception (no borders, no rows for passes).
+    /// conftest's bordered table, one row per result.
     Table,
-    /// JUnit XML, one testsuite for the policy gate.
+    /// conftest's JUnit XML, one testsuite per namespace.
     Junit,
-    /// GitHub Actions annotations.
+    /// conftest's GitHub Actions annotations.
     Github,
     /// SARIF 2.1.0.
     Sarif,
@@ -133,19 +162,15 @@ pub enum PolicyOutput {
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Files or directories to check; `-` reads standard input (YAML unless --parser).
-    #[arg(required = true, value_name = "PATH")]
+    /// Files or directories to check; `-` reads standard input (YAML unless --parser); an
+    /// empty name is ignored, as conftest does.
+    #[arg(required = true, value_name = "PATH", value_parser = path_or_empty())]
     pub paths: Vec<PathBuf>,
     /// Policies and data.
     #[command(flatten)]
     pub policies: PolicySetArgs,
-    /// Namespaces (packages) to check; globs allowed; repeatable.
-    #[arg(
-        short = 'n',
-        long = "namespace",
-        value_name = "NAMESPACE",
-        default_value = "main"
-    )]
+    /// Namespaces (packages) to check; globs allowed; repeatable [default: main].
+    #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
     pub namespaces: Vec<String>,
     /// Check every namespace the policies define.
     #[arg(long)]
@@ -168,6 +193,9 @@ pub struct TestArgs {
     /// Skip files found in directories whose path matches this regular expression.
     #[arg(long, value_name = "REGEX")]
     pub ignore: Option<String>,
+    /// Leave exceptions out of the output (they still count in the summary).
+    #[arg(long)]
+    pub suppress_exceptions: bool,
     /// Time and memory limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -179,9 +207,21 @@ pub struct TestArgs {
 /// `gate policy verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// Accepted and ignored, as conftest does (`conftest verify -p policy service.yaml`): tests
+    /// read their inputs with `parse_config_file`.
+    #[arg(value_name = "PATH", value_parser = path_or_empty())]
+    pub paths: Vec<PathBuf>,
     /// Policies (with their `*_test.rego` files) and data.
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// Run only the tests of these namespaces (globs allowed: `*` also matches `.`); repeatable
+    /// [default: every namespace].
+    #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
+    pub namespaces: Vec<String>,
+    /// Print OPA's test report instead: `fails` (failed tests), `notes` (with their `trace()`
+    /// messages) or `full` (with the rules and lines they evaluated). Standard output only.
+    #[arg(long, value_name = "MODE", value_parser = ["fails", "notes", "full"])]
+    pub report: Option<String>,
     /// Exit 0 even when tests fail (errors still exit 2).
     #[arg(long)]
     pub no_fail: bool,
@@ -217,6 +257,26 @@ pub struct ParseArgs {
     /// Skip files found in directories whose path matches this regular expression.
     #[arg(long, value_name = "REGEX")]
     pub ignore: Option<String>,
+    /// conftest's configuration file (its `parser` key is used) [default: conftest.toml, when
+    /// the working directory has one].
+    #[arg(
+        short = 'c',
+        long = "config",
+        visible_alias = "config-file",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+}
+
+/// `gate policy reformat`.
+#[derive(Debug, Args)]
+pub struct ReformatArgs {
+    /// The JSON file `gate policy test -o json` (or conftest) wrote; standard input when absent.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Output format (sarif is not available: the JSON has no report to render).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = PolicyOutput::Stdout)]
+    pub output: PolicyOutput,
 }
 
 /// `gate policy fmt`.
@@ -236,16 +296,73 @@ pub fn run(command: &PolicyCommand, environment: &Environment) -> anyhow::Result
         PolicyCommand::Test(args) => test(args, environment),
         PolicyCommand::Verify(args) => verify(args, environment),
         PolicyCommand::Parse(args) => parse(args, environment),
+        PolicyCommand::Reformat(args) => reformat(args, environment),
         PolicyCommand::Fmt(args) => fmt(args),
     }
 }
 
-fn policy_set(args: &PolicySetArgs, inputs: Vec<PathBuf>) -> anyhow::Result<Policy> {
+/// A path argument that may be empty (clap's `PathBuf` parser refuses `""`).
+fn path_or_empty() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
+}
+
+/// `conftest.toml`: the file `-c` names, else the working directory's, else nothing.
+fn conftest_config(explicit: Option<&PathBuf>) -> anyhow::Result<ConftestConfig> {
+    let default = PathBuf::from(CONFTEST_FILE_NAME);
+    let path = if let Some(path) = explicit {
+        path.clone()
+    } else if default.is_file() {
+        default
+    } else {
+        return Ok(ConftestConfig::default());
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    ConftestConfig::parse(&path, &text).map_err(|message| anyhow!(message))
+}
+
+/// The flag's values when given, else the configuration's, else `default`.
+fn list_or(
+    flag: &[PathBuf],
+    config: Option<&gate_project::settings::conftest::StringList>,
+    default: &[&str],
+) -> Vec<PathBuf> {
+    if !flag.is_empty() {
+        return flag.to_vec();
+    }
+    config.map_or_else(
+        || default.iter().map(PathBuf::from).collect(),
+        |list| list.values().into_iter().map(PathBuf::from).collect(),
+    )
+}
+
+fn policy_set(
+    args: &PolicySetArgs,
+    config: &ConftestConfig,
+    inputs: Vec<PathBuf>,
+) -> anyhow::Result<Policy> {
     let mut policy = Policy::new(inputs);
-    policy.policy.clone_from(&args.policy);
-    policy.data.clone_from(&args.data);
-    policy.rego_version = RegoVersion::from_name(&args.rego_version)
-        .ok_or_else(|| anyhow!("--rego-version must be v0 or v1"))?;
+    policy.policy = list_or(&args.policy, config.policy.as_ref(), &["policy"]);
+    policy.data = list_or(&args.data, config.data.as_ref(), &[]);
+    let version = args
+        .rego_version
+        .as_deref()
+        .or(config.rego_version.as_deref())
+        .unwrap_or("v1");
+    policy.rego_version = RegoVersion::from_name(version)
+        .ok_or_else(|| anyhow!("--rego-version must be v0 or v1, not {version:?}"))?;
+    policy.strict = args.strict || config.strict == Some(true);
+    let capabilities = args
+        .capabilities
+        .clone()
+        .or_else(|| config.capabilities.as_ref().map(PathBuf::from));
+    if let Some(path) = capabilities {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let shown = path.to_string_lossy().replace('\\', "/");
+        policy.capabilities = Some(Capabilities::from_json(&shown, &text)?);
+    }
     Ok(policy)
 }
 
@@ -260,41 +377,120 @@ fn ignore(pattern: Option<&String>) -> anyhow::Result<Option<regex::Regex>> {
         .transpose()
 }
 
-fn color(display: &DisplayArgs, environment: &Environment) -> bool {
+/// How to show results, with conftest.toml's settings filled in.
+// conftest's flags are booleans; a drop-in keeps them.
+#[allow(clippy::struct_excessive_bools)]
+struct Display {
+    output: PolicyOutput,
+    quiet: bool,
+    no_color: bool,
+    junit_hide_message: bool,
+    suppress_exceptions: bool,
+}
+
+impl Display {
+    fn new(args: &DisplayArgs, config: &ConftestConfig) -> anyhow::Result<Display> {
+        let output = match (args.output, &config.output) {
+            (Some(output), _) => output,
+            (None, Some(name)) => PolicyOutput::from_str(name, true)
+                .map_err(|_| anyhow!("conftest.toml: unknown output {name:?}"))?,
+            (None, None) => PolicyOutput::Stdout,
+        };
+        Ok(Display {
+            output,
+            quiet: args.quiet || config.quiet == Some(true),
+            no_color: args.no_color || config.no_color == Some(true),
+            junit_hide_message: args.junit_hide_message || config.junit_hide_message == Some(true),
+            suppress_exceptions: config.suppress_exceptions == Some(true),
+        })
+    }
+}
+
+fn color(display: &Display, environment: &Environment) -> bool {
     !display.no_color && !environment.no_color && std::io::stdout().is_terminal()
 }
 
 fn test(args: &TestArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let mut policy = policy_set(&args.policies, args.paths.clone())?;
+    let config = conftest_config(args.policies.config.as_ref())?;
+    let mut policy = policy_set(&args.policies, &config, args.paths.clone())?;
+    let namespaces = if args.namespaces.is_empty() {
+        config.namespace.as_ref().map_or_else(
+            || vec!["main".to_owned()],
+            gate_project::settings::conftest::StringList::values,
+        )
+    } else {
+        args.namespaces.clone()
+    };
+    let trace = args.policies.trace || config.trace == Some(true);
     policy.test = TestOptions {
-        namespaces: args.namespaces.clone(),
-        all_namespaces: args.all_namespaces,
-        combine: args.combine,
+        namespaces,
+        all_namespaces: args.all_namespaces || config.all_namespaces == Some(true),
+        combine: args.combine || config.combine == Some(true),
+        trace,
     };
     policy.limits = args.limits.limits();
-    policy.fail_on_warn = args.fail_on_warn;
-    policy.parser = parser(args.parser.as_ref())?;
-    policy.ignore = ignore(args.ignore.as_ref())?;
+    let fail_on_warn = args.fail_on_warn || config.fail_on_warn == Some(true);
+    policy.fail_on_warn = fail_on_warn;
+    policy.parser = parser(args.parser.as_ref().or(config.parser.as_ref()))?;
+    policy.ignore = ignore(args.ignore.as_ref().or(config.ignore.as_ref()))?;
+    let mut display = Display::new(&args.display, &config)?;
+    display.suppress_exceptions |= args.suppress_exceptions;
     policy.proto_file_dirs.clone_from(&args.proto_file_dirs);
     let root = PathBuf::from(".");
     let results =
         gate::evaluate(&policy, &root, &environment.io()).map_err(|message| anyhow!(message))?;
     let checks = results.check_results();
-    let report = gate::report(&results, args.fail_on_warn);
-    show(&checks, report, &args.display, false, environment)?;
-    let failed = results.has_failures() || (args.fail_on_warn && results.has_warnings());
-    Ok(if failed && !args.no_fail {
+    if trace {
+        print_traces(
+            checks.iter().map(|check| {
+                (
+                    check.filename.as_str(),
+                    format!("data.{}", check.namespace),
+                    &check.traces,
+                )
+            }),
+            &display,
+            environment,
+        );
+    }
+    let report = gate::report(&results, fail_on_warn);
+    show(&checks, report, &display, false, environment)?;
+    let failed = results.has_failures() || (fail_on_warn && results.has_warnings());
+    let no_fail = args.no_fail || config.no_fail == Some(true);
+    Ok(if failed && !no_fail {
         EXIT_FAIL
     } else {
         EXIT_PASS
     })
 }
 
-/// Prints `checks` (or, for gate's formats, `report`) in the chosen format.
+/// conftest's trace layout (`file: F | query: Q`, then `TRAC` lines), on standard error so that
+/// standard output keeps the chosen format, as conftest does.
+fn print_traces<'a>(
+    traces: impl Iterator<Item = (&'a str, String, &'a Vec<String>)>,
+    display: &Display,
+    environment: &Environment,
+) {
+    let paint = |text: &str, code: &str| {
+        if display.no_color || environment.no_color || !std::io::stderr().is_terminal() {
+            text.to_owned()
+        } else {
+            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        }
+    };
+    for (file, query, lines) in traces {
+        eprintln!("{}", paint(&format!("file: {file} | query: {query}"), "32"));
+        for line in lines {
+            eprintln!("{}  {line}", paint("TRAC ", "34"));
+        }
+    }
+}
+
+/// Prints `checks` (or, for SARIF, `report`) in the chosen format.
 fn show(
     checks: &[CheckResult],
     report: GateReport,
-    display: &DisplayArgs,
+    display: &Display,
     verify: bool,
     environment: &Environment,
 ) -> anyhow::Result<()> {
@@ -307,19 +503,21 @@ fn show(
             let options = StdoutOptions {
                 color: color(display, environment),
                 show_skipped: verify,
+                suppress_exceptions: display.suppress_exceptions,
             };
             conftest_stdout(checks, &options)
         }
         PolicyOutput::Json => conftest_json(checks),
         PolicyOutput::Tap => conftest_tap(checks),
-        PolicyOutput::Table => gate_policy::output::table(checks),
-        PolicyOutput::Junit | PolicyOutput::Github | PolicyOutput::Sarif => {
-            let name = match display.output {
-                PolicyOutput::Junit => "junit",
-                PolicyOutput::Github => "github",
-                _ => "sarif",
-            };
-            let format = name.parse().context("output format")?;
+        PolicyOutput::Table => conftest_table(checks),
+        PolicyOutput::Junit => conftest_junit(checks, display.junit_hide_message),
+        PolicyOutput::Github => {
+            output::print(conftest_github(checks))?;
+            output::append_job_summary(&Report::new(vec![report]), environment)?;
+            return Ok(());
+        }
+        PolicyOutput::Sarif => {
+            let format = "sarif".parse().context("output format")?;
             // Findings without a file point at the first input in SARIF.
             let fallback = checks
                 .first()
@@ -339,13 +537,118 @@ fn show(
 }
 
 fn verify(args: &VerifyArgs, environment: &Environment) -> anyhow::Result<u8> {
-    let mut policy = policy_set(&args.policies, Vec::new())?;
+    let config = conftest_config(args.policies.config.as_ref())?;
+    let mut policy = policy_set(&args.policies, &config, Vec::new())?;
     policy.limits = args.limits.limits();
+    let display = Display::new(&args.display, &config)?;
+    let report = args
+        .report
+        .as_deref()
+        .or(config.report.as_deref())
+        .map(|name| {
+            ReportMode::from_name(name)
+                .ok_or_else(|| anyhow!("--report must be fails, notes or full, not {name:?}"))
+        })
+        .transpose()?;
+    if report.is_some() && display.output != PolicyOutput::Stdout {
+        // conftest's own words (scripts match on them); still a usage error, exit 2.
+        eprintln!("Error: report flag is supported with stdout only");
+        return Ok(crate::EXIT_ERROR);
+    }
     let engine = gate::engine(&policy, &PathBuf::from("."), true).map_err(|e| anyhow!(e))?;
     let coverage = args.coverage || args.fail_under_coverage.is_some();
-    let results = engine.verify(VerifyOptions { coverage })?;
-    // conftest's lines name the test but not its line: the details go to standard error so
-    // standard output stays conftest's text.
+    let trace = args.policies.trace || config.trace == Some(true);
+    let namespaces = if args.namespaces.is_empty() {
+        config
+            .namespace
+            .as_ref()
+            .map(gate_project::settings::conftest::StringList::values)
+            .unwrap_or_default()
+    } else {
+        args.namespaces.clone()
+    };
+    let results = engine.verify(&VerifyOptions {
+        coverage,
+        namespaces,
+        trace: trace || report == Some(ReportMode::Full),
+        notes: trace || report.is_some_and(|mode| mode != ReportMode::Fails),
+    })?;
+    if trace {
+        print_verify_traces(&results, &display, environment);
+    }
+    if report.is_none() {
+        print_failed_tests(&results);
+    }
+    if let Some(mode) = report {
+        output::print(gate_policy::output::verify_report(&results, mode))?;
+    } else if !(display.quiet && results.passed()) {
+        show(
+            &results.check_results(),
+            gate_policy::verify_report(&results),
+            &display,
+            true,
+            environment,
+        )?;
+    }
+    let mut failed = !results.passed();
+    if let (true, Some(files)) = (args.coverage, &results.coverage) {
+        let text =
+            gate_policy::output::coverage_table(files, results.coverage_percent().unwrap_or(100.0));
+        // Machine-readable formats keep standard output to themselves.
+        if matches!(display.output, PolicyOutput::Stdout | PolicyOutput::Table) {
+            output::print(&text)?;
+        } else {
+            eprint!("{text}");
+        }
+    }
+    if let (Some(minimum), Some(percent)) = (args.fail_under_coverage, results.coverage_percent())
+        && percent < minimum
+    {
+        eprintln!(
+            "policy coverage {percent:.1}% is below --fail-under-coverage {minimum} \
+             (policy files only; *_test.rego excluded)"
+        );
+        failed = true;
+    }
+    let no_fail = args.no_fail || config.no_fail == Some(true);
+    Ok(if failed && !no_fail {
+        EXIT_FAIL
+    } else {
+        EXIT_PASS
+    })
+}
+
+/// `--trace` for `verify`: each test's `trace()` notes, then the rules and lines it evaluated.
+fn print_verify_traces(
+    results: &gate_policy::VerifyResults,
+    display: &Display,
+    environment: &Environment,
+) {
+    let traces: Vec<(&str, String, Vec<String>)> = results
+        .cases
+        .iter()
+        .map(|case| {
+            let lines = case
+                .notes
+                .iter()
+                .map(|note| format!("Note {note:?}"))
+                .chain(case.traces.iter().cloned())
+                .collect();
+            (case.file.as_str(), case.qualified_name(), lines)
+        })
+        .collect();
+    print_traces(
+        traces
+            .iter()
+            .map(|(file, name, lines)| (*file, name.clone(), lines)),
+        display,
+        environment,
+    );
+}
+
+/// conftest's lines name a failed test but not its line: the details go to standard error so
+/// standard output stays conftest's text.
+fn print_failed_tests(results: &gate_policy::VerifyResults) {
     for case in &results.cases {
         if case.status == TestStatus::Failed {
             let mut line = format!(
@@ -363,51 +666,59 @@ fn verify(args: &VerifyArgs, environment: &Environment) -> anyhow::Result<u8> {
             }
         }
     }
-    show(
-        &results.check_results(),
-        gate_policy::verify_report(&results),
-        &args.display,
-        true,
-        environment,
-    )?;
-    let mut failed = !results.passed();
-    if let (true, Some(files)) = (args.coverage, &results.coverage) {
-        let text =
-            gate_policy::output::coverage_table(files, results.coverage_percent().unwrap_or(100.0));
-        // Machine-readable formats keep standard output to themselves.
-        if matches!(
-            args.display.output,
-            PolicyOutput::Stdout | PolicyOutput::Table
-        ) {
-            output::print(&text)?;
-        } else {
-            eprint!("{text}");
+}
+
+fn reformat(args: &ReformatArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let text = match &args.file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("failed to open input file {}", path.display()))?,
+        None => environment
+            .io()
+            .read_stdin()
+            .context("failed to read standard input")?,
+    };
+    let checks = gate_policy::output::read_conftest_json(&text).map_err(|message| {
+        let source = args
+            .file
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |path| path.display().to_string());
+        anyhow!("failed to parse JSON input: {source}: {message}")
+    })?;
+    let text = match args.output {
+        PolicyOutput::Stdout => conftest_stdout(
+            &checks,
+            &StdoutOptions {
+                color: false,
+                ..StdoutOptions::default()
+            },
+        ),
+        PolicyOutput::Json => conftest_json(&checks),
+        PolicyOutput::Tap => conftest_tap(&checks),
+        PolicyOutput::Table => conftest_table(&checks),
+        PolicyOutput::Junit => conftest_junit(&checks, false),
+        PolicyOutput::Github => conftest_github(&checks),
+        PolicyOutput::Sarif => {
+            return Err(anyhow!(
+                "reformat cannot write sarif: use gate policy test -o sarif"
+            ));
         }
-    }
-    if let (Some(minimum), Some(percent)) = (args.fail_under_coverage, results.coverage_percent())
-        && percent < minimum
-    {
-        eprintln!(
-            "policy coverage {percent:.1}% is below --fail-under-coverage {minimum} \
-             (policy files only; *_test.rego excluded)"
-        );
-        failed = true;
-    }
-    Ok(if failed && !args.no_fail {
-        EXIT_FAIL
-    } else {
-        EXIT_PASS
-    })
+    };
+    output::print(text)?;
+    Ok(EXIT_PASS)
 }
 
 fn parse(args: &ParseArgs, environment: &Environment) -> anyhow::Result<u8> {
+    let config = conftest_config(args.config.as_ref())?;
     let mut policy = Policy::new(args.paths.clone());
-    policy.parser = parser(args.parser.as_ref())?;
-    policy.ignore = ignore(args.ignore.as_ref())?;
+    policy.parser = parser(args.parser.as_ref().or(config.parser.as_ref()))?;
+    policy.ignore = ignore(args.ignore.as_ref().or(config.ignore.as_ref()))?;
     policy.proto_file_dirs.clone_from(&args.proto_file_dirs);
     let files = gate::read_inputs(&policy, &PathBuf::from("."), &environment.io())
         .map_err(|e| anyhow!(e))?;
-    output::print(conftest_parse(&files, args.combine))?;
+    output::print(conftest_parse(
+        &files,
+        args.combine || config.combine == Some(true),
+    ))?;
     Ok(EXIT_PASS)
 }
 

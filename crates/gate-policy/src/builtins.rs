@@ -1,5 +1,10 @@
 //! conftest's Rego builtins as regorus extensions: `parse_config`, `parse_config_file`,
 //! `parse_combined_config_files`. The file builtins read only files under the given roots.
+//!
+//! conftest resolves a relative path against the directory of the policy file that calls the
+//! builtin. regorus does not tell an extension who called it, so a relative path is looked up
+//! next to each policy file that calls one of these builtins (the first that has the file
+//! wins), then in the working directory.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +15,11 @@ use crate::engine::combined_value;
 use crate::parse::{self, Format, Parsed};
 
 /// Adds the builtins to `engine`.
-pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyhow::Result<()> {
+pub(crate) fn register(
+    engine: &mut regorus::Engine,
+    roots: &[PathBuf],
+    bases: &[PathBuf],
+) -> anyhow::Result<()> {
     engine.add_extension(
         "parse_config".to_owned(),
         2,
@@ -23,7 +32,9 @@ pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyho
             Ok(parsed.rego_value())
         }),
     )?;
-    let allowed = roots.to_vec();
+    // The policies' own directories may be read too: conftest reads files next to them.
+    let allowed: Vec<PathBuf> = roots.iter().chain(bases).cloned().collect();
+    let near = bases.to_vec();
     engine.add_extension(
         "parse_config_file".to_owned(),
         1,
@@ -31,11 +42,13 @@ pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyho
             let [path] = params.as_slice() else {
                 bail!("parse_config_file expects 1 argument");
             };
-            let parsed = read_allowed(&allowed, path.as_string()?.as_ref())?;
+            let path = resolve(&near, path.as_string()?.as_ref());
+            let parsed = read_allowed(&allowed, &path)?;
             Ok(parsed.rego_value())
         }),
     )?;
-    let allowed = roots.to_vec();
+    let allowed: Vec<PathBuf> = roots.iter().chain(bases).cloned().collect();
+    let near = bases.to_vec();
     engine.add_extension(
         "parse_combined_config_files".to_owned(),
         1,
@@ -45,12 +58,29 @@ pub(crate) fn register(engine: &mut regorus::Engine, roots: &[PathBuf]) -> anyho
             };
             let mut files = Vec::new();
             for path in paths.as_array()? {
-                files.push(read_allowed(&allowed, path.as_string()?.as_ref())?);
+                let path = resolve(&near, path.as_string()?.as_ref());
+                files.push(read_allowed(&allowed, &path)?);
             }
             Ok(combined_value(&files))
         }),
     )?;
     Ok(())
+}
+
+/// `path` joined to the first of `bases` that has it, as conftest joins it to the calling
+/// policy's directory; `path` itself when none has it (or it is absolute).
+fn resolve(bases: &[PathBuf], path: &str) -> String {
+    if Path::new(path).is_absolute() {
+        return path.to_owned();
+    }
+    bases
+        .iter()
+        .map(|base| base.join(path))
+        .find(|joined| joined.is_file())
+        .map_or_else(
+            || path.to_owned(),
+            |joined| joined.to_string_lossy().replace('\\', "/"),
+        )
 }
 
 /// Reads and parses `path` if it lies under one of `roots`.

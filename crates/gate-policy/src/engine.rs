@@ -8,10 +8,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::checks::{self, Capabilities};
 use crate::limits::{self, Deadline, Limits};
 use crate::parse::Parsed;
 use crate::results::{DocumentResult, ResultLocation, RuleOutcome, RuleResult, TestResults};
 use crate::rules::{self, NamespaceRules, TestRule};
+use crate::trace::RuleLines;
 use crate::{PolicyError, PolicySource, builtins, recursion};
 
 /// Which Rego syntax the policies use.
@@ -45,6 +47,10 @@ pub struct EngineOptions {
     pub file_roots: Vec<PathBuf>,
     /// Time and memory bounds on evaluation (`test` and `verify`).
     pub limits: Limits,
+    /// `--strict`: unused assigned variables, function arguments and imports are errors.
+    pub strict: bool,
+    /// `--capabilities`: the builtins policies may call; `None` allows all.
+    pub capabilities: Option<Capabilities>,
 }
 
 /// How to run `test`.
@@ -56,6 +62,9 @@ pub struct TestOptions {
     pub all_namespaces: bool,
     /// Evaluate all files as one input `[{path, contents}]` named `Combined`.
     pub combine: bool,
+    /// Record which rules and policy lines each document evaluated
+    /// ([`DocumentResult::traces`](crate::DocumentResult::traces)).
+    pub trace: bool,
 }
 
 /// Policies and data, compiled once; evaluation compiles one more engine per worker thread (see
@@ -69,6 +78,8 @@ pub struct PolicyEngine {
     namespaces: BTreeMap<String, NamespaceRules>,
     pub(crate) tests: Vec<TestRule>,
     pub(crate) policies: Vec<PolicySource>,
+    /// Where each rule is, to turn line coverage into a trace.
+    pub(crate) rule_lines: RuleLines,
 }
 
 impl PolicyEngine {
@@ -81,6 +92,13 @@ impl PolicyEngine {
         let mut engine = load(&policies, &data, options)?;
         let modules = engine.get_modules().clone();
         let (namespaces, tests) = rules::scan(&modules, options.rego_version == RegoVersion::V1)?;
+        if let Some(capabilities) = &options.capabilities {
+            checks::check_capabilities(&modules, capabilities)?;
+        }
+        if options.strict {
+            checks::check_strict(&modules)?;
+        }
+        let rule_lines = RuleLines::of(&modules);
         // Before anything is evaluated: regorus would recurse through a recursive function until
         // the stack overflowed.
         recursion::check(&modules)?;
@@ -94,6 +112,7 @@ impl PolicyEngine {
             namespaces,
             tests,
             policies,
+            rule_lines,
         })
     }
 
@@ -183,8 +202,13 @@ impl PolicyEngine {
         // where an error could name no document.
         let workers = rayon::current_num_threads().min(jobs.len());
         let engines = (0..workers)
-            .map(|_| self.worker_engine())
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|_| {
+                let mut engine = self.worker_engine()?;
+                // The trace is read from line coverage (regorus has no event trace).
+                engine.set_enable_coverage(options.trace);
+                Ok(engine)
+            })
+            .collect::<Result<Vec<_>, PolicyError>>()?;
         let _memory_limit = limits::MemoryLimit::apply(&self.options.limits);
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
@@ -207,9 +231,21 @@ impl PolicyEngine {
                         let results = namespaces
                             .iter()
                             .map(|namespace| {
-                                self.check(&mut engine, &deadline, file, *index, *line, namespace)
+                                let mut result = self.check(
+                                    &mut engine,
+                                    &deadline,
+                                    file,
+                                    *index,
+                                    *line,
+                                    namespace,
+                                )?;
+                                if options.trace {
+                                    result.traces =
+                                        self.rule_lines.trace(&mut engine, namespace, true);
+                                }
+                                Ok(result)
                             })
-                            .collect::<Result<Vec<_>, _>>()
+                            .collect::<Result<Vec<_>, PolicyError>>()
                             .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
                         done.push((job, results));
                     }
@@ -246,6 +282,8 @@ impl PolicyEngine {
             failures: Vec::new(),
             warnings: Vec::new(),
             exceptions: Vec::new(),
+            prints: Vec::new(),
+            traces: Vec::new(),
         };
         let Some(rules) = self.namespaces.get(namespace) else {
             return Ok(result);
@@ -256,6 +294,8 @@ impl PolicyEngine {
             file,
         };
         let (exception_value, values) = evaluate_namespace(engine, &evaluation, namespace, rules)?;
+        // conftest shows print() output (`PRNT` lines) for each document.
+        result.prints = engine.take_prints().unwrap_or_default();
         let mut successes = 0;
         for ((name, query), value) in rules.names.iter().zip(&rules.queries).zip(values) {
             let exception_name = rules::exception_name(name);
@@ -348,13 +388,33 @@ fn load(
                 message: crate::error::one_line(&error.to_string()),
             })?;
     }
-    builtins::register(&mut engine, &options.file_roots)
+    builtins::register(&mut engine, &options.file_roots, &builtin_bases(policies))
         .and_then(|()| limits::register_ranges(&mut engine, &options.limits))
         .map_err(|error| PolicyError::Compile {
             path: "<builtins>".to_owned(),
             message: crate::error::one_line(&error.to_string()),
         })?;
     Ok(engine)
+}
+
+/// The directories of the policy files that call conftest's file builtins: conftest resolves
+/// their relative paths there.
+fn builtin_bases(policies: &[PolicySource]) -> Vec<PathBuf> {
+    let mut bases: Vec<PathBuf> = Vec::new();
+    for policy in policies {
+        if policy.text.contains("parse_config_file")
+            || policy.text.contains("parse_combined_config_files")
+        {
+            let base = std::path::Path::new(&policy.path)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            if !bases.contains(&base) {
+                bases.push(base);
+            }
+        }
+    }
+    bases
 }
 
 /// Analyses the loaded policies (regorus does it on the first evaluation), so that compile errors
@@ -407,7 +467,7 @@ fn eval_rule(
 ) -> Result<regorus::Value, PolicyError> {
     evaluation.deadline.arm(engine);
     let file = evaluation.file;
-    let value = engine.eval_rule(query.to_owned()).map_err(|error| {
+    engine.eval_rule(query.to_owned()).map_err(|error| {
         match limits::limit_hit(&error, evaluation.limits) {
             Some(limit) => PolicyError::Limit {
                 file: file.to_owned(),
@@ -420,10 +480,7 @@ fn eval_rule(
                 message: crate::error::one_line(&error.to_string()),
             },
         }
-    });
-    // print() output is not part of `test` results; drop it so it does not pile up.
-    let _ = engine.take_prints();
-    value
+    })
 }
 
 fn counts_as_pass(value: &regorus::Value) -> bool {

@@ -148,6 +148,22 @@ pub enum PolicyError {
         /// The rule query.
         query: String,
     },
+    /// The capabilities file (`--capabilities`) cannot be read as OPA's capabilities JSON.
+    #[error("{path}: {message}")]
+    Capabilities {
+        /// The capabilities file.
+        path: String,
+        /// What is wrong, with the line where known.
+        message: String,
+    },
+    /// The policies call builtins the capabilities do not allow, or break `--strict`'s rules.
+    #[error("{message}")]
+    Checks {
+        /// The first policy file with a problem.
+        path: String,
+        /// `N errors occurred:` then one `file:line: problem` line each, as OPA lists them.
+        message: String,
+    },
     /// A namespace pattern is not a valid glob.
     #[error("invalid namespace pattern {pattern:?}: {source}")]
     NamespacePattern {

@@ -27,6 +27,7 @@
 //! ```
 
 mod builtins;
+mod checks;
 mod engine;
 mod error;
 pub mod fmt;
@@ -38,9 +39,11 @@ mod recursion;
 mod report;
 mod results;
 mod rules;
+mod trace;
 mod value;
 mod verify;
 
+pub use checks::Capabilities;
 pub use engine::{EngineOptions, PolicyEngine, RegoVersion, TestOptions};
 pub use error::{ParseError, PolicyError};
 pub use limits::{LimitKind, Limits};

@@ -407,7 +407,7 @@ mod tests {
         let policy = "package main\n\ntest_slow if {\n  n := numbers.range(1, 3000)\n  \
                       count([1 | some a in n; some b in n; a != b]) > 0\n}\n";
         let error = engine(policy, limits)
-            .verify(crate::VerifyOptions::default())
+            .verify(&crate::VerifyOptions::default())
             .unwrap_err();
         assert_eq!(
             error.to_string(),

@@ -58,6 +58,10 @@ pub struct DocumentResult {
     pub warnings: Vec<RuleOutcome>,
     /// Exceptions (message = the exception query), sorted by rule.
     pub exceptions: Vec<RuleOutcome>,
+    /// What the policies' `print()` calls wrote on this document, `file:line: text`.
+    pub prints: Vec<String>,
+    /// The evaluation trace, when asked for ([`crate::TestOptions::trace`]).
+    pub traces: Vec<String>,
 }
 
 impl DocumentResult {
@@ -85,6 +89,10 @@ pub struct CheckResult {
     pub failures: Vec<RuleResult>,
     /// Exceptions.
     pub exceptions: Vec<RuleResult>,
+    /// `print()` output, `file:line: text` (conftest's `PRNT` lines).
+    pub prints: Vec<String>,
+    /// The evaluation trace, when asked for (conftest's `--trace`).
+    pub traces: Vec<String>,
 }
 
 impl CheckResult {
@@ -193,6 +201,8 @@ impl TestResults {
             check
                 .exceptions
                 .extend(document.exceptions.iter().map(|o| o.result.clone()));
+            check.prints.extend(document.prints.iter().cloned());
+            check.traces.extend(document.traces.iter().cloned());
         }
         checks.sort_by_key(|check| {
             namespaces

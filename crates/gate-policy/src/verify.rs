@@ -8,10 +8,17 @@ use crate::results::{CheckResult, RuleResult, Totals};
 use crate::{PolicyEngine, PolicyError};
 
 /// How to run `verify`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
     /// Gather Rego line coverage per policy file.
     pub coverage: bool,
+    /// Run only the tests of these namespaces (literal, or globs where `*` also matches `.`);
+    /// empty runs every test.
+    pub namespaces: Vec<String>,
+    /// Record which rules and lines each test evaluated ([`TestCase::traces`]).
+    pub trace: bool,
+    /// Record the messages of `trace()` calls ([`TestCase::notes`]), for `--report notes`.
+    pub notes: bool,
 }
 
 /// What became of one test definition.
@@ -42,6 +49,12 @@ pub struct TestCase {
     pub prints: Vec<String>,
     /// The evaluation error, when the test failed with one.
     pub error: Option<String>,
+    /// The messages of the test's `trace()` calls (OPA's `Note` events), when asked for.
+    pub notes: Vec<String>,
+    /// The rules and lines the test evaluated, when asked for.
+    pub traces: Vec<String>,
+    /// How long the test took.
+    pub duration: std::time::Duration,
 }
 
 impl TestCase {
@@ -148,15 +161,26 @@ impl PolicyEngine {
     ///
     /// regorus merges definitions that share a name, so each definition is evaluated by itself
     /// (not by rule path) and passes only when its value is exactly `true`.
-    pub fn verify(&self, options: VerifyOptions) -> Result<VerifyResults, PolicyError> {
+    pub fn verify(&self, options: &VerifyOptions) -> Result<VerifyResults, PolicyError> {
         let mut engine = self.regorus().clone();
         let limits = self.limits();
         let _memory_limit = MemoryLimit::apply(&limits);
-        if options.coverage {
+        if options.coverage || options.trace {
             engine.set_enable_coverage(true);
         }
+        // conftest filters the tests it reports by package; an empty list keeps them all.
+        let selected = if options.namespaces.is_empty() {
+            None
+        } else {
+            Some(self.select_namespaces(&options.namespaces, false)?)
+        };
         let mut cases = Vec::with_capacity(self.tests.len());
         for test in &self.tests {
+            if let Some(selected) = &selected
+                && !selected.contains(&test.package)
+            {
+                continue;
+            }
             let mut case = TestCase {
                 package: format!("data.{}", test.package),
                 name: test.name.clone(),
@@ -165,6 +189,9 @@ impl PolicyEngine {
                 status: TestStatus::Skipped,
                 prints: Vec::new(),
                 error: None,
+                notes: Vec::new(),
+                traces: Vec::new(),
+                duration: std::time::Duration::ZERO,
             };
             if test.name.starts_with("todo_") {
                 cases.push(case);
@@ -172,7 +199,10 @@ impl PolicyEngine {
             }
             // Each test gets the whole time limit, as each document does under `test`.
             Deadline::start(limits.max_eval_time).arm(&mut engine);
-            case.status = match engine.eval_rule_in_module(&test.module, &test.rule, false) {
+            let started = std::time::Instant::now();
+            let evaluated = engine.eval_rule_in_module(&test.module, &test.rule, options.notes);
+            case.duration = started.elapsed();
+            case.status = match evaluated {
                 Ok(data) => {
                     let mut value = &data;
                     for component in test.package.split('.') {
@@ -198,6 +228,13 @@ impl PolicyEngine {
                 }
             };
             case.prints = engine.take_prints().unwrap_or_default();
+            case.notes = engine.take_traces();
+            if options.trace {
+                // With --coverage too, the coverage must add up over all tests: keep it.
+                case.traces = self
+                    .rule_lines
+                    .trace(&mut engine, &test.package, !options.coverage);
+            }
             cases.push(case);
         }
         cases.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use gate_policy::{
-    EngineOptions, Format, Parsed, PolicyEngine, PolicyError, RegoVersion, TestOptions,
-    TestResults, VerifyOptions, load_data, load_policies, output, parse_file,
+    EngineOptions, Format, Parsed, PolicyEngine, PolicyError, PolicySource, RegoVersion,
+    TestOptions, TestResults, VerifyOptions, load_data, load_policies, output, parse_file,
 };
 
 fn fixture(case: &str) -> PathBuf {
@@ -68,7 +68,12 @@ fn stdout(results: &TestResults) -> String {
 #[test]
 fn beacon_verify_passes_every_test() {
     let engine = engine("beacon", "policy", true, &EngineOptions::default());
-    let results = engine.verify(VerifyOptions { coverage: true }).unwrap();
+    let results = engine
+        .verify(&VerifyOptions {
+            coverage: true,
+            ..VerifyOptions::default()
+        })
+        .unwrap();
     let failed: Vec<_> = results
         .cases
         .iter()
@@ -109,7 +114,12 @@ fn beacon_deploy_passes() {
 #[test]
 fn verify_evaluates_each_definition_on_its_own() {
     let engine = engine("verify", "policy", true, &EngineOptions::default());
-    let results = engine.verify(VerifyOptions { coverage: true }).unwrap();
+    let results = engine
+        .verify(&VerifyOptions {
+            coverage: true,
+            ..VerifyOptions::default()
+        })
+        .unwrap();
     let summary: Vec<(String, u32, gate_policy::TestStatus)> = results
         .cases
         .iter()
@@ -145,6 +155,7 @@ fn verify_evaluates_each_definition_on_its_own() {
         &output::StdoutOptions {
             color: false,
             show_skipped: true,
+            ..output::StdoutOptions::default()
         },
     );
     insta::assert_snapshot!("verify_stdout", text);
@@ -404,7 +415,7 @@ fn data_documents_load_with_policies_and_in_unit_tests() {
         &EngineOptions::default(),
     )
     .unwrap();
-    let verified = engine.verify(VerifyOptions::default()).unwrap();
+    let verified = engine.verify(&VerifyOptions::default()).unwrap();
     assert_eq!(
         verified.totals().summary(),
         "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions"
@@ -414,7 +425,7 @@ fn data_documents_load_with_policies_and_in_unit_tests() {
 #[test]
 fn kubernetes_unit_tests_verify() {
     let engine = engine("kubernetes", "policy", true, &EngineOptions::default());
-    let results = engine.verify(VerifyOptions::default()).unwrap();
+    let results = engine.verify(&VerifyOptions::default()).unwrap();
     assert!(results.passed(), "{:?}", results.cases);
     assert_eq!(
         results.totals().summary(),
@@ -559,7 +570,7 @@ fn object_results_carry_location_and_metadata() {
             &checks,
             &output::StdoutOptions {
                 color: true,
-                show_skipped: false
+                ..output::StdoutOptions::default()
             }
         )
     );
@@ -665,7 +676,7 @@ fn tap_output_for_exceptions_and_verify() {
         output::conftest_tap(&results.check_results())
     );
     let engine = engine("verify", "policy", true, &EngineOptions::default());
-    let verified = engine.verify(VerifyOptions::default()).unwrap();
+    let verified = engine.verify(&VerifyOptions::default()).unwrap();
     let tap = output::conftest_tap(&verified.check_results());
     assert!(
         tap.starts_with("1..1\n# successes\nok 1 - policy/rules_test.rego -  - SUCCESS\n"),
@@ -1056,7 +1067,7 @@ fn jenkinsfiles_shaped_for_conftest_policies() {
 #[test]
 fn jenkins_policy_tests_parse_groovy() {
     let engine = engine("jenkins", "policy", true, &EngineOptions::default());
-    let results = engine.verify(VerifyOptions { coverage: false }).unwrap();
+    let results = engine.verify(&VerifyOptions::default()).unwrap();
     let failed: Vec<_> = results
         .cases
         .iter()
@@ -1065,4 +1076,122 @@ fn jenkins_policy_tests_parse_groovy() {
         .collect();
     assert!(failed.is_empty(), "{failed:?}");
     assert!(results.cases.len() >= 2);
+}
+
+/// OPA: inside a comprehension, a variable used before the comprehension's own `name := …` is
+/// the enclosing rule's `name` (conftest's `examples/combine` relies on it). regorus refused the
+/// policy ("var `name` used before definition below") until vendor/regorus patch 2.
+#[test]
+fn a_comprehension_local_declared_later_shadows_only_after_its_declaration() {
+    let policy = PolicySource::new(
+        "shadow.rego",
+        "package main\n\nnames := [\"a\", \"b\"]\n\ndeny contains n if {\n\tname := names[_]\n\t\
+         out := [name | some i; names[i] == name; name := sprintf(\"%s!\", [names[i]])]\n\t\
+         n := sprintf(\"%s=%v\", [name, out])\n}\n",
+    );
+    let engine = PolicyEngine::new(
+        vec![policy],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .expect("the policy compiles");
+    let input = gate_policy::parse_as(None, "in.json", "{}").unwrap();
+    let results = engine.test(&[input], &TestOptions::default()).unwrap();
+    let messages: Vec<&str> = results.documents[0]
+        .failures
+        .iter()
+        .map(|outcome| outcome.result.message.as_str())
+        .collect();
+    assert_eq!(messages, [r#"a=["a!"]"#, r#"b=["b!"]"#]);
+}
+
+/// `trace()` messages are kept for the caller (vendor/regorus patch 1): `verify --report notes`
+/// shows them as OPA's `Note` events.
+#[test]
+fn verify_keeps_trace_notes() {
+    let policy = PolicySource::new(
+        "notes_test.rego",
+        "package main\n\ntest_note if {\n\ttrace(\"checked\")\n\tfalse\n}\n",
+    );
+    let engine = PolicyEngine::new(
+        vec![policy],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .unwrap();
+    let results = engine
+        .verify(&VerifyOptions {
+            notes: true,
+            ..VerifyOptions::default()
+        })
+        .unwrap();
+    assert_eq!(results.cases[0].notes, ["checked"]);
+}
+
+/// conftest's `tests/rego-version`: a Rego v1 policy (`deny contains msg if`) read as v0
+/// without `import future.keywords` does not parse in OPA; regorus only warned and loaded
+/// something else (vendor/regorus patch 3).
+#[test]
+fn a_v1_policy_read_as_v0_is_refused() {
+    let policy = PolicySource::new(
+        "v1.rego",
+        "package main\n\ndeny contains msg if {\n    input.bar == \"baz\"\n    msg := \"foo\"\n}\n",
+    );
+    let options = EngineOptions {
+        rego_version: RegoVersion::V0,
+        ..EngineOptions::default()
+    };
+    let error = PolicyEngine::new(vec![policy.clone()], serde_json::json!({}), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("v1.rego:3:"), "{error}");
+    assert!(error.contains("import future.keywords.if"), "{error}");
+    PolicyEngine::new(
+        vec![policy],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .unwrap();
+}
+
+/// conftest's `examples/combine`: a `some i` that only comprehensions use is bound by each
+/// comprehension (OPA's closures), and a `some i` evaluated again on the next iteration of an
+/// enclosing loop declares `i` afresh. regorus could not schedule the rule, then failed with
+/// "duplicated definition of local variable i" (vendor/regorus patch 4).
+#[test]
+fn some_variables_used_only_in_comprehensions_and_inside_loops() {
+    let policy = PolicySource::new(
+        "closures.rego",
+        "package main\n\ndeny contains msg if {\n\tkind := input[_].contents.kind\n\t\
+         kind == \"team\"\n\tsome i\n\t\
+         users := {u | some i; input[i].contents.kind == \"user\"; u := input[i].contents.name}\n\t\
+         teams := [t | input[i].contents.kind == \"team\"; t := input[i].contents.name]\n\t\
+         msg := sprintf(\"%v %v\", [users, teams])\n}\n",
+    );
+    let engine = PolicyEngine::new(
+        vec![policy],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .expect("the policy compiles");
+    let files: Vec<Parsed> = [
+        ("a.yaml", "kind: team\nname: t1\n"),
+        ("b.yaml", "kind: user\nname: u1\n"),
+        ("c.yaml", "kind: team\nname: t2\n"),
+    ]
+    .iter()
+    .map(|(path, text)| gate_policy::parse_as(None, path, text).unwrap())
+    .collect();
+    let options = TestOptions {
+        combine: true,
+        ..TestOptions::default()
+    };
+    let results = engine.test(&files, &options).unwrap();
+    let messages: Vec<&str> = results.documents[0]
+        .failures
+        .iter()
+        .map(|outcome| outcome.result.message.as_str())
+        .collect();
+    // Two team documents, one message: a set.
+    assert_eq!(messages, [r#"{"u1"} ["t1", "t2"]"#]);
 }

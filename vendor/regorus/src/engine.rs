@@ -1769,6 +1769,17 @@ impl Engine {
         self.interpreter.take_prints()
     }
 
+    /// The messages the policies' `trace()` calls recorded during the last evaluation made with
+    /// tracing enabled (`eval_rule_in_module(…, true)`, `eval_query(…, true)`), in order; empty
+    /// when tracing was off. OPA reports them as `Note` events.
+    pub fn take_traces(&mut self) -> Vec<String> {
+        self.interpreter
+            .take_traces()
+            .into_iter()
+            .map(|trace| trace.to_string())
+            .collect()
+    }
+
     /// Get the policies and corresponding AST.
     ///
     ///

@@ -398,6 +398,14 @@ impl Interpreter {
         };
     }
 
+    /// The messages `trace()` recorded since tracing was enabled, leaving tracing on.
+    pub fn take_traces(&mut self) -> Vec<Rc<str>> {
+        match &mut self.traces {
+            Some(traces) => core::mem::take(traces),
+            None => Vec::new(),
+        }
+    }
+
     pub fn set_strict_builtin_errors(&mut self, b: bool) {
         self.compiled_policy_mut().strict_builtin_errors = b;
     }
@@ -565,17 +573,6 @@ impl Interpreter {
         }
 
         Ok(())
-    }
-
-    fn add_variable_or(&mut self, name: &SourceStr) -> Result<Value> {
-        for scope in self.scopes.iter().rev() {
-            if let Some(variable) = scope.get(name) {
-                return Ok(variable.clone());
-            }
-        }
-
-        self.add_variable(name, Value::Undefined)?;
-        Ok(Value::Undefined)
     }
 
     fn eval_chained_ref_dot_or_brack(&mut self, mut expr: &ExprRef) -> Result<Value> {
@@ -1255,11 +1252,10 @@ impl Interpreter {
             }
             Literal::SomeVars { span, vars, .. } => {
                 for var in vars {
-                    let name = var.source_str();
-                    if self.current_scope()?.get(&name).is_some() {
-                        bail!("duplicated definition of local variable {}", name);
-                    }
-                    self.add_variable_or(&name)?;
+                    // `some x` declares a fresh, unbound local (as in OPA): it shadows an
+                    // enclosing `x`, and when an enclosing loop evaluates the statement again,
+                    // the previous iteration's `x` is replaced rather than an error.
+                    self.add_variable(&var.source_str(), Value::Undefined)?;
                 }
                 if let Some(ctx) = self.contexts.last_mut() {
                     if let Some(result) = &mut ctx.result {

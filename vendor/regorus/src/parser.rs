@@ -1959,8 +1959,12 @@ impl<'source> Parser<'source> {
                 true
             }
             "if" => {
-                self.warn_future_keyword();
-                false
+                // OPA (v0 syntax): without the import, `if` is a plain name and cannot follow a
+                // rule head, so the policy does not parse; regorus only warned and went on
+                // parsing the rule as something else.
+                bail!(span.error(
+                    "unexpected `if`: Rego v0 needs `import future.keywords.if` (or `import rego.v1`)"
+                ));
             }
             "{" => {
                 if self.rego_v1 {

@@ -557,6 +557,9 @@ impl Analyzer {
 
         // Remove input vars that are shadowed.
         for v in scope.locals.keys() {
+            if scope.inputs.contains(v) {
+                scope.shadowing.insert(v.clone());
+            }
             scope.inputs.remove(v);
             scope.unscoped.remove(v);
         }
@@ -581,7 +584,16 @@ impl Analyzer {
                     _ => false,
                 };
 
-                if scope.locals.contains_key(&name) || scope.unscoped.contains(&name)
+                // OPA: before a comprehension's `name := …`, `name` is the enclosing scope's
+                // variable of that name.
+                let declared_later = scope.shadowing.contains(&name)
+                    && scope
+                        .locals
+                        .get(&name)
+                        .is_some_and(|decl| (decl.line, decl.col) > (v.line, v.col));
+                if declared_later {
+                    scope.inputs.insert(name);
+                } else if scope.locals.contains_key(&name) || scope.unscoped.contains(&name)
                 /*|| scope.inputs.contains(name) */
                 {
                     if !is_extra_arg {
@@ -638,6 +650,53 @@ impl Analyzer {
         Ok((used_vars, comprs))
     }
 
+    /// The `some` variables of `query` that no statement uses outside a comprehension. OPA
+    /// lets each comprehension bind such a variable itself; an enclosing binding never comes.
+    fn closure_only_vars(query: &Query) -> Result<BTreeSet<SourceStr>> {
+        let mut vars = BTreeSet::new();
+        for stmt in &query.stmts {
+            if let Literal::SomeVars { vars: some, .. } = &stmt.literal {
+                vars.extend(some.iter().map(|v| v.source_str()));
+            }
+        }
+        if vars.is_empty() {
+            return Ok(vars);
+        }
+        // `traverse` does not enter comprehensions.
+        let mut remove_used = |expr: &Ref<Expr>| {
+            traverse(expr, &mut |node| {
+                if let Var { span, .. } = node.as_ref() {
+                    vars.remove(&span.source_str());
+                }
+                Ok(true)
+            })
+        };
+        for stmt in &query.stmts {
+            for wm in &stmt.with_mods {
+                remove_used(&wm.refr)?;
+                remove_used(&wm.r#as)?;
+            }
+            match &stmt.literal {
+                Literal::SomeVars { .. } => {}
+                Literal::SomeIn {
+                    key,
+                    value,
+                    collection,
+                    ..
+                } => {
+                    if let Some(key) = key {
+                        remove_used(key)?;
+                    }
+                    remove_used(value)?;
+                    remove_used(collection)?;
+                }
+                Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => remove_used(expr)?,
+                Literal::Every { domain, .. } => remove_used(domain)?,
+            }
+        }
+        Ok(vars)
+    }
+
     fn process_comprs(
         &mut self,
         comprs: &[Ref<Expr>],
@@ -645,7 +704,12 @@ impl Analyzer {
         first_use: &mut BTreeMap<SourceStr, Span>,
         used_vars: &mut Vec<SourceStr>,
     ) -> Result<()> {
-        self.scopes.push(scope.clone());
+        // Comprehensions bind the enclosing query's closure-only `some` variables themselves.
+        let mut enclosing = scope.clone();
+        for var in &scope.closure_only {
+            enclosing.locals.remove(var);
+        }
+        self.scopes.push(enclosing);
 
         for compr in comprs {
             let compr_scope = match compr.as_ref() {
@@ -923,6 +987,7 @@ impl Analyzer {
     ) -> Result<()> {
         let empty_str = query.span.source_str().clone_empty();
         self.gather_local_vars(key.as_ref(), value.as_ref(), query, &mut scope)?;
+        scope.closure_only = Self::closure_only_vars(query)?;
 
         let mut infos = vec![];
         let mut first_use = BTreeMap::new();

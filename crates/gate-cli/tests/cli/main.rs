@@ -5,6 +5,7 @@ mod base;
 mod check;
 mod ci;
 mod closed_stdout;
+mod conftest_replay;
 mod coverage;
 mod explain;
 mod licenses;

@@ -328,7 +328,8 @@ fn github_output_writes_the_job_summary() {
     );
     assert_eq!(code(&output), 1, "{}", both(&output));
     assert!(
-        stdout(&output).contains("::error file=inputs/fail/worker.yaml,line=10"),
+        // conftest's layout: a result without `_loc` is annotated at the file's first line.
+        stdout(&output).contains("::error file=inputs/fail/worker.yaml,line=1::"),
         "{}",
         both(&output)
     );
@@ -754,7 +755,8 @@ fn verify_takes_the_policy_data_version_and_output_flags() {
         ],
     );
     assert_eq!(code(&output), 0, "{}", both(&output));
-    assert!(stdout(&output).starts_with("1.."), "{}", both(&output));
+    // conftest prints nothing at all with --quiet when every test passed, whatever the format.
+    assert_eq!(stdout(&output), "", "{}", both(&output));
     let output = gate(&beacon(), &["policy", "verify", "-p", "no-such-policy"]);
     assert_eq!(code(&output), 2, "{}", both(&output));
 }

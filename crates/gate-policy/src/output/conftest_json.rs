@@ -104,3 +104,112 @@ fn write_result(out: &mut String, result: &RuleResult) {
     newline(out, 3);
     out.push('}');
 }
+
+/// Reads conftest's JSON output back into check results (`conftest reformat`): an array of
+/// `{filename, namespace, successes, skipped, warnings, failures, exceptions}` whose results are
+/// `{msg, loc, metadata}`; `null` or a missing list is empty. Errors say where the JSON breaks.
+pub fn read_conftest_json(text: &str) -> Result<Vec<CheckResult>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| format!("line {}: {error}", error.line()))?;
+    let Some(checks) = value.as_array() else {
+        return if value.is_null() {
+            Ok(Vec::new())
+        } else {
+            Err("expected an array of check results".to_owned())
+        };
+    };
+    let text_of = |value: &serde_json::Value, key: &str| {
+        value
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let results = |check: &serde_json::Value, key: &str| -> Vec<RuleResult> {
+        check
+            .get(key)
+            .and_then(serde_json::Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| RuleResult {
+                        message: text_of(item, "msg"),
+                        location: item.get("loc").and_then(|loc| {
+                            let file = text_of(loc, "file");
+                            let line = match loc.get("line") {
+                                Some(serde_json::Value::Number(number)) => number.to_string(),
+                                Some(serde_json::Value::String(line)) => line.clone(),
+                                _ => String::new(),
+                            };
+                            (!file.is_empty() || !line.is_empty())
+                                .then_some(crate::ResultLocation { file, line })
+                        }),
+                        metadata: item
+                            .get("metadata")
+                            .and_then(serde_json::Value::as_object)
+                            .cloned()
+                            .unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    checks
+        .iter()
+        .map(|check| {
+            if !check.is_object() {
+                return Err("expected an array of check results".to_owned());
+            }
+            Ok(CheckResult {
+                filename: text_of(check, "filename"),
+                namespace: text_of(check, "namespace"),
+                successes: check
+                    .get("successes")
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|count| usize::try_from(count).ok())
+                    .unwrap_or_default(),
+                skipped: results(check, "skipped"),
+                warnings: results(check, "warnings"),
+                failures: results(check, "failures"),
+                exceptions: results(check, "exceptions"),
+                ..CheckResult::default()
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+    use crate::ResultLocation;
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let checks = vec![CheckResult {
+            filename: "a.yaml".to_owned(),
+            namespace: "main".to_owned(),
+            successes: 2,
+            failures: vec![RuleResult {
+                message: "bad".to_owned(),
+                location: Some(ResultLocation {
+                    file: "a.yaml".to_owned(),
+                    line: "3".to_owned(),
+                }),
+                metadata: serde_json::Map::from_iter([(
+                    "query".to_owned(),
+                    serde_json::Value::from("data.main.deny"),
+                )]),
+            }],
+            ..CheckResult::default()
+        }];
+        assert_eq!(read_conftest_json(&conftest_json(&checks)).unwrap(), checks);
+    }
+
+    #[test]
+    fn malformed_json_says_where() {
+        let error = read_conftest_json("[\n  {\"filename\": }\n]").unwrap_err();
+        assert!(error.starts_with("line 2: "), "{error}");
+        assert!(read_conftest_json("{}").is_err());
+        assert_eq!(read_conftest_json("null").unwrap(), Vec::new());
+    }
+}

@@ -12,6 +12,8 @@ pub struct StdoutOptions {
     pub color: bool,
     /// Append `, N skipped` to the summary (conftest's `verify`).
     pub show_skipped: bool,
+    /// Leave out the `EXCP` lines (they still count in the summary): `--suppress-exceptions`.
+    pub suppress_exceptions: bool,
 }
 
 const RED: &str = "31";
@@ -19,6 +21,7 @@ const YELLOW: &str = "33";
 const CYAN: &str = "36";
 const GREEN: &str = "32";
 const WHITE: &str = "37";
+const BLUE: &str = "34";
 
 fn paint(text: &str, color: &str, options: StdoutOptions) -> String {
     if options.color {
@@ -29,10 +32,16 @@ fn paint(text: &str, color: &str, options: StdoutOptions) -> String {
 }
 
 /// The text `conftest test` (or `verify`) prints for `checks`: one line per warning, failure and
-/// exception, `?` lines for checks without policies, a blank line and the summary.
+/// exception, `?` lines for checks without policies, a blank line and the summary. `print()`
+/// output comes first, as `PRNT` lines (each followed by a blank line, as conftest's are).
 pub fn conftest_stdout(checks: &[CheckResult], options: &StdoutOptions) -> String {
     let options = *options;
     let mut out = String::new();
+    for check in checks {
+        for printed in &check.prints {
+            let _ = writeln!(out, "{}  {printed}\n", paint("PRNT ", BLUE, options));
+        }
+    }
     for check in checks {
         let indicator = if check.filename == "-" {
             "-".to_owned()
@@ -57,6 +66,9 @@ pub fn conftest_stdout(checks: &[CheckResult], options: &StdoutOptions) -> Strin
             ("FAIL", RED, &check.failures),
             ("EXCP", CYAN, &check.exceptions),
         ] {
+            if word == "EXCP" && options.suppress_exceptions {
+                continue;
+            }
             for result in results {
                 let _ = writeln!(
                     out,

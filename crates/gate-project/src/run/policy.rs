@@ -34,7 +34,7 @@ pub fn run(policy: &Policy, root: &Path, io: &dyn ProjectIo) -> GateReport {
 pub fn verify(policy: &Policy, root: &Path) -> Result<GateReport, String> {
     let engine = engine(policy, root, true)?;
     let results = engine
-        .verify(gate_policy::VerifyOptions { coverage: false })
+        .verify(&gate_policy::VerifyOptions::default())
         .map_err(|error| error.to_string())?;
     Ok(gate_policy::verify_report(&results))
 }
@@ -84,6 +84,8 @@ pub fn engine(policy: &Policy, root: &Path, include_tests: bool) -> Result<Polic
         rego_version: policy.rego_version,
         file_roots: vec![root.to_path_buf()],
         limits: policy.limits,
+        strict: policy.strict,
+        capabilities: policy.capabilities.clone(),
     };
     PolicyEngine::new(sources, data, &options).map_err(|error| error.to_string())
 }
@@ -102,6 +104,10 @@ pub fn read_inputs(
     };
     let mut paths: Vec<PathBuf> = Vec::new();
     for input in &policy.inputs {
+        // conftest ignores an explicit empty file name (`conftest test file.yaml ""`).
+        if input.as_os_str().is_empty() {
+            continue;
+        }
         let mut found = find_inputs_ignoring(std::slice::from_ref(input), &ignore)
             .map_err(|error| error.to_string())?;
         // Files whose type is not detected are found in directories when a `parsers` glob names

@@ -6,6 +6,8 @@ use std::ops::Range;
 pub mod check;
 #[cfg(feature = "ci")]
 pub mod ci;
+#[cfg(feature = "policy")]
+pub mod conftest;
 #[cfg(feature = "coverage")]
 pub mod coverage;
 #[cfg(feature = "policy")]

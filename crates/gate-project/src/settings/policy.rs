@@ -69,6 +69,10 @@ pub struct Policy {
     pub verify: bool,
     /// Directories of `.proto` files that type textproto inputs (conftest's `--proto-file-dirs`).
     pub proto_file_dirs: Vec<PathBuf>,
+    /// `--strict`: unused assigned variables, function arguments and imports are errors.
+    pub strict: bool,
+    /// `--capabilities`: the builtins the policies may call (`None`: all).
+    pub capabilities: Option<gate_policy::Capabilities>,
 }
 
 impl Policy {
@@ -87,6 +91,8 @@ impl Policy {
             limits: Limits::default(),
             verify: false,
             proto_file_dirs: Vec::new(),
+            strict: false,
+            capabilities: None,
         }
     }
 
@@ -141,6 +147,7 @@ pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Pro
         namespaces: raw.namespaces,
         all_namespaces: raw.all_namespaces,
         combine: raw.combine,
+        trace: false,
     };
     policy.fail_on_warn = raw.fail_on_warn;
     policy.verify = raw.verify;
