@@ -45,6 +45,10 @@ pub struct EngineOptions {
     pub file_roots: Vec<PathBuf>,
     /// Time and memory bounds on evaluation (`test` and `verify`).
     pub limits: Limits,
+    /// conftest's `--show-builtin-errors`: a built-in function's error (`object.get(null, …)`,
+    /// `to_number("x")`) is an evaluation error naming the policy file and line. Off (OPA's and
+    /// conftest's default), the call is undefined and the rule does not fire.
+    pub strict_builtin_errors: bool,
 }
 
 /// How to run `test`.
@@ -107,6 +111,42 @@ impl PolicyEngine {
         let mut engine = load(&self.policies, &self.data, &self.options)?;
         prepare(&mut engine, &self.policies)?;
         Ok(engine)
+    }
+
+    /// Evaluates one Rego `query` (`data.main.deny`) on one `input`, with the same settings as
+    /// [`PolicyEngine::test`]: its value as JSON (sets as sorted arrays), `None` when undefined.
+    ///
+    /// For embedders and tests that want a rule's raw value rather than conftest's results.
+    pub fn query(&self, input: &Value, query: &str) -> Result<Option<Value>, PolicyError> {
+        let mut engine = self.worker_engine()?;
+        engine.set_input(regorus::Value::from(input.clone()));
+        let deadline = Deadline::start(self.options.limits.max_eval_time);
+        deadline.arm(&mut engine);
+        let results = engine
+            .eval_query(query.to_owned(), false)
+            .map_err(|error| PolicyError::Eval {
+                file: "<input>".to_owned(),
+                query: query.to_owned(),
+                message: crate::error::one_line(&error.to_string()),
+            })?;
+        let Some(value) = results
+            .result
+            .first()
+            .and_then(|result| result.expressions.first())
+            .map(|expression| &expression.value)
+        else {
+            return Ok(None);
+        };
+        if *value == regorus::Value::Undefined {
+            return Ok(None);
+        }
+        serde_json::to_value(value)
+            .map(Some)
+            .map_err(|error| PolicyError::Eval {
+                file: "<input>".to_owned(),
+                query: query.to_owned(),
+                message: error.to_string(),
+            })
     }
 
     /// Every namespace (package) the policies define, sorted.
@@ -332,6 +372,7 @@ fn load(
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(options.rego_version == RegoVersion::V0);
     engine.set_gather_prints(true);
+    engine.set_strict_builtin_errors(options.strict_builtin_errors);
     for policy in policies {
         engine
             .add_policy(policy.path.clone(), policy.text.clone())

@@ -57,6 +57,7 @@ pub fn engine(policy: &Policy, root: &Path, include_tests: bool) -> Result<Polic
         rego_version: policy.rego_version,
         file_roots: vec![root.to_path_buf()],
         limits: policy.limits,
+        strict_builtin_errors: policy.show_builtin_errors,
     };
     PolicyEngine::new(sources, data, &options).map_err(|error| error.to_string())
 }

@@ -34,6 +34,8 @@ pub(crate) struct RawPolicy {
     rego_version: Option<Spanned<String>>,
     max_eval_time: Option<Spanned<String>>,
     max_memory: Option<Spanned<String>>,
+    #[serde(default)]
+    show_builtin_errors: bool,
 }
 
 /// The policy gate's settings: what `gate policy test` takes as flags.
@@ -60,6 +62,9 @@ pub struct Policy {
     pub rego_version: RegoVersion,
     /// Time and memory bounds on evaluation.
     pub limits: Limits,
+    /// conftest's `--show-builtin-errors`: a built-in function's error is an evaluation error
+    /// (naming the policy file and line) instead of making the expression undefined.
+    pub show_builtin_errors: bool,
 }
 
 impl Policy {
@@ -76,6 +81,7 @@ impl Policy {
             ignore: None,
             rego_version: RegoVersion::V1,
             limits: Limits::default(),
+            show_builtin_errors: false,
         }
     }
 
@@ -132,6 +138,7 @@ pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Pro
         combine: raw.combine,
     };
     policy.fail_on_warn = raw.fail_on_warn;
+    policy.show_builtin_errors = raw.show_builtin_errors;
     policy.parser = raw.parser.as_ref().map(parser).transpose()?;
     for (pattern, name) in &raw.parsers {
         let glob = globset::GlobBuilder::new(pattern)
