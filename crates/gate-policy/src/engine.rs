@@ -248,6 +248,9 @@ impl PolicyEngine {
                             .iter()
                             .map(|namespace| {
                                 self.check(&mut engine, &deadline, file, *index, *line, namespace)
+                                    .or_else(|error| {
+                                        document_error(error, file, *index, *line, namespace)
+                                    })
                             })
                             .collect::<Result<Vec<_>, _>>()
                             .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
@@ -286,6 +289,7 @@ impl PolicyEngine {
             failures: Vec::new(),
             warnings: Vec::new(),
             exceptions: Vec::new(),
+            error: None,
         };
         let Some(rules) = self.namespaces.get(namespace) else {
             return Ok(result);
@@ -354,6 +358,36 @@ impl PolicyEngine {
     pub(crate) fn limits(&self) -> Limits {
         self.options.limits
     }
+}
+
+/// An evaluation error of one document as that document's result, so the other documents are
+/// still evaluated and reported. Limits stay errors of the whole run: past the memory limit the
+/// process may be in no state to go on, and a time limit usually hits every document alike.
+fn document_error(
+    error: PolicyError,
+    file: &str,
+    index: usize,
+    line: u32,
+    namespace: &str,
+) -> Result<DocumentResult, PolicyError> {
+    let message = match error {
+        PolicyError::Eval { query, message, .. } => format!("evaluating {query}: {message}"),
+        PolicyError::MissingMessage { query, .. } => {
+            format!("{query}: \"msg\" field must be present and a string")
+        }
+        other => return Err(other),
+    };
+    Ok(DocumentResult {
+        file: file.to_owned(),
+        document: index,
+        line,
+        namespace: namespace.to_owned(),
+        successes: 0,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+        exceptions: Vec::new(),
+        error: Some(message),
+    })
 }
 
 /// What one worker evaluated: each job's index with its results.

@@ -122,7 +122,11 @@ fn opa_parity_cases() {
         let mut names = BTreeSet::new();
         for case in &cases {
             count += 1;
-            assert!(names.insert(&case.name), "{topic}: duplicate case {}", case.name);
+            assert!(
+                names.insert(&case.name),
+                "{topic}: duplicate case {}",
+                case.name
+            );
             let outcome = case.expected().and_then(|expected| {
                 let actual = case.run()?;
                 if agrees(&expected, &actual) {
@@ -137,5 +141,8 @@ fn opa_parity_cases() {
         }
     }
     assert!(count > 0, "no cases found in {}", dir.display());
-    assert!(failures.is_empty(), "cases that disagree with OPA:\n{failures}");
+    assert!(
+        failures.is_empty(),
+        "cases that disagree with OPA:\n{failures}"
+    );
 }
