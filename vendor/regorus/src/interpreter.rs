@@ -1660,10 +1660,10 @@ impl Interpreter {
     }
 
     fn clear_scope(scope: &mut Scope) {
-        // Set each value to undefined. This is equivalent to removing the key.
-        for (_, v) in scope.iter_mut() {
-            *v = Value::Undefined;
-        }
+        // Remove the iteration's bindings. Leaving them as undefined values would hide a var of
+        // an enclosing scope that a comprehension redeclares with `:=`: the next iteration
+        // would read the stale undefined local instead of the enclosing value.
+        scope.clear();
     }
 
     fn eval_stmts_in_loop(
