@@ -19,14 +19,15 @@ use gate_policy::{
 use crate::environment::Environment;
 use crate::output::ColorChoice;
 use crate::output::{self, Output};
-use crate::{EXIT_FAIL, EXIT_PASS};
+use crate::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use gate_project::run::policy as gate;
 use gate_project::settings::policy::Policy;
 
 const EXIT_CODES: &str = "\
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed (or warned, with \
 --fail-on-warn), 2 an error: a policy that does not compile, an input that cannot be parsed, a \
-missing path. conftest differs: it exits 1 on errors, and 2 for failures with --fail-on-warn.";
+missing path, a document the policies could not be evaluated on (the other documents are still \
+reported). conftest differs: it exits 1 on errors, and 2 for failures with --fail-on-warn.";
 
 const VERIFY_EXIT_CODES: &str = "\
 Exit codes: 0 every test passed, 1 a test failed or policy coverage is below \
@@ -70,6 +71,10 @@ pub struct PolicySetArgs {
     /// The Rego syntax of the policies.
     #[arg(long, value_name = "VERSION", default_value = "v1", value_parser = ["v0", "v1"])]
     pub rego_version: String,
+    /// A built-in function's error (`object.get(null, …)`) is an error naming the policy file
+    /// and line, instead of making the expression undefined (OPA's and conftest's default).
+    #[arg(long)]
+    pub show_builtin_errors: bool,
 }
 
 /// Bounds on evaluation: a policy that runs into one is an error (exit 2) naming the document
@@ -238,6 +243,7 @@ fn policy_set(args: &PolicySetArgs, inputs: Vec<PathBuf>) -> anyhow::Result<Poli
     let mut policy = Policy::new(inputs);
     policy.policy.clone_from(&args.policy);
     policy.data.clone_from(&args.data);
+    policy.show_builtin_errors = args.show_builtin_errors;
     policy.rego_version = RegoVersion::from_name(&args.rego_version)
         .ok_or_else(|| anyhow!("--rego-version must be v0 or v1"))?;
     Ok(policy)
@@ -275,6 +281,11 @@ fn test(args: &TestArgs, environment: &Environment) -> anyhow::Result<u8> {
     let checks = results.check_results();
     let report = gate::report(&results, args.fail_on_warn);
     show(&checks, report, &args.display, false, environment)?;
+    // Every document was evaluated and reported, but one that errored was not checked: fail
+    // closed, as for any other error.
+    if results.has_errors() {
+        return Ok(EXIT_ERROR);
+    }
     let failed = results.has_failures() || (args.fail_on_warn && results.has_warnings());
     Ok(if failed && !args.no_fail {
         EXIT_FAIL
