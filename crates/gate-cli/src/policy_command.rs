@@ -305,7 +305,9 @@ fn show(
     let text = match display.output {
         PolicyOutput::Stdout => {
             let totals = Totals::of(checks);
-            if display.quiet && totals.failures + totals.warnings + totals.exceptions == 0 {
+            if display.quiet
+                && totals.failures + totals.warnings + totals.exceptions + totals.errors == 0
+            {
                 return Ok(());
             }
             let options = StdoutOptions {

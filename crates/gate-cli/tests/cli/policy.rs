@@ -987,9 +987,13 @@ fn assert_repro_matches_opa(repro: &str) {
     let input = format!("{repro}/input.yaml");
     let policy = format!("{repro}/policy.rego");
     let output = opa_parity(&["test", &input, "-p", &policy, "-o", "json"]);
-    let expected =
-        std::fs::read_to_string(fixture("policy").join("opa-parity").join(repro).join("opa.json"))
-            .unwrap();
+    let expected = std::fs::read_to_string(
+        fixture("policy")
+            .join("opa-parity")
+            .join(repro)
+            .join("opa.json"),
+    )
+    .unwrap();
     assert_eq!(stdout(&output), expected, "{}", both(&output));
     let failures = expected.contains("\"failures\"");
     assert_eq!(code(&output), i32::from(failures), "{}", both(&output));
@@ -1119,4 +1123,22 @@ fn an_evaluation_error_is_reported_for_its_document_and_the_others_still_run() {
     ]);
     assert_eq!(code(&json), 2, "{}", both(&json));
     insta::assert_snapshot!("test_document_error_json", stdout(&json));
+}
+
+#[test]
+fn quiet_still_prints_documents_that_errored() {
+    let output = opa_parity(&[
+        "test",
+        "several-documents/b.yaml",
+        "-p",
+        "several-documents/policy.rego",
+        "--quiet",
+        "--no-color",
+    ]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).starts_with("ERROR - several-documents/b.yaml - main - "),
+        "{}",
+        both(&output)
+    );
 }
