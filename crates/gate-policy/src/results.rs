@@ -1,6 +1,8 @@
 //! Evaluation results: per document ([`DocumentResult`]), grouped like conftest
 //! ([`CheckResult`]), counted ([`Totals`]).
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 /// Where a result says it is (an object result's `_loc`).
@@ -160,7 +162,7 @@ impl Totals {
             plural(self.exceptions),
         );
         if self.errors > 0 {
-            summary.push_str(&format!(", {} error{}", self.errors, plural(self.errors)));
+            let _ = write!(summary, ", {} error{}", self.errors, plural(self.errors));
         }
         summary
     }

@@ -11,6 +11,8 @@ use serde_spanned::Spanned;
 use super::Problem;
 
 /// The keys of `[policy]`.
+// conftest's switches are booleans; the table mirrors them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawPolicy {
