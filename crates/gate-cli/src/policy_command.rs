@@ -22,7 +22,7 @@ use gate_project::settings::conftest::{CONFTEST_FILE_NAME, ConftestConfig};
 use crate::environment::Environment;
 use crate::output::ColorChoice;
 use crate::output::{self, Output};
-use crate::{EXIT_FAIL, EXIT_PASS};
+use crate::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use gate_project::ProjectIo as _;
 use gate_project::run::policy as gate;
 use gate_project::settings::policy::Policy;
@@ -30,7 +30,8 @@ use gate_project::settings::policy::Policy;
 const EXIT_CODES: &str = "\
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed (or warned, with \
 --fail-on-warn), 2 an error: a policy that does not compile, an input that cannot be parsed, a \
-missing path. conftest differs: it exits 1 on errors, and 2 for failures with --fail-on-warn.
+missing path, a document the policies could not be evaluated on (the other documents are still \
+reported). conftest differs: it exits 1 on errors, and 2 for failures with --fail-on-warn.
 
 Configuration: conftest.toml in the working directory (or the file -c names) sets any flag by \
 its long name (policy, namespace, data, parser, all-namespaces…); a flag on the command line \
@@ -96,6 +97,10 @@ pub struct PolicySetArgs {
         value_name = "FILE"
     )]
     pub config: Option<PathBuf>,
+    /// A built-in function's error (`object.get(null, …)`) is an error naming the policy file
+    /// and line, instead of making the expression undefined (OPA's and conftest's default).
+    #[arg(long)]
+    pub show_builtin_errors: bool,
 }
 
 /// Bounds on evaluation: a policy that runs into one is an error (exit 2) naming the document
@@ -363,6 +368,8 @@ fn policy_set(
         let shown = path.to_string_lossy().replace('\\', "/");
         policy.capabilities = Some(Capabilities::from_json(&shown, &text)?);
     }
+    policy.show_builtin_errors =
+        args.show_builtin_errors || config.show_builtin_errors == Some(true);
     Ok(policy)
 }
 
@@ -455,6 +462,11 @@ fn test(args: &TestArgs, environment: &Environment) -> anyhow::Result<u8> {
     }
     let report = gate::report(&results, fail_on_warn);
     show(&checks, report, &display, false, environment)?;
+    // Every document was evaluated and reported, but one that errored was not checked: fail
+    // closed, as for any other error.
+    if results.has_errors() {
+        return Ok(EXIT_ERROR);
+    }
     let failed = results.has_failures() || (fail_on_warn && results.has_warnings());
     let no_fail = args.no_fail || config.no_fail == Some(true);
     Ok(if failed && !no_fail {
@@ -497,7 +509,9 @@ fn show(
     let text = match display.output {
         PolicyOutput::Stdout => {
             let totals = Totals::of(checks);
-            if display.quiet && totals.failures + totals.warnings + totals.exceptions == 0 {
+            if display.quiet
+                && totals.failures + totals.warnings + totals.exceptions + totals.errors == 0
+            {
                 return Ok(());
             }
             let options = StdoutOptions {

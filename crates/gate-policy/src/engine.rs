@@ -51,6 +51,10 @@ pub struct EngineOptions {
     pub strict: bool,
     /// `--capabilities`: the builtins policies may call; `None` allows all.
     pub capabilities: Option<Capabilities>,
+    /// conftest's `--show-builtin-errors`: a built-in function's error (`object.get(null, …)`,
+    /// `to_number("x")`) is an evaluation error naming the policy file and line. Off (OPA's and
+    /// conftest's default), the call is undefined and the rule does not fire.
+    pub strict_builtin_errors: bool,
 }
 
 /// How to run `test`.
@@ -126,6 +130,42 @@ impl PolicyEngine {
         let mut engine = load(&self.policies, &self.data, &self.options)?;
         prepare(&mut engine, &self.policies)?;
         Ok(engine)
+    }
+
+    /// Evaluates one Rego `query` (`data.main.deny`) on one `input`, with the same settings as
+    /// [`PolicyEngine::test`]: its value as JSON (sets as sorted arrays), `None` when undefined.
+    ///
+    /// For embedders and tests that want a rule's raw value rather than conftest's results.
+    pub fn query(&self, input: &Value, query: &str) -> Result<Option<Value>, PolicyError> {
+        let mut engine = self.worker_engine()?;
+        engine.set_input(regorus::Value::from(input.clone()));
+        let deadline = Deadline::start(self.options.limits.max_eval_time);
+        deadline.arm(&mut engine);
+        let results = engine
+            .eval_query(query.to_owned(), false)
+            .map_err(|error| PolicyError::Eval {
+                file: "<input>".to_owned(),
+                query: query.to_owned(),
+                message: crate::error::one_line(&error.to_string()),
+            })?;
+        let Some(value) = results
+            .result
+            .first()
+            .and_then(|result| result.expressions.first())
+            .map(|expression| &expression.value)
+        else {
+            return Ok(None);
+        };
+        if *value == regorus::Value::Undefined {
+            return Ok(None);
+        }
+        serde_json::to_value(value)
+            .map(Some)
+            .map_err(|error| PolicyError::Eval {
+                file: "<input>".to_owned(),
+                query: query.to_owned(),
+                message: error.to_string(),
+            })
     }
 
     /// Every namespace (package) the policies define, sorted.
@@ -231,14 +271,21 @@ impl PolicyEngine {
                         let results = namespaces
                             .iter()
                             .map(|namespace| {
-                                let mut result = self.check(
+                                let mut result = match self.check(
                                     &mut engine,
                                     &deadline,
                                     file,
                                     *index,
                                     *line,
                                     namespace,
-                                )?;
+                                ) {
+                                    Ok(result) => result,
+                                    Err(error) => {
+                                        return document_error(
+                                            error, file, *index, *line, namespace,
+                                        );
+                                    }
+                                };
                                 if options.trace {
                                     result.traces =
                                         self.rule_lines.trace(&mut engine, namespace, true);
@@ -284,6 +331,7 @@ impl PolicyEngine {
             exceptions: Vec::new(),
             prints: Vec::new(),
             traces: Vec::new(),
+            error: None,
         };
         let Some(rules) = self.namespaces.get(namespace) else {
             return Ok(result);
@@ -356,6 +404,38 @@ impl PolicyEngine {
     }
 }
 
+/// An evaluation error of one document as that document's result, so the other documents are
+/// still evaluated and reported. Limits stay errors of the whole run: past the memory limit the
+/// process may be in no state to go on, and a time limit usually hits every document alike.
+fn document_error(
+    error: PolicyError,
+    file: &str,
+    index: usize,
+    line: u32,
+    namespace: &str,
+) -> Result<DocumentResult, PolicyError> {
+    let message = match error {
+        PolicyError::Eval { query, message, .. } => format!("evaluating {query}: {message}"),
+        PolicyError::MissingMessage { query, .. } => {
+            format!("{query}: \"msg\" field must be present and a string")
+        }
+        other => return Err(other),
+    };
+    Ok(DocumentResult {
+        file: file.to_owned(),
+        document: index,
+        line,
+        namespace: namespace.to_owned(),
+        successes: 0,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+        exceptions: Vec::new(),
+        prints: Vec::new(),
+        traces: Vec::new(),
+        error: Some(message),
+    })
+}
+
 /// What one worker evaluated: each job's index with its results.
 type WorkerResults = Vec<(usize, Vec<DocumentResult>)>;
 
@@ -372,6 +452,7 @@ fn load(
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(options.rego_version == RegoVersion::V0);
     engine.set_gather_prints(true);
+    engine.set_strict_builtin_errors(options.strict_builtin_errors);
     for policy in policies {
         engine
             .add_policy(policy.path.clone(), policy.text.clone())

@@ -1,14 +1,14 @@
 //! Conversion of results to the shared report model ([`GateReport`] named `policy`).
 
-use gate_core::{Finding, GateReport, Location, Metric, Verdict};
+use gate_core::{Finding, GateError, GateReport, Location, Metric, Verdict};
 
 use crate::results::{DocumentResult, ResultLocation, RuleOutcome, TestResults};
 use crate::rules::{DENY, EXCEPTION, TEST, WARN};
 use crate::verify::{TestStatus, VerifyResults};
 
 /// The `test` results as a gate report: one finding per failure (fail), warning (warn) and
-/// exception (pass), located at the result's `_loc` line, else the document's first line; the
-/// counts as metrics.
+/// exception (pass), located at the result's `_loc` line, else the document's first line; one
+/// error per document whose evaluation errored (the gate errors); the counts as metrics.
 pub fn test_report(results: &TestResults) -> GateReport {
     let mut report = GateReport::new("policy");
     for document in &results.documents {
@@ -21,6 +21,14 @@ pub fn test_report(results: &TestResults) -> GateReport {
         for outcome in &document.exceptions {
             report.push(finding(document, outcome, &EXCEPTION, Verdict::Pass));
         }
+        if let Some(error) = &document.error {
+            // Fail closed: a document that could not be checked makes the gate error, while
+            // the other documents' findings are still reported.
+            report.errors.push(
+                GateError::new(format!("{}: {error}", document.namespace))
+                    .with_location(Location::line(document.file.clone(), document.line)),
+            );
+        }
     }
     let totals = results.totals();
     set_counts(
@@ -32,6 +40,9 @@ pub fn test_report(results: &TestResults) -> GateReport {
     );
     report.set_metric("exceptions", Metric::Count(totals.exceptions as u64));
     report.set_metric("documents", Metric::Count(results.documents.len() as u64));
+    if totals.errors > 0 {
+        report.set_metric("errors", Metric::Count(totals.errors as u64));
+    }
     report
 }
 

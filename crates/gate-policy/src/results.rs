@@ -1,6 +1,8 @@
 //! Evaluation results: per document ([`DocumentResult`]), grouped like conftest
 //! ([`CheckResult`]), counted ([`Totals`]).
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 /// Where a result says it is (an object result's `_loc`).
@@ -62,6 +64,9 @@ pub struct DocumentResult {
     pub prints: Vec<String>,
     /// The evaluation trace, when asked for ([`crate::TestOptions::trace`]).
     pub traces: Vec<String>,
+    /// Why this namespace could not be evaluated on this document (`evaluating data.main.deny:
+    /// policy.rego:6:20: …`), with no results: the document errored, the others still ran.
+    pub error: Option<String>,
 }
 
 impl DocumentResult {
@@ -93,6 +98,9 @@ pub struct CheckResult {
     pub prints: Vec<String>,
     /// The evaluation trace, when asked for (conftest's `--trace`).
     pub traces: Vec<String>,
+    /// Evaluation errors of the file's documents (`line N: evaluating …` for a document that
+    /// does not start on line 1); a file with one is neither passed nor failed but errored.
+    pub errors: Vec<String>,
 }
 
 impl CheckResult {
@@ -119,6 +127,8 @@ pub struct Totals {
     pub exceptions: usize,
     /// Skipped (verify's `todo_test_*`).
     pub skipped: usize,
+    /// Documents whose evaluation errored (not counted as tests).
+    pub errors: usize,
 }
 
 impl Totals {
@@ -136,17 +146,19 @@ impl Totals {
             totals.failures += check.failures.len();
             totals.exceptions += check.exceptions.len();
             totals.skipped += check.skipped.len();
+            totals.errors += check.errors.len();
         }
         totals
     }
 
-    /// The summary line conftest prints (without colour).
+    /// The summary line conftest prints (without colour), plus `, N errors` when documents
+    /// errored (conftest stops at the first error instead).
     pub fn summary(&self) -> String {
         fn plural(count: usize) -> &'static str {
             if count == 1 { "" } else { "s" }
         }
         let tests = self.tests();
-        format!(
+        let mut summary = format!(
             "{tests} test{}, {} passed, {} warning{}, {} failure{}, {} exception{}",
             plural(tests),
             self.passed,
@@ -156,7 +168,11 @@ impl Totals {
             plural(self.failures),
             self.exceptions,
             plural(self.exceptions),
-        )
+        );
+        if self.errors > 0 {
+            let _ = write!(summary, ", {} error{}", self.errors, plural(self.errors));
+        }
+        summary
     }
 }
 
@@ -203,6 +219,13 @@ impl TestResults {
                 .extend(document.exceptions.iter().map(|o| o.result.clone()));
             check.prints.extend(document.prints.iter().cloned());
             check.traces.extend(document.traces.iter().cloned());
+            if let Some(error) = &document.error {
+                check.errors.push(if document.line > 1 {
+                    format!("line {}: {error}", document.line)
+                } else {
+                    error.clone()
+                });
+            }
         }
         checks.sort_by_key(|check| {
             namespaces
@@ -220,6 +243,7 @@ impl TestResults {
             totals.failures += document.failures.len();
             totals.warnings += document.warnings.len();
             totals.exceptions += document.exceptions.len();
+            totals.errors += usize::from(document.error.is_some());
         }
         totals
     }
@@ -227,6 +251,12 @@ impl TestResults {
     /// Whether any document failed.
     pub fn has_failures(&self) -> bool {
         self.documents.iter().any(|d| !d.failures.is_empty())
+    }
+
+    /// Whether any document's evaluation errored: the run could not check everything, so it
+    /// must not pass (the CLI exits 2).
+    pub fn has_errors(&self) -> bool {
+        self.documents.iter().any(|d| d.error.is_some())
     }
 
     /// Whether any document warned.

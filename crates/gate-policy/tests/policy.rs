@@ -613,16 +613,16 @@ fn conftest_builtins_parse_configs_inside_allowed_roots() {
         ]
     );
     let closed = engine_with_no_roots();
-    let error = closed
+    let results = closed
         .test(
             &inputs("builtins", &["input.json"], None),
             &TestOptions::default(),
         )
-        .unwrap_err();
+        .unwrap();
+    // The document errors (the run exits 2), it does not pass.
+    let error = results.documents[0].error.as_deref().unwrap_or_default();
     assert!(
-        error
-            .to_string()
-            .contains("outside the paths policies may read"),
+        error.contains("outside the paths policies may read"),
         "{error}"
     );
 }
@@ -785,10 +785,10 @@ fn policy_errors_name_file_and_line() {
     )
     .unwrap();
     let input = gate_policy::parse_as(None, "a.json", "{}").unwrap();
-    let error = engine.test(&[input], &TestOptions::default()).unwrap_err();
+    let results = engine.test(&[input], &TestOptions::default()).unwrap();
     assert_eq!(
-        error.to_string(),
-        "a.json: data.main.deny: \"msg\" field must be present and a string"
+        results.documents[0].error.as_deref(),
+        Some("data.main.deny: \"msg\" field must be present and a string")
     );
 }
 
@@ -1080,7 +1080,7 @@ fn jenkins_policy_tests_parse_groovy() {
 
 /// OPA: inside a comprehension, a variable used before the comprehension's own `name := …` is
 /// the enclosing rule's `name` (conftest's `examples/combine` relies on it). regorus refused the
-/// policy ("var `name` used before definition below") until vendor/regorus patch 2.
+/// policy ("var `name` used before definition below") until vendor/regorus patch U6.
 #[test]
 fn a_comprehension_local_declared_later_shadows_only_after_its_declaration() {
     let policy = PolicySource::new(
@@ -1194,4 +1194,36 @@ fn some_variables_used_only_in_comprehensions_and_inside_loops() {
         .collect();
     // Two team documents, one message: a set.
     assert_eq!(messages, [r#"{"u1"} ["t1", "t2"]"#]);
+}
+
+/// A document whose evaluation errors is reported with its error; the other documents are still
+/// evaluated and reported, in every output.
+#[test]
+fn an_evaluation_error_belongs_to_its_document() {
+    let policy = gate_policy::PolicySource::new(
+        "policy/conflict.rego",
+        "package main\n\nx := 1 if input.a\nx := 2 if input.a\n\n\
+         deny contains \"x is one\" if x == 1\n\ndeny contains \"always\" if input.kind\n",
+    );
+    let engine = PolicyEngine::new(
+        vec![policy],
+        serde_json::json!({}),
+        &EngineOptions::default(),
+    )
+    .unwrap();
+    let bad = gate_policy::parse_as(None, "bad.yaml", "kind: A\na: true\n").unwrap();
+    let good =
+        gate_policy::parse_as(None, "good.yaml", "kind: B\n---\nkind: C\na: true\n").unwrap();
+    let results = engine.test(&[bad, good], &TestOptions::default()).unwrap();
+    assert!(results.has_errors());
+    assert_eq!(results.totals().errors, 2);
+    assert_eq!(results.totals().failures, 1);
+    let checks = results.check_results();
+    insta::assert_snapshot!("document_errors_stdout", stdout(&results));
+    insta::assert_snapshot!("document_errors_json", output::conftest_json(&checks));
+    insta::assert_snapshot!("document_errors_tap", output::conftest_tap(&checks));
+    insta::assert_snapshot!("document_errors_table", output::table(&checks));
+    let report = gate_policy::test_report(&results);
+    assert_eq!(report.errors.len(), 2);
+    assert_eq!(report.findings.len(), 1);
 }

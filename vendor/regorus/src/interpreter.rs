@@ -1146,12 +1146,8 @@ impl Interpreter {
                     }
                 }
             }
-            Value::Undefined => (),
-            v => {
-                bail!(collection.span().error(
-                    format!("`some .. in collection` expects array/set/object. Got `{v}`").as_str()
-                ))
-            }
+            // OPA: `some x in <scalar>` (or in an undefined value) is undefined, not an error.
+            _ => (),
         }
 
         Ok(count > 0)
@@ -1165,6 +1161,99 @@ impl Interpreter {
                 row: span.line,
                 col: span.col,
             },
+        }
+    }
+
+    /// The value of the expression under a `not`, or `None` when one of its operands is
+    /// undefined, which makes the negation undefined too.
+    ///
+    /// OPA evaluates the arguments of a call (built-in, user function or operator such as `!=`,
+    /// `<`, `in`) before the call; an undefined argument leaves the `not` nothing to negate.
+    /// `a == b` is unification there instead: a reference or variable side that is undefined makes
+    /// the comparison false, so `not input.missing == 1` holds; any other undefined side (a call,
+    /// an array or object holding an undefined reference) is still evaluated first.
+    fn eval_negated_expr(&mut self, expr: &ExprRef) -> Result<Option<Value>> {
+        match expr.as_ref() {
+            Expr::Call {
+                span, fcn, params, ..
+            } => {
+                if let Some(v) = self.get_loop_var_value(expr)? {
+                    return Ok(Some(v.clone()));
+                }
+                // Extra parameter is allowed (`not count(x, 3)` compares); a return argument is
+                // not.
+                let extra_arg = get_extra_arg(
+                    expr,
+                    Some(self.current_module_path.as_str()),
+                    &self.compiled_policy.functions,
+                );
+                let (call_params, expected) = match (&extra_arg, params.split_last()) {
+                    (Some(_), Some((last, prefix))) => (prefix, Some(last)),
+                    _ => (params.as_slice(), None),
+                };
+                let Ok(fcn_path) = get_path_string(fcn, None) else {
+                    bail!(span.error("invalid function expression"));
+                };
+                let mut values = Vec::with_capacity(call_params.len());
+                for param in call_params {
+                    let value = self.eval_expr(param)?;
+                    if value == Value::Undefined {
+                        return Ok(None);
+                    }
+                    values.push(value);
+                }
+                let expected = match expected {
+                    Some(param) => match self.eval_expr(param)? {
+                        Value::Undefined => return Ok(None),
+                        value => Some(value),
+                    },
+                    None => None,
+                };
+                let value = self.eval_call_values(span, fcn, fcn_path, call_params, values)?;
+                Ok(Some(match expected {
+                    Some(expected) => Value::Bool(value == expected),
+                    None => value,
+                }))
+            }
+            Expr::BoolExpr { op, lhs, rhs, .. } => {
+                let lhs_value = self.eval_expr(lhs)?;
+                let rhs_value = self.eval_expr(rhs)?;
+                let unifies = |side: &ExprRef| {
+                    *op == BoolOp::Eq
+                        && matches!(
+                            side.as_ref(),
+                            Expr::Var { .. } | Expr::RefDot { .. } | Expr::RefBrack { .. }
+                        )
+                };
+                if (lhs_value == Value::Undefined && !unifies(lhs))
+                    || (rhs_value == Value::Undefined && !unifies(rhs))
+                {
+                    return Ok(None);
+                }
+                if lhs_value == Value::Undefined || rhs_value == Value::Undefined {
+                    return Ok(Some(Value::Undefined));
+                }
+                builtins::comparison::compare(op, &lhs_value, &rhs_value).map(Some)
+            }
+            Expr::Membership {
+                key,
+                value,
+                collection,
+                ..
+            } => {
+                let value = self.eval_expr(value)?;
+                let collection = self.eval_expr(collection)?;
+                if value == Value::Undefined || collection == Value::Undefined {
+                    return Ok(None);
+                }
+                if let Some(key) = key {
+                    if self.eval_expr(key)? == Value::Undefined {
+                        return Ok(None);
+                    }
+                }
+                self.eval_membership_values(key, value, collection).map(Some)
+            }
+            _ => self.eval_expr(expr).map(Some),
         }
     }
 
@@ -1217,26 +1306,10 @@ impl Interpreter {
                 }
             }
             Literal::NotExpr { span, expr, .. } => {
-                let value = match expr.as_ref() {
-                    // Extra parameter is allowed; but a return argument is not allowed.
-                    Expr::Call {
-                        span: call_span,
-                        fcn,
-                        params,
-                        ..
-                    } => self.eval_call(
-                        call_span,
-                        expr,
-                        fcn,
-                        params,
-                        get_extra_arg(
-                            expr,
-                            Some(self.current_module_path.as_str()),
-                            &self.compiled_policy.functions,
-                        ),
-                        false,
-                    )?,
-                    _ => self.eval_expr(expr)?,
+                // OPA: when an operand of the negated call or comparison is undefined, the whole
+                // expression is undefined and so is its negation (`not f(input.missing)` fails).
+                let Some(value) = self.eval_negated_expr(expr)? else {
+                    return Ok(false);
                 };
 
                 if let Some(ctx) = self.contexts.last_mut() {
@@ -1583,10 +1656,10 @@ impl Interpreter {
     }
 
     fn clear_scope(scope: &mut Scope) {
-        // Set each value to undefined. This is equivalent to removing the key.
-        for (_, v) in scope.iter_mut() {
-            *v = Value::Undefined;
-        }
+        // Remove the iteration's bindings. Leaving them as undefined values would hide a var of
+        // an enclosing scope that a comprehension redeclares with `:=`: the next iteration
+        // would read the stale undefined local instead of the enclosing value.
+        scope.clear();
     }
 
     fn eval_stmts_in_loop(
@@ -2150,12 +2223,9 @@ impl Interpreter {
                     result = self.eval_output_expr_in_loop(loop_tail)? || result;
                 }
             }
-            _ => {
-                let span = Self::loop_span(loop_info);
-                return Err(span
-                    .source
-                    .error(span.line, span.col, "item cannot be indexed"));
-            }
+            // OPA: iterating over a scalar or an undefined value in a rule head (`volumes
+            // contains pod.spec.volumes[_]`) gives no value, as it does in a rule body.
+            _ => (),
         }
         self.remove_loop_var_value(loop_target_expr);
         Ok(result)
@@ -2455,7 +2525,16 @@ impl Interpreter {
         self.check_execution_time()?;
         let value = self.eval_expr(value)?;
         let collection = self.eval_expr(collection)?;
+        self.eval_membership_values(key, value, collection)
+    }
 
+    /// `[key,] value in collection` once `value` and `collection` are evaluated.
+    fn eval_membership_values(
+        &mut self,
+        key: &Option<ExprRef>,
+        value: Value,
+        collection: Value,
+    ) -> Result<Value> {
         let result = match &collection {
             Value::Array(array) => {
                 if let Some(key) = key {
@@ -2792,7 +2871,18 @@ impl Interpreter {
         for p in params {
             param_values.push(self.eval_expr(p)?);
         }
+        self.eval_call_values(span, fcn, fcn_path, params, param_values)
+    }
 
+    /// A call whose arguments `params` are already evaluated to `param_values`.
+    fn eval_call_values(
+        &mut self,
+        span: &Span,
+        fcn: &ExprRef,
+        fcn_path: String,
+        params: &[ExprRef],
+        param_values: Vec<Value>,
+    ) -> Result<Value> {
         // Resolve a leading import alias before the `with` override and builtin
         // lookups, so an override keyed by the full path reaches aliased calls
         // and the alias shadows a like-named builtin namespace (matching OPA).
@@ -4135,8 +4225,12 @@ impl Interpreter {
 
                         let value = self.eval_rule_bodies(ctx, span, rule_body)?;
                         let package_components = self.eval_rule_ref(&module.package.refr)?;
+                        // A bodiless set rule whose head iterates over nothing (`volumes contains
+                        // input.missing[_]`) produces no entry; OPA's value is still the empty set.
+                        let produced_nothing =
+                            matches!(&value, Value::Object(entries) if entries.is_empty());
 
-                        if value != Value::Undefined {
+                        if value != Value::Undefined && !(is_set && produced_nothing) {
                             for (path, value_in_map) in value.as_object()? {
                                 let mut full_path = package_components.clone();
                                 full_path.append(&mut path.as_array()?.to_vec());

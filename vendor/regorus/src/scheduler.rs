@@ -557,9 +557,6 @@ impl Analyzer {
 
         // Remove input vars that are shadowed.
         for v in scope.locals.keys() {
-            if scope.inputs.contains(v) {
-                scope.shadowing.insert(v.clone());
-            }
             scope.inputs.remove(v);
             scope.unscoped.remove(v);
         }
@@ -584,16 +581,7 @@ impl Analyzer {
                     _ => false,
                 };
 
-                // OPA: before a comprehension's `name := …`, `name` is the enclosing scope's
-                // variable of that name.
-                let declared_later = scope.shadowing.contains(&name)
-                    && scope
-                        .locals
-                        .get(&name)
-                        .is_some_and(|decl| (decl.line, decl.col) > (v.line, v.col));
-                if declared_later {
-                    scope.inputs.insert(name);
-                } else if scope.locals.contains_key(&name) || scope.unscoped.contains(&name)
+                if scope.locals.contains_key(&name) || scope.unscoped.contains(&name)
                 /*|| scope.inputs.contains(name) */
                 {
                     if !is_extra_arg {
@@ -978,6 +966,48 @@ impl Analyzer {
         })
     }
 
+    /// Vars that a comprehension's query declares with `:=` although an enclosing body binds
+    /// them, with the index of the declaring statement.
+    ///
+    /// OPA allows this: the `:=` declares a new local for the rest of the comprehension (and its
+    /// head), while uses before it still refer to the enclosing var, as in
+    /// `[name | input[i].name == name; name := input[i].v]`.
+    fn outer_vars_redeclared(&self, query: &Query) -> BTreeMap<SourceStr, usize> {
+        let mut redeclared = BTreeMap::new();
+        if self.scopes.is_empty() {
+            return redeclared;
+        }
+        for (idx, stmt) in query.stmts.iter().enumerate() {
+            let Literal::Expr { expr, .. } = &stmt.literal else {
+                continue;
+            };
+            let AssignExpr {
+                op: AssignOp::ColEq,
+                lhs,
+                ..
+            } = expr.as_ref()
+            else {
+                continue;
+            };
+            let _ = traverse(lhs, &mut |e| match e.as_ref() {
+                Var { span: v, .. } if v.text() != "_" => {
+                    let var = v.source_str();
+                    let outer = self
+                        .scopes
+                        .iter()
+                        .any(|scope| scope.locals.contains_key(&var));
+                    if outer {
+                        redeclared.entry(var).or_insert(idx);
+                    }
+                    Ok(false)
+                }
+                Expr::Array { .. } | Expr::Object { .. } => Ok(true),
+                _ => Ok(false),
+            });
+        }
+        redeclared
+    }
+
     fn analyze_query(
         &mut self,
         key: Option<Ref<Expr>>,
@@ -988,10 +1018,15 @@ impl Analyzer {
         let empty_str = query.span.source_str().clone_empty();
         self.gather_local_vars(key.as_ref(), value.as_ref(), query, &mut scope)?;
         scope.closure_only = Self::closure_only_vars(query)?;
+        let redeclared = self.outer_vars_redeclared(query);
+        // Until its `:=`, a redeclared var is the enclosing body's: the comprehension uses it.
+        for var in redeclared.keys() {
+            scope.inputs.insert(var.clone());
+        }
 
         let mut infos = vec![];
         let mut first_use = BTreeMap::new();
-        for stmt in &query.stmts {
+        for (stmt_idx, stmt) in query.stmts.iter().enumerate() {
             let mut definitions = vec![];
             let mut with_mods_used_vars = vec![];
             let mut with_mods_comprs = vec![];
@@ -1206,6 +1241,17 @@ impl Analyzer {
                     // TODO: propagate used vars from query
                     self.scopes.pop();
                     self.scopes.pop();
+                }
+            }
+
+            // Statements before a redeclaration read the enclosing var: they neither depend on
+            // the new local nor count as its first use.
+            for (var, declared_at) in &redeclared {
+                if stmt_idx < *declared_at {
+                    for definition in &mut definitions {
+                        definition.used_vars.retain(|used| used != var);
+                    }
+                    first_use.remove(var);
                 }
             }
 

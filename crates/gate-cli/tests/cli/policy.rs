@@ -1049,3 +1049,171 @@ fn decimal_arithmetic_gives_opas_results() {
     assert_eq!(code(&output), 1, "{}", both(&output));
     assert_eq!(ours, opa, "{}", both(&output));
 }
+
+/// `gate policy …` in the OPA-parity fixture (the shared repros of issue 13).
+fn opa_parity(args: &[&str]) -> Output {
+    let mut all = vec!["policy"];
+    all.extend_from_slice(args);
+    gate(&fixture("policy").join("opa-parity"), &all)
+}
+
+/// Each repro gives the output conftest gives on the real OPA engine, byte for byte.
+fn assert_repro_matches_opa(repro: &str) {
+    let input = format!("{repro}/input.yaml");
+    let policy = format!("{repro}/policy.rego");
+    let output = opa_parity(&["test", &input, "-p", &policy, "-o", "json"]);
+    let expected = std::fs::read_to_string(
+        fixture("policy")
+            .join("opa-parity")
+            .join(repro)
+            .join("opa.json"),
+    )
+    .unwrap();
+    assert_eq!(stdout(&output), expected, "{}", both(&output));
+    let failures = expected.contains("\"failures\"");
+    assert_eq!(code(&output), i32::from(failures), "{}", both(&output));
+}
+
+#[test]
+fn repro_bodiless_iteration_over_a_missing_path_is_undefined() {
+    assert_repro_matches_opa("01-bodiless-iteration-undefined");
+}
+
+#[test]
+fn repro_some_in_a_scalar_is_undefined() {
+    assert_repro_matches_opa("02-some-in-scalar");
+}
+
+#[test]
+fn repro_unification_with_the_same_variable_on_both_sides() {
+    assert_repro_matches_opa("03-unify-var-both-sides");
+}
+
+#[test]
+fn repro_not_of_a_call_with_an_undefined_argument_is_undefined() {
+    assert_repro_matches_opa("04-not-call-undefined-arg");
+}
+
+#[test]
+fn repro_builtin_errors_are_undefined_by_default() {
+    assert_repro_matches_opa("05-builtin-error-fatal");
+}
+
+#[test]
+fn repro_comprehension_reusing_an_outer_variable_name() {
+    assert_repro_matches_opa("07-comprehension-shadowing");
+}
+
+#[test]
+fn show_builtin_errors_makes_a_builtin_error_an_error_naming_file_and_line() {
+    let output = opa_parity(&[
+        "test",
+        "05-builtin-error-fatal/input.yaml",
+        "-p",
+        "05-builtin-error-fatal/policy.rego",
+        "--show-builtin-errors",
+        "--no-color",
+    ]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).contains(
+            "ERROR - 05-builtin-error-fatal/input.yaml - main - evaluating data.main.deny: \
+             05-builtin-error-fatal/policy.rego:6:20: `object.get` expects object argument"
+        ),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn verify_show_builtin_errors_fails_the_test_naming_file_and_line() {
+    let output = opa_parity(&["verify", "-p", "verify-builtin-errors", "--no-color"]);
+    assert_eq!(code(&output), 0, "{}", both(&output));
+    let output = opa_parity(&[
+        "verify",
+        "-p",
+        "verify-builtin-errors",
+        "--no-color",
+        "--show-builtin-errors",
+    ]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    assert!(
+        stderr(&output).contains("verify-builtin-errors/fields.rego:4:20: `object.get`"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn show_builtin_errors_is_a_policy_setting_of_gate_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let repro = fixture("policy")
+        .join("opa-parity")
+        .join("05-builtin-error-fatal");
+    std::fs::create_dir(dir.path().join("policy")).unwrap();
+    std::fs::copy(repro.join("policy.rego"), dir.path().join("policy/p.rego")).unwrap();
+    std::fs::copy(repro.join("input.yaml"), dir.path().join("input.yaml")).unwrap();
+    let config = "[policy]\ninputs = [\"input.yaml\"]\n";
+    std::fs::write(dir.path().join("gate.toml"), config).unwrap();
+    let output = gate(dir.path(), &["check", "--only", "policy"]);
+    assert_eq!(code(&output), 1, "{}", both(&output));
+    let strict = format!("{config}show-builtin-errors = true\n");
+    std::fs::write(dir.path().join("gate.toml"), strict).unwrap();
+    let output = gate(dir.path(), &["check", "--only", "policy"]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        both(&output).contains("p.rego:6:20: `object.get`"),
+        "{}",
+        both(&output)
+    );
+}
+
+#[test]
+fn an_evaluation_error_is_reported_for_its_document_and_the_others_still_run() {
+    let output = opa_parity(&[
+        "test",
+        "several-documents",
+        "-p",
+        "several-documents/policy.rego",
+        "--no-color",
+    ]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert_eq!(
+        stdout(&output),
+        "FAIL - several-documents/a.yaml - main - Secret is not allowed\n\
+         ERROR - several-documents/b.yaml - main - evaluating data.main.deny: \
+         several-documents/policy.rego:5:1: rule conflicts with rule at \
+         several-documents/policy.rego:3:1\n\
+         FAIL - several-documents/c.yaml - main - Secret is not allowed\n\
+         \n\
+         4 tests, 2 passed, 0 warnings, 2 failures, 0 exceptions, 1 error\n"
+    );
+    let json = opa_parity(&[
+        "test",
+        "several-documents",
+        "-p",
+        "several-documents/policy.rego",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(code(&json), 2, "{}", both(&json));
+    insta::assert_snapshot!("test_document_error_json", stdout(&json));
+}
+
+#[test]
+fn quiet_still_prints_documents_that_errored() {
+    let output = opa_parity(&[
+        "test",
+        "several-documents/b.yaml",
+        "-p",
+        "several-documents/policy.rego",
+        "--quiet",
+        "--no-color",
+    ]);
+    assert_eq!(code(&output), 2, "{}", both(&output));
+    assert!(
+        stdout(&output).starts_with("ERROR - several-documents/b.yaml - main - "),
+        "{}",
+        both(&output)
+    );
+}

@@ -6,7 +6,9 @@ use crate::results::{CheckResult, RuleResult};
 /// The text `conftest test -o json` prints for `checks` (with its trailing newline).
 ///
 /// Field order, omitted empty lists, tab indentation and Go's HTML-safe escaping follow conftest;
-/// standard input (`-`) prints as an empty file name.
+/// standard input (`-`) prints as an empty file name. Beyond conftest (which stops at the first
+/// evaluation error): a file whose documents errored has an `"errors"` list of messages, after
+/// its results.
 pub fn conftest_json(checks: &[CheckResult]) -> String {
     let mut out = String::new();
     if checks.is_empty() {
@@ -57,6 +59,20 @@ pub fn conftest_json(checks: &[CheckResult]) -> String {
                 }
                 newline(&mut out, 3);
                 write_result(&mut out, result);
+            }
+            newline(&mut out, 2);
+            out.push(']');
+        }
+        if !check.errors.is_empty() {
+            out.push(',');
+            newline(&mut out, 2);
+            out.push_str("\"errors\": [");
+            for (position, error) in check.errors.iter().enumerate() {
+                if position > 0 {
+                    out.push(',');
+                }
+                newline(&mut out, 3);
+                go_json::string(&mut out, error);
             }
             newline(&mut out, 2);
             out.push(']');

@@ -53,7 +53,14 @@ pub fn conftest_stdout(checks: &[CheckResult], options: &StdoutOptions) -> Strin
         } else {
             format!("- {} -", check.namespace)
         };
-        if check.total() == 0 {
+        for error in &check.errors {
+            let _ = writeln!(
+                out,
+                "{} {indicator} {namespace} {error}",
+                paint("ERROR", RED, options)
+            );
+        }
+        if check.total() == 0 && check.errors.is_empty() {
             let _ = writeln!(
                 out,
                 "{} {indicator} {namespace} no policies found",
@@ -84,7 +91,7 @@ pub fn conftest_stdout(checks: &[CheckResult], options: &StdoutOptions) -> Strin
     if options.show_skipped {
         let _ = write!(summary, ", {} skipped", totals.skipped);
     }
-    let color = if totals.failures > 0 {
+    let color = if totals.failures + totals.errors > 0 {
         RED
     } else if totals.warnings > 0 {
         YELLOW

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::{CheckResult, FileCoverage, Totals};
 
-/// A plain table: one row per warning, failure, exception and skipped test, then the summary
+/// A plain table: one row per warning, failure, exception, skipped test and evaluation error, then the summary
 /// line. Unlike conftest's table it has no borders and no rows for checks that passed.
 pub fn table(checks: &[CheckResult]) -> String {
     let mut rows: Vec<[&str; 4]> = vec![["RESULT", "FILE", "NAMESPACE", "MESSAGE"]];
@@ -18,6 +18,9 @@ pub fn table(checks: &[CheckResult]) -> String {
             for result in results {
                 rows.push([word, &check.filename, &check.namespace, &result.message]);
             }
+        }
+        for error in &check.errors {
+            rows.push(["error", &check.filename, &check.namespace, error]);
         }
     }
     let mut widths = [0; 3];

@@ -21,7 +21,7 @@ pub fn conftest_tap(checks: &[CheckResult]) -> String {
         } else {
             format!("- {} -", check.namespace)
         };
-        let total = check.total();
+        let total = check.total() + check.errors.len();
         if total == 0 {
             break;
         }
@@ -33,6 +33,10 @@ pub fn conftest_tap(checks: &[CheckResult]) -> String {
         };
         for failure in &check.failures {
             line(&mut out, "not ok", &failure.message);
+        }
+        // Beyond conftest: a document that could not be evaluated is a test that did not pass.
+        for error in &check.errors {
+            line(&mut out, "not ok", &format!("ERROR: {error}"));
         }
         for (heading, status, results) in [
             ("# warnings", "not ok", &check.warnings),

@@ -1,80 +1,105 @@
-//! OPA conformance cases: each `cases/*.yaml` entry is a policy, an input, a query and the value
-//! the real OPA engine (v1.20.2) gives for it.
+//! OPA conformance suite: small policy + input + expected-result cases, one YAML list per topic
+//! in `cases/<topic>.yaml`, evaluated through [`PolicyEngine::query`] with the settings `gate
+//! policy test` uses. Expected results follow OPA's documented semantics and were checked against
+//! OPA v1.20.2 with `check_with_opa.py` (see its header for what it cannot check).
 //!
-//! Minimal runner for the number and sprintf cases; it evaluates with regorus directly.
+//! A case:
+//!
+//! ```yaml
+//! - name: missing-ref-in-bodiless-rule      # unique within the file
+//!   rego: v1                                # v0 or v1, default v1
+//!   policy: |
+//!     package main
+//!   input: {kind: Pod}                      # any YAML value, default {}
+//!   query: data.main.deny                   # default data.main.deny
+//!   expect: ["msg a", "msg b"]              # the query's value as JSON (sets as sorted arrays)
+//!   # or: undefined: true                   # the query is undefined
+//!   # or: error: "substring of the error"   # evaluation/load error expected
+//!   strict: false                           # strict builtin errors (--show-builtin-errors)
+//! ```
 
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::Path;
 
-use serde_json::Value as Json;
-use yaml_rust2::{Yaml, YamlLoader};
+use gate_policy::{EngineOptions, PolicyEngine, PolicySource, RegoVersion};
+use serde::Deserialize;
+use serde_json::Value;
 
-fn to_json(yaml: &Yaml) -> Json {
-    match yaml {
-        Yaml::Null | Yaml::BadValue => Json::Null,
-        Yaml::Boolean(b) => Json::Bool(*b),
-        Yaml::Integer(i) => Json::from(*i),
-        Yaml::Real(text) => {
-            // Integers beyond i64 come as reals; keep them exact when they are integral.
-            if let Ok(u) = text.parse::<u64>() {
-                Json::from(u)
-            } else {
-                let f: f64 = text.parse().expect("a YAML real is a number");
-                serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number)
-            }
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    #[serde(default)]
+    rego: Option<String>,
+    policy: String,
+    #[serde(default)]
+    input: Option<serde_yaml::Value>,
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default)]
+    expect: Option<serde_yaml::Value>,
+    #[serde(default)]
+    undefined: bool,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    strict: bool,
+}
+
+/// What a case expects.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Value(Value),
+    Undefined,
+    Error(String),
+}
+
+impl Case {
+    fn expected(&self) -> Result<Outcome, String> {
+        match (&self.expect, self.undefined, &self.error) {
+            (Some(value), false, None) => Ok(Outcome::Value(to_json(value)?)),
+            (None, true, None) => Ok(Outcome::Undefined),
+            (None, false, Some(error)) => Ok(Outcome::Error(error.clone())),
+            _ => Err("give exactly one of expect, undefined: true, error".to_owned()),
         }
-        Yaml::String(s) => Json::String(s.clone()),
-        Yaml::Array(items) => Json::Array(items.iter().map(to_json).collect()),
-        Yaml::Hash(map) => Json::Object(
-            map.iter()
-                .map(|(k, v)| (k.as_str().expect("string keys").to_owned(), to_json(v)))
-                .collect(),
-        ),
-        Yaml::Alias(_) => panic!("aliases are not used in cases"),
+    }
+
+    fn run(&self) -> Result<Outcome, String> {
+        let rego_version = match self.rego.as_deref() {
+            None => RegoVersion::V1,
+            Some(name) => RegoVersion::from_name(name).ok_or(format!("unknown rego {name:?}"))?,
+        };
+        let options = EngineOptions {
+            rego_version,
+            strict_builtin_errors: self.strict,
+            ..EngineOptions::default()
+        };
+        let input = match &self.input {
+            Some(input) => to_json(input)?,
+            None => Value::Object(serde_json::Map::new()),
+        };
+        let query = self.query.as_deref().unwrap_or("data.main.deny");
+        let policy = PolicySource::new("policy.rego", self.policy.clone());
+        let result = PolicyEngine::new(vec![policy], serde_json::json!({}), &options)
+            .and_then(|engine| engine.query(&input, query));
+        Ok(match result {
+            Ok(Some(value)) => Outcome::Value(value),
+            Ok(None) => Outcome::Undefined,
+            Err(error) => Outcome::Error(error.to_string()),
+        })
     }
 }
 
-/// Runs one case; `Err` describes how the result differs from OPA's.
-fn run_case(case: &Yaml) -> Result<(), String> {
-    let policy = case["policy"].as_str().ok_or("no policy")?;
-    let query = case["query"].as_str().unwrap_or("data.main.deny");
-    let v0 = case["rego"].as_str() == Some("v0");
-    let input = if case["input"].is_badvalue() {
-        Json::Object(serde_json::Map::default())
-    } else {
-        to_json(&case["input"])
-    };
+fn to_json(value: &serde_yaml::Value) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|error| format!("not JSON: {error}"))
+}
 
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(v0);
-    engine.set_strict_builtin_errors(case["strict"].as_bool().unwrap_or(false));
-    engine
-        .add_policy("policy.rego".to_owned(), policy.to_owned())
-        .map_err(|e| format!("policy does not load: {e}"))?;
-    engine.set_input(regorus::Value::from_json_str(&input.to_string()).map_err(|e| e.to_string())?);
-    let result = engine.eval_rule(query.to_owned());
-
-    if let Some(wanted) = case["error"].as_str() {
-        return match result {
-            Err(e) if e.to_string().contains(wanted) => Ok(()),
-            Err(e) => Err(format!("error {e:?} does not contain {wanted:?}")),
-            Ok(v) => Err(format!("expected an error, got {v}")),
-        };
-    }
-    let value = result.map_err(|e| format!("evaluation failed: {e}"))?;
-    if case["undefined"].as_bool() == Some(true) {
-        return if value == regorus::Value::Undefined {
-            Ok(())
-        } else {
-            Err(format!("expected undefined, got {value}"))
-        };
-    }
-    let got: Json = serde_json::from_str(&value.to_json_str().map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
-    let expected = to_json(&case["expect"]);
-    if got == expected {
-        Ok(())
-    } else {
-        Err(format!("expected {expected}\n     got {got}"))
+/// Whether `actual` is what was expected (an error matches by substring).
+fn agrees(expected: &Outcome, actual: &Outcome) -> bool {
+    match (expected, actual) {
+        (Outcome::Error(wanted), Outcome::Error(message)) => message.contains(wanted.as_str()),
+        _ => expected == actual,
     }
 }
 
@@ -82,33 +107,42 @@ fn run_case(case: &Yaml) -> Result<(), String> {
 fn opa_parity_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/opa_parity/cases");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("cases dir")
-        .map(|e| e.expect("entry").path())
+        .expect("cases directory")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
         .collect();
     files.sort();
-    let mut failures = Vec::new();
+    let mut failures = String::new();
     let mut count = 0;
-    for file in files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-    {
-        let text = std::fs::read_to_string(file).expect("read cases");
-        let docs = YamlLoader::load_from_str(&text).expect("cases are YAML");
-        for case in docs[0].as_vec().expect("a list of cases") {
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable case file");
+        let cases: Vec<Case> = serde_yaml::from_str(&text)
+            .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+        let topic = file.file_stem().unwrap_or_default().to_string_lossy();
+        let mut names = BTreeSet::new();
+        for case in &cases {
             count += 1;
-            let name = case["name"].as_str().unwrap_or("?");
-            if let Err(why) = run_case(case) {
-                failures.push(format!(
-                    "{}: {name}: {why}",
-                    file.file_name().unwrap().to_string_lossy()
-                ));
+            assert!(
+                names.insert(&case.name),
+                "{topic}: duplicate case {}",
+                case.name
+            );
+            let outcome = case.expected().and_then(|expected| {
+                let actual = case.run()?;
+                if agrees(&expected, &actual) {
+                    Ok(())
+                } else {
+                    Err(format!("expected {expected:?}, got {actual:?}"))
+                }
+            });
+            if let Err(problem) = outcome {
+                let _ = writeln!(failures, "{topic}/{}: {problem}", case.name);
             }
         }
     }
+    assert!(count > 0, "no cases found in {}", dir.display());
     assert!(
         failures.is_empty(),
-        "{} of {count} cases differ from OPA:\n{}",
-        failures.len(),
-        failures.join("\n")
+        "cases that disagree with OPA:\n{failures}"
     );
 }

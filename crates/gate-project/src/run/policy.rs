@@ -86,6 +86,7 @@ pub fn engine(policy: &Policy, root: &Path, include_tests: bool) -> Result<Polic
         limits: policy.limits,
         strict: policy.strict,
         capabilities: policy.capabilities.clone(),
+        strict_builtin_errors: policy.show_builtin_errors,
     };
     PolicyEngine::new(sources, data, &options).map_err(|error| error.to_string())
 }

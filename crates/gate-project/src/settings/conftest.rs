@@ -56,6 +56,8 @@ pub struct ConftestConfig {
     pub trace: Option<bool>,
     /// `strict`.
     pub strict: Option<bool>,
+    /// `show-builtin-errors`.
+    pub show_builtin_errors: Option<bool>,
     /// `junit-hide-message`.
     pub junit_hide_message: Option<bool>,
 }

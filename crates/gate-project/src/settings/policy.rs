@@ -38,6 +38,7 @@ pub(crate) struct RawPolicy {
     max_memory: Option<Spanned<String>>,
     #[serde(default)]
     verify: bool,
+    show_builtin_errors: bool,
 }
 
 /// The policy gate's settings: what `gate policy test` takes as flags.
@@ -73,6 +74,9 @@ pub struct Policy {
     pub strict: bool,
     /// `--capabilities`: the builtins the policies may call (`None`: all).
     pub capabilities: Option<gate_policy::Capabilities>,
+    /// conftest's `--show-builtin-errors`: a built-in function's error is an evaluation error
+    /// (naming the policy file and line) instead of making the expression undefined.
+    pub show_builtin_errors: bool,
 }
 
 impl Policy {
@@ -93,6 +97,7 @@ impl Policy {
             proto_file_dirs: Vec::new(),
             strict: false,
             capabilities: None,
+            show_builtin_errors: false,
         }
     }
 
@@ -151,6 +156,7 @@ pub(crate) fn policy(raw: Spanned<RawPolicy>, root: &Path) -> Result<Policy, Pro
     };
     policy.fail_on_warn = raw.fail_on_warn;
     policy.verify = raw.verify;
+    policy.show_builtin_errors = raw.show_builtin_errors;
     policy.parser = raw.parser.as_ref().map(parser).transpose()?;
     for (pattern, name) in &raw.parsers {
         let glob = globset::GlobBuilder::new(pattern)

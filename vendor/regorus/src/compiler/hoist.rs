@@ -787,6 +787,12 @@ impl LoopHoister {
                 self.analyze_expr(module_idx, rhs, context, loops)?;
             }
             E::AssignExpr { op, lhs, rhs, .. } => {
+                // Unification binds the variables a side iterates over first, as OPA orders it:
+                // in `n = names[n]`, `names[n]` enumerates `n`, and `n = …` then only compares.
+                if *op == crate::ast::AssignOp::Eq {
+                    self.analyze_expr(module_idx, lhs, context, loops)?;
+                    self.analyze_expr(module_idx, rhs, context, loops)?;
+                }
                 let binding_plan = super::destructuring_planner::create_assignment_binding_plan(
                     op.clone(),
                     lhs,
@@ -801,8 +807,10 @@ impl LoopHoister {
                 self.lookup
                     .set_expr_binding_plan(module_idx, expr_idx, binding_plan)?;
 
-                self.analyze_expr(module_idx, lhs, context, loops)?;
-                self.analyze_expr(module_idx, rhs, context, loops)?;
+                if *op != crate::ast::AssignOp::Eq {
+                    self.analyze_expr(module_idx, lhs, context, loops)?;
+                    self.analyze_expr(module_idx, rhs, context, loops)?;
+                }
             }
             E::Membership {
                 key,

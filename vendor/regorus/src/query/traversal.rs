@@ -22,9 +22,6 @@ pub struct Scope {
     pub unscoped: BTreeSet<SourceStr>,
     pub inputs: BTreeSet<SourceStr>,
     pub uses_input: bool,
-    /// Locals (`:=`) of a comprehension that an enclosing scope also defines: a use before the
-    /// local's declaration refers to the enclosing variable, as in OPA.
-    pub shadowing: BTreeSet<SourceStr>,
     /// `some` variables of this query used only inside its comprehensions: as in OPA, each
     /// comprehension binds them itself.
     pub closure_only: BTreeSet<SourceStr>,

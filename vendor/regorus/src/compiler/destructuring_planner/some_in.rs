@@ -6,16 +6,36 @@
 //! Planner support for `some .. in` expressions.
 
 use alloc::collections::BTreeSet;
-use alloc::string::String;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use crate::ast::{Expr, ExprRef};
 use crate::compiler::destructuring_planner::destructuring::create_destructuring_plan_with_tracking;
 use crate::compiler::destructuring_planner::utils::{
-    check_literal_structure, validate_pattern_bindings, LiteralStructureCheck,
+    check_literal_structure, LiteralStructureCheck,
 };
 use crate::compiler::destructuring_planner::{
     BindingPlan, BindingPlannerError, Result, ScopingMode, VariableBindingContext,
 };
+
+/// `some … in` declares new variables, as OPA does, even where an enclosing body or the package
+/// binds the same name (a comprehension's `[x | some x in xs]`); only a variable already bound in
+/// the same body is an error.
+fn validate_some_in_bindings<T: VariableBindingContext>(
+    expr: &ExprRef,
+    newly_bound: &BTreeSet<String>,
+    context: &T,
+) -> Result<()> {
+    let mut candidate_vars = Vec::new();
+    super::utils::collect_pattern_var_spans(expr, &mut candidate_vars);
+    for span in candidate_vars {
+        let name = span.text().to_string();
+        if !newly_bound.contains(&name) && context.has_same_scope_binding(&name) {
+            return Err(BindingPlannerError::VariableAlreadyDefined { var: name, span });
+        }
+    }
+    Ok(())
+}
 
 /// Convenience function for some..in expressions (always allow shadowing for new bindings).
 pub fn create_some_in_binding_plan<T: VariableBindingContext>(
@@ -29,11 +49,11 @@ pub fn create_some_in_binding_plan<T: VariableBindingContext>(
         let plan = create_destructuring_plan_with_tracking(
             key,
             context,
-            ScopingMode::RespectParent,
+            ScopingMode::AllowShadowing,
             &mut newly_bound,
         );
         if let Some(plan) = plan {
-            validate_pattern_bindings(key, &newly_bound, context)?;
+            validate_some_in_bindings(key, &newly_bound, context)?;
             Some(plan)
         } else {
             None
@@ -46,7 +66,7 @@ pub fn create_some_in_binding_plan<T: VariableBindingContext>(
     let value_plan = create_destructuring_plan_with_tracking(
         value_expr,
         context,
-        ScopingMode::RespectParent,
+        ScopingMode::AllowShadowing,
         &mut newly_bound_value,
     )
     .ok_or_else(|| BindingPlannerError::FailedToCreateDestructuringPlan {
@@ -54,7 +74,7 @@ pub fn create_some_in_binding_plan<T: VariableBindingContext>(
         span: value_expr.span().clone(),
     })?;
 
-    validate_pattern_bindings(value_expr, &newly_bound_value, context)?;
+    validate_some_in_bindings(value_expr, &newly_bound_value, context)?;
 
     if let Expr::Array { items, .. } = collection_expr.as_ref() {
         let mut found_match = false;
