@@ -38,6 +38,7 @@ pub(crate) struct RawPolicy {
     max_memory: Option<Spanned<String>>,
     #[serde(default)]
     verify: bool,
+    #[serde(default)]
     show_builtin_errors: bool,
 }
 
