@@ -99,7 +99,16 @@ pub struct PolicySetArgs {
     pub config: Option<PathBuf>,
     /// A built-in function's error (`object.get(null, …)`) is an error naming the policy file
     /// and line, instead of making the expression undefined (OPA's and conftest's default).
-    #[arg(long)]
+    /// `--show-builtin-errors=false` is accepted too, as conftest's flags take a value.
+    #[arg(
+        long,
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_name = "BOOL"
+    )]
     pub show_builtin_errors: bool,
 }
 
@@ -279,9 +288,11 @@ pub struct ReformatArgs {
     /// The JSON file `gate policy test -o json` (or conftest) wrote; standard input when absent.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
-    /// Output format (sarif is not available: the JSON has no report to render).
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = PolicyOutput::Stdout)]
-    pub output: PolicyOutput,
+    /// Output format: stdout, json, tap, table, junit or github (sarif is not available: the
+    /// JSON has no report to render). An unknown format falls back to stdout with a warning, as
+    /// conftest's reformat does.
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "stdout")]
+    pub output: String,
 }
 
 /// `gate policy fmt`.
@@ -698,7 +709,17 @@ fn reformat(args: &ReformatArgs, environment: &Environment) -> anyhow::Result<u8
             .map_or_else(|| "-".to_owned(), |path| path.display().to_string());
         anyhow!("failed to parse JSON input: {source}: {message}")
     })?;
-    let text = match args.output {
+    let format = match <PolicyOutput as clap::ValueEnum>::from_str(&args.output, true) {
+        Ok(format) => format,
+        Err(_) => {
+            eprintln!(
+                "warning: unknown output format {:?}: writing the stdout format (as conftest)",
+                args.output
+            );
+            PolicyOutput::Stdout
+        }
+    };
+    let text = match format {
         PolicyOutput::Stdout => conftest_stdout(
             &checks,
             &StdoutOptions {

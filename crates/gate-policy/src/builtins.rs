@@ -8,18 +8,38 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::{anyhow, bail};
 use regorus::Value;
 
 use crate::engine::combined_value;
 use crate::parse::{self, Format, Parsed};
 
-/// Adds the builtins to `engine`.
+/// Adds the builtins to `engine`. `strict`: built-in errors are errors, not undefined.
 pub(crate) fn register(
     engine: &mut regorus::Engine,
     roots: &[PathBuf],
     bases: &[PathBuf],
+    strict: bool,
 ) -> anyhow::Result<()> {
+    // OPA resolves the name through DNS. gate evaluates offline, as OPA does on a machine
+    // without DNS: the call fails, so it is undefined unless built-in errors are shown.
+    engine.add_extension(
+        "net.lookup_ip_addr".to_owned(),
+        1,
+        Box::new(move |params: Vec<Value>| {
+            let [name] = params.as_slice() else {
+                bail!("net.lookup_ip_addr expects 1 argument");
+            };
+            if strict {
+                bail!(
+                    "built-in error: net.lookup_ip_addr({}): gate evaluates policies offline \
+                     and resolves no host names",
+                    name
+                );
+            }
+            Ok(Value::Undefined)
+        }),
+    )?;
     engine.add_extension(
         "parse_config".to_owned(),
         2,
@@ -85,9 +105,13 @@ fn resolve(bases: &[PathBuf], path: &str) -> String {
 
 /// Reads and parses `path` if it lies under one of `roots`.
 fn read_allowed(roots: &[PathBuf], path: &str) -> anyhow::Result<Parsed> {
+    // The reason in Go's words, as conftest reports it (`x.yaml: no such file or directory`).
     let real = Path::new(path)
         .canonicalize()
-        .with_context(|| format!("{path}: cannot read"))?;
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => anyhow!("{path}: no such file or directory"),
+            _ => anyhow!("{path}: cannot read: {error}"),
+        })?;
     let inside = roots.iter().any(|root| {
         root.canonicalize()
             .is_ok_and(|root| real.starts_with(&root))

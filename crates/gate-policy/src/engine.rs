@@ -84,6 +84,8 @@ pub struct PolicyEngine {
     pub(crate) policies: Vec<PolicySource>,
     /// Where each rule is, to turn line coverage into a trace.
     pub(crate) rule_lines: RuleLines,
+    /// A policy reads `data.conftest.file`, which then names each document's file.
+    reads_file_info: bool,
 }
 
 impl PolicyEngine {
@@ -109,8 +111,13 @@ impl PolicyEngine {
         // Compile now so that errors (unsafe variables, unknown functions, conflicts in rule
         // kinds) surface once, before any document.
         prepare(&mut engine, &policies)?;
+        // Setting it costs a fresh preparation per file: only for policies that read it.
+        let reads_file_info = policies
+            .iter()
+            .any(|policy| policy.text.contains("conftest.file"));
         Ok(PolicyEngine {
             engine,
+            reads_file_info,
             data,
             options: options.clone(),
             namespaces,
@@ -256,6 +263,7 @@ impl PolicyEngine {
             .into_par_iter()
             .map(|mut engine| {
                 let mut done = Vec::new();
+                let mut current_file: Option<&str> = None;
                 while !failed.load(Ordering::Relaxed) {
                     let start = next.fetch_add(BATCH, Ordering::Relaxed);
                     if start >= jobs.len() {
@@ -267,6 +275,10 @@ impl PolicyEngine {
                         // Documents are parsed into the interpreter's form: this shares, not
                         // copies.
                         engine.set_input((*value).clone());
+                        if self.reads_file_info && current_file != Some(*file) {
+                            set_file_info(&mut engine, &self.data, file)?;
+                            current_file = Some(*file);
+                        }
                         let deadline = Deadline::start(self.options.limits.max_eval_time);
                         let results = namespaces
                             .iter()
@@ -436,6 +448,32 @@ fn document_error(
     })
 }
 
+/// conftest's `data.conftest.file`: the `name` and `dir` of the file being checked (its absolute
+/// path split), over the `data` document the engine was built with.
+fn set_file_info(
+    engine: &mut regorus::Engine,
+    data: &Value,
+    file: &str,
+) -> Result<(), PolicyError> {
+    let path = std::path::absolute(file).unwrap_or_else(|_| file.into());
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
+    let dir = path.parent().map(|dir| dir.to_string_lossy().into_owned());
+    let mut data = data.clone();
+    if !data.is_object() {
+        data = Value::Object(serde_json::Map::new());
+    }
+    data["conftest"] = serde_json::json!({"file": {"name": name, "dir": dir}});
+    engine.clear_data();
+    engine
+        .add_data(regorus::Value::from(data))
+        .map_err(|error| PolicyError::Data {
+            path: file.to_owned(),
+            message: crate::error::one_line(&error.to_string()),
+        })
+}
+
 /// What one worker evaluated: each job's index with its results.
 type WorkerResults = Vec<(usize, Vec<DocumentResult>)>;
 
@@ -469,12 +507,17 @@ fn load(
                 message: crate::error::one_line(&error.to_string()),
             })?;
     }
-    builtins::register(&mut engine, &options.file_roots, &builtin_bases(policies))
-        .and_then(|()| limits::register_ranges(&mut engine, &options.limits))
-        .map_err(|error| PolicyError::Compile {
-            path: "<builtins>".to_owned(),
-            message: crate::error::one_line(&error.to_string()),
-        })?;
+    builtins::register(
+        &mut engine,
+        &options.file_roots,
+        &builtin_bases(policies),
+        options.strict_builtin_errors,
+    )
+    .and_then(|()| limits::register_ranges(&mut engine, &options.limits))
+    .map_err(|error| PolicyError::Compile {
+        path: "<builtins>".to_owned(),
+        message: crate::error::one_line(&error.to_string()),
+    })?;
     Ok(engine)
 }
 

@@ -1027,19 +1027,12 @@ fn textproto_inputs_need_their_proto_files() {
 }
 
 /// acceptance.bats "Can test a Jenkinsfile with the Groovy parser" and "… a safe Jenkinsfile".
-/// The policy reads `data.conftest.file.name`, which conftest sets for each file and gate does
-/// not yet: the test supplies it as data, so that it checks what the parser gives.
+/// The policy reads `data.conftest.file.name`, which conftest (and gate) set to each file's
+/// name: the rule fires only on a file named `Jenkinsfile`.
 #[test]
 fn jenkinsfiles_shaped_for_conftest_policies() {
-    let directory = tempfile::tempdir().unwrap();
-    let data_file = directory.path().join("conftest.json");
-    std::fs::write(
-        &data_file,
-        r#"{"conftest": {"file": {"name": "Jenkinsfile"}}}"#,
-    )
-    .unwrap();
     let sources = load_policies(&[fixture("jenkins/policy")], false).unwrap();
-    let data = load_data(&[data_file]).unwrap();
+    let data = load_data(&[]).unwrap();
     let engine = PolicyEngine::new(sources, data, &EngineOptions::default()).unwrap();
     let run = |input: &str| {
         let results = engine

@@ -352,6 +352,74 @@ const CASES: &[Case] = &[
         code: 1,
         contains: &["::error file=data.yaml,line=123::"],
     },
+    Case {
+        name: "Can test a Jenkinsfile with the Groovy parser (data.conftest.file)",
+        directory: "",
+        args: &[
+            "test",
+            "-p",
+            "examples/jenkins/policy",
+            "examples/jenkins/Jenkinsfile",
+            "--output",
+            "json",
+        ],
+        code: 1,
+        contains: &[
+            "Pipeline downloads a script and pipes it directly to an interpreter",
+            "\"line\": 6",
+        ],
+    },
+    Case {
+        name: "Can test a safe Jenkinsfile",
+        directory: "",
+        args: &[
+            "test",
+            "-p",
+            "examples/jenkins/policy",
+            "examples/jenkins/Jenkinsfile.safe",
+        ],
+        code: 0,
+        contains: &[],
+    },
+    Case {
+        name: "Should fail evaluation if a builtin function returns error",
+        directory: "",
+        args: &[
+            "test",
+            "--show-builtin-errors",
+            "-p",
+            "examples/builtin-errors/invalid-dns.rego",
+            "examples/kubernetes/deployment.yaml",
+        ],
+        code: 2,
+        contains: &["built-in error"],
+    },
+    Case {
+        name: "A builtin error is undefined without --show-builtin-errors",
+        directory: "",
+        args: &[
+            "test",
+            "-p",
+            "examples/builtin-errors/invalid-dns.rego",
+            "examples/kubernetes/deployment.yaml",
+        ],
+        code: 0,
+        contains: &["0 failures"],
+    },
+    Case {
+        name: "Parsing error without show-builtin-errors flag returns test failed",
+        directory: "tests/builtin-errors",
+        args: &["verify", "--show-builtin-errors=false"],
+        code: 1,
+        contains: &["1 test, 0 passed, 0 warnings, 1 failure, 0 exceptions, 0 skipped"],
+    },
+    Case {
+        name: "Parsing error with show-builtin-errors flag returns builtin error",
+        directory: "tests/builtin-errors",
+        args: &["verify", "--show-builtin-errors=true"],
+        code: 1,
+        contains: &["file_does_not_exist.yaml: no such file or directory"],
+    },
 ];
 
 #[test]
@@ -545,5 +613,42 @@ fn reformat_reads_conftest_json() {
         stderr(&invalid).contains("failed to parse JSON input"),
         "{}",
         stderr(&invalid)
+    );
+}
+
+/// `tests/reformat` "Handle invalid output format gracefully": an unknown format writes the
+/// stdout format, as conftest does, and says so on standard error.
+#[test]
+fn reformat_falls_back_to_stdout_on_an_unknown_format() {
+    let json = gate(
+        &root(),
+        &[
+            "policy",
+            "test",
+            "-o",
+            "json",
+            "-p",
+            "examples/kubernetes/policy",
+            "examples/kubernetes/deployment.yaml",
+        ],
+    );
+    let directory = tempfile::tempdir().unwrap();
+    let results = directory.path().join("results.json");
+    std::fs::write(&results, stdout(&json)).unwrap();
+    let file = results.to_str().unwrap();
+    let output = gate(
+        &root(),
+        &["policy", "reformat", file, "--output", "invalidformat"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("hello-kubernetes"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("unknown output format \"invalidformat\""),
+        "{}",
+        stderr(&output)
     );
 }
