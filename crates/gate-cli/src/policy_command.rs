@@ -709,16 +709,14 @@ fn reformat(args: &ReformatArgs, environment: &Environment) -> anyhow::Result<u8
             .map_or_else(|| "-".to_owned(), |path| path.display().to_string());
         anyhow!("failed to parse JSON input: {source}: {message}")
     })?;
-    let format = match <PolicyOutput as clap::ValueEnum>::from_str(&args.output, true) {
-        Ok(format) => format,
-        Err(_) => {
+    let format =
+        <PolicyOutput as clap::ValueEnum>::from_str(&args.output, true).unwrap_or_else(|_| {
             eprintln!(
                 "warning: unknown output format {:?}: writing the stdout format (as conftest)",
                 args.output
             );
             PolicyOutput::Stdout
-        }
-    };
+        });
     let text = match format {
         PolicyOutput::Stdout => conftest_stdout(
             &checks,

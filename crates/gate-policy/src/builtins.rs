@@ -32,9 +32,8 @@ pub(crate) fn register(
             };
             if strict {
                 bail!(
-                    "built-in error: net.lookup_ip_addr({}): gate evaluates policies offline \
-                     and resolves no host names",
-                    name
+                    "built-in error: net.lookup_ip_addr({name}): gate evaluates policies offline \
+                     and resolves no host names"
                 );
             }
             Ok(Value::Undefined)

@@ -43,6 +43,8 @@ pub(crate) struct RawPolicy {
 }
 
 /// The policy gate's settings: what `gate policy test` takes as flags.
+// conftest's flags are booleans, and the settings mirror them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone)]
 pub struct Policy {
     /// Input files and directories (`-` is standard input).
