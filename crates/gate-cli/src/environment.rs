@@ -1,5 +1,6 @@
 //! What gate reads from its environment, read once in one place.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -47,6 +48,10 @@ pub struct Environment {
     /// not a positive whole number is ignored.
     #[cfg_attr(not(feature = "network"), allow(dead_code))]
     pub http_idle_timeout: Option<Duration>,
+    /// The variables input files may read (HOCON's `${NAME}`, as conftest's parser reads the
+    /// environment), without any whose name suggests a credential: a pull request's file must
+    /// not be able to copy a token into a finding.
+    pub file_variables: BTreeMap<String, String>,
 }
 
 /// A credential: usable, but never shown by `{:?}`.
@@ -98,6 +103,9 @@ impl Environment {
                 .and_then(|seconds| seconds.trim().parse::<u64>().ok())
                 .filter(|&seconds| seconds > 0)
                 .map(Duration::from_secs),
+            file_variables: std::env::vars()
+                .filter(|(name, _)| !names_a_credential(name))
+                .collect(),
         }
     }
 }
@@ -106,7 +114,7 @@ impl Environment {
     /// The machine as the gate runs see it: `git`, `cargo`, standard input, the clock, and the
     /// advisory cache these variables point at.
     pub fn io(&self) -> gate_project::SystemIo {
-        let io = gate_project::SystemIo::new();
+        let io = gate_project::SystemIo::new().with_environment(self.file_variables.clone());
         match self.advisory_cache_dir() {
             Some(directory) => io.with_advisory_cache(directory),
             None => io,
@@ -162,8 +170,40 @@ fn seconds_since_epoch() -> Option<u64> {
         .map(|elapsed| elapsed.as_secs())
 }
 
+/// Whether an environment variable's name suggests it holds a credential.
+fn names_a_credential(name: &str) -> bool {
+    let name = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "KEY",
+        "CREDENTIAL",
+        "AUTH",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn credentials_are_not_offered_to_input_files() {
+        for name in [
+            "GITHUB_TOKEN",
+            "gh_token",
+            "AWS_SECRET_ACCESS_KEY",
+            "DB_PASSWORD",
+            "SSH_KEY",
+        ] {
+            assert!(super::names_a_credential(name), "{name}");
+        }
+        for name in ["HOME", "PLAY_HTTP_ADDRESS", "PORT"] {
+            assert!(!super::names_a_credential(name), "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]

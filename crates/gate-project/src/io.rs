@@ -4,6 +4,7 @@
 //! loaders (`load_report`, `read_lockfile`, `load_policies`…), which only read what they are
 //! given.
 
+use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -62,6 +63,12 @@ pub trait ProjectIo: Sync {
     /// The directory `gate supply db update` downloads advisory data into, when there is one:
     /// the audit's database when `db` is not configured.
     fn advisory_cache(&self) -> Option<PathBuf>;
+
+    /// The environment variables an input file may read (HOCON's `${NAME}` fallback). None
+    /// unless the implementation says otherwise.
+    fn environment(&self) -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
 }
 
 /// The real machine: `git` and `cargo` from `PATH`, the process's standard input, the system
@@ -70,6 +77,7 @@ pub trait ProjectIo: Sync {
 #[derive(Debug, Clone, Default)]
 pub struct SystemIo {
     advisory_cache: Option<PathBuf>,
+    environment: BTreeMap<String, String>,
 }
 
 impl SystemIo {
@@ -82,6 +90,13 @@ impl SystemIo {
     #[must_use]
     pub fn with_advisory_cache(mut self, directory: impl Into<PathBuf>) -> SystemIo {
         self.advisory_cache = Some(directory.into());
+        self
+    }
+
+    /// The machine, with `variables` as the environment input files may read.
+    #[must_use]
+    pub fn with_environment(mut self, variables: BTreeMap<String, String>) -> SystemIo {
+        self.environment = variables;
         self
     }
 }
@@ -118,6 +133,10 @@ impl ProjectIo for SystemIo {
 
     fn advisory_cache(&self) -> Option<PathBuf> {
         self.advisory_cache.clone()
+    }
+
+    fn environment(&self) -> BTreeMap<String, String> {
+        self.environment.clone()
     }
 }
 

@@ -255,3 +255,25 @@ fn textproto_with_proto_file_dirs() {
         stderr(&output)
     );
 }
+
+/// HOCON's `${NAME}` falls back to the environment, as conftest's parser (go-akka) reads it, but
+/// never to a variable whose name suggests a credential: a pull request's file must not copy a
+/// token into a finding.
+#[test]
+fn hocon_reads_the_environment_but_not_credentials() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("app.hocon"),
+        "port = ${?GATE_TEST_PORT}\ntoken = ${?GATE_TEST_TOKEN}\n",
+    )
+    .unwrap();
+    let output = super::gate_with_env(
+        directory.path(),
+        &["policy", "parse", "app.hocon"],
+        &[("GATE_TEST_PORT", "9000"), ("GATE_TEST_TOKEN", "s3cret")],
+    );
+    assert_eq!(super::code(&output), 0, "{}", super::stderr(&output));
+    let text = super::stdout(&output);
+    assert!(text.contains("9000"), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+}

@@ -7,13 +7,19 @@
 //! unresolved optional one replaces the earlier value and prints `<<unknown value>>`, as in
 //! go-akka. `include` is not followed.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 use super::{Document, ini, single};
 use crate::ParseError;
 
 /// Parses a HOCON file.
-pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
+pub(super) fn parse(
+    path: &str,
+    text: &str,
+    environment: &BTreeMap<String, String>,
+) -> Result<Document, ParseError> {
     let error = |(line, message): (u32, String)| ParseError::Syntax {
         path: path.to_owned(),
         format: "hocon",
@@ -28,6 +34,7 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
     let root = parser.root().map_err(error)?;
     let mut resolver = Resolver {
         root: &root,
+        environment,
         depth: 0,
     };
     let value = match resolver.resolve(&root).map_err(error)? {
@@ -445,6 +452,7 @@ fn lookup<'a>(entries: &'a [(String, Raw)], path: &[String]) -> Option<&'a Raw> 
 
 struct Resolver<'a> {
     root: &'a Raw,
+    environment: &'a BTreeMap<String, String>,
     depth: usize,
 }
 
@@ -512,8 +520,8 @@ impl Resolver<'_> {
                 if let Some(found) = found {
                     return self.resolve(found);
                 }
-                if let Ok(value) = std::env::var(path) {
-                    return Ok(Resolved::Text(value));
+                if let Some(value) = self.environment.get(path) {
+                    return Ok(Resolved::Text(value.clone()));
                 }
                 if *optional {
                     return Ok(Resolved::Unknown);
@@ -535,7 +543,7 @@ mod tests {
                     f = [1, 2]\n  g = ${a.c.d}/y\n  h = ${?NOT_SET_ANYWHERE_GATE}\n  i: true\n}\n\
                     a.j = 64k\n";
         assert_eq!(
-            parse("a.conf", text).unwrap().json(),
+            parse("a.conf", text, &BTreeMap::new()).unwrap().json(),
             json!({"a": {
                 "b": 9001, "c": {"d": "x"}, "t": "\"75 seconds\"", "e": "\"\"",
                 "f": "[1,2]", "g": "x/y", "h": "<<unknown value>>", "i": true, "j": "64k",
@@ -547,7 +555,9 @@ mod tests {
     #[test]
     fn long_key_paths_are_refused_not_a_crash() {
         let text = format!("a{} = 1", ".b".repeat(100_000));
-        let error = parse("a.conf", &text).unwrap_err().to_string();
+        let error = parse("a.conf", &text, &BTreeMap::new())
+            .unwrap_err()
+            .to_string();
         assert!(
             error.starts_with("a.conf:1: invalid hocon: key path deeper"),
             "{error}"
@@ -562,7 +572,9 @@ mod tests {
             ("a {\n = 1\n}", 2),
             ("\n\na = \"x\n", 3),
         ] {
-            let error = parse("a.conf", text).unwrap_err().to_string();
+            let error = parse("a.conf", text, &BTreeMap::new())
+                .unwrap_err()
+                .to_string();
             assert!(
                 error.starts_with(&format!("a.conf:{line}: invalid hocon")),
                 "{error}"

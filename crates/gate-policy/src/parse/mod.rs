@@ -23,6 +23,7 @@ mod vcl;
 mod xml;
 mod yaml;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
@@ -305,6 +306,10 @@ pub struct ParseOptions {
     /// The message types textproto inputs name (conftest's `--proto-file-dirs`); without them a
     /// textproto input is an error, as in conftest.
     pub protos: ProtoSchemas,
+    /// The variables a HOCON `${NAME}` falls back to when the file does not define `NAME`
+    /// (go-akka, conftest's HOCON library, reads the process environment). Empty by default: the
+    /// caller chooses what a file may read.
+    pub environment: BTreeMap<String, String>,
 }
 
 impl ParseOptions {
@@ -312,6 +317,7 @@ impl ParseOptions {
     pub fn with_proto_file_dirs(directories: &[std::path::PathBuf]) -> Result<Self, ParseError> {
         Ok(ParseOptions {
             protos: ProtoSchemas::load(directories)?,
+            environment: BTreeMap::new(),
         })
     }
 }
@@ -344,7 +350,7 @@ pub fn parse_with(
         Format::Properties => vec![properties::parse(path, text)?],
         Format::Ignore => vec![ignore::parse(path, text)?],
         Format::Edn => vec![edn::parse(path, text)?],
-        Format::Hocon => vec![hocon::parse(path, text)?],
+        Format::Hocon => vec![hocon::parse(path, text, &options.environment)?],
         Format::Vcl => vec![vcl::parse(path, text)?],
         Format::Spdx => vec![spdx::parse(path, text)?],
         Format::Cyclonedx => vec![cyclonedx::parse(path, text)?],

@@ -133,12 +133,13 @@ pub fn read_inputs(
         ));
     }
     // The `.proto` types are read once, and only when textproto inputs may need them.
-    let options = if policy.proto_file_dirs.is_empty() {
+    let mut options = if policy.proto_file_dirs.is_empty() {
         ParseOptions::default()
     } else {
         ParseOptions::with_proto_file_dirs(&policy.proto_file_dirs)
             .map_err(|error| format!("--proto-file-dirs: {error}"))?
     };
+    options.environment = io.environment();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         if path.as_os_str() == "-" {
