@@ -332,19 +332,7 @@ impl PolicyEngine {
         line: u32,
         namespace: &str,
     ) -> Result<DocumentResult, PolicyError> {
-        let mut result = DocumentResult {
-            file: file.to_owned(),
-            document: index,
-            line,
-            namespace: namespace.to_owned(),
-            successes: 0,
-            failures: Vec::new(),
-            warnings: Vec::new(),
-            exceptions: Vec::new(),
-            prints: Vec::new(),
-            traces: Vec::new(),
-            error: None,
-        };
+        let mut result = DocumentResult::empty(file, index, line, namespace);
         let Some(rules) = self.namespaces.get(namespace) else {
             return Ok(result);
         };
@@ -434,17 +422,8 @@ fn document_error(
         other => return Err(other),
     };
     Ok(DocumentResult {
-        file: file.to_owned(),
-        document: index,
-        line,
-        namespace: namespace.to_owned(),
-        successes: 0,
-        failures: Vec::new(),
-        warnings: Vec::new(),
-        exceptions: Vec::new(),
-        prints: Vec::new(),
-        traces: Vec::new(),
         error: Some(message),
+        ..DocumentResult::empty(file, index, line, namespace)
     })
 }
 

@@ -70,6 +70,23 @@ pub struct DocumentResult {
 }
 
 impl DocumentResult {
+    /// A namespace's results on a document before any rule ran: nothing passed or failed.
+    pub(crate) fn empty(file: &str, document: usize, line: u32, namespace: &str) -> Self {
+        DocumentResult {
+            file: file.to_owned(),
+            document,
+            line,
+            namespace: namespace.to_owned(),
+            successes: 0,
+            failures: Vec::new(),
+            warnings: Vec::new(),
+            exceptions: Vec::new(),
+            prints: Vec::new(),
+            traces: Vec::new(),
+            error: None,
+        }
+    }
+
     /// conftest's test count for this document.
     pub fn tests(&self) -> usize {
         self.successes + self.failures.len() + self.warnings.len() + self.exceptions.len()

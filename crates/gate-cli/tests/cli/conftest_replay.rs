@@ -576,21 +576,8 @@ fn junit_hide_message() {
 /// JUnit; a missing file or bad JSON is an error (exit 2) saying so.
 #[test]
 fn reformat_reads_conftest_json() {
-    let json = gate(
-        &root(),
-        &[
-            "policy",
-            "test",
-            "-o",
-            "json",
-            "-p",
-            "examples/kubernetes/policy",
-            "examples/kubernetes/deployment.yaml",
-        ],
-    );
     let directory = tempfile::tempdir().unwrap();
-    let results = directory.path().join("results.json");
-    std::fs::write(&results, stdout(&json)).unwrap();
+    let results = saved_results(directory.path());
     let file = results.to_str().unwrap();
     let table = gate(&root(), &["policy", "reformat", file, "--output", "table"]);
     assert_eq!(code(&table), 0, "{}", stderr(&table));
@@ -620,21 +607,8 @@ fn reformat_reads_conftest_json() {
 /// stdout format, as conftest does, and says so on standard error.
 #[test]
 fn reformat_falls_back_to_stdout_on_an_unknown_format() {
-    let json = gate(
-        &root(),
-        &[
-            "policy",
-            "test",
-            "-o",
-            "json",
-            "-p",
-            "examples/kubernetes/policy",
-            "examples/kubernetes/deployment.yaml",
-        ],
-    );
     let directory = tempfile::tempdir().unwrap();
-    let results = directory.path().join("results.json");
-    std::fs::write(&results, stdout(&json)).unwrap();
+    let results = saved_results(directory.path());
     let file = results.to_str().unwrap();
     let output = gate(
         &root(),
@@ -651,4 +625,23 @@ fn reformat_falls_back_to_stdout_on_an_unknown_format() {
         "{}",
         stderr(&output)
     );
+}
+
+/// conftest JSON results of the kubernetes example, saved in `directory` for `reformat`.
+fn saved_results(directory: &std::path::Path) -> PathBuf {
+    let json = gate(
+        &root(),
+        &[
+            "policy",
+            "test",
+            "-o",
+            "json",
+            "-p",
+            "examples/kubernetes/policy",
+            "examples/kubernetes/deployment.yaml",
+        ],
+    );
+    let results = directory.join("results.json");
+    std::fs::write(&results, stdout(&json)).unwrap();
+    results
 }
